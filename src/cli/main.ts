@@ -1,0 +1,45 @@
+import { WorkspaceLoadError } from '../core/workspace';
+import { UsageError, type CliIO, type Command } from './usage';
+
+/** Each command lives in its own file and loads only when called. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: { summary: 'validate [PATH...] [--format text|json|github]', load: async () => (await import('./commands/validate')).validate },
+};
+
+function usage(): string {
+  return ['usage: simone-integrations <command> [options]', '', ...Object.values(COMMANDS).map((command) => `  ${command.summary}`)].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (try --help)`);
+    return await (await command.load())(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof WorkspaceLoadError) {
+      io.stderr(`simone-integrations: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const io: CliIO = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), cwd: process.cwd(), env: process.env, signal: controller.signal };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`simone-integrations: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

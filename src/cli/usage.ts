@@ -1,0 +1,30 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad usage: the CLI prints the one-line reason and exits 2. */
+export class UsageError extends Error {}
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT, so long runs stop cleanly. */
+  signal: AbortSignal;
+}
+
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/** node:util parseArgs, with its errors turned into usage errors. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = true) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function formatOption(value: string | undefined, allowed: readonly string[], fallback: string): string {
+  const format = value ?? fallback;
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${format}"`);
+  return format;
+}

@@ -1,0 +1,275 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { ConfigDocument } from './configFile';
+import { parseDuration } from './duration';
+import { resolveVariables, type EnvironmentProvider } from './env';
+import type {
+  ApiGateway, AuthSettings, ConnectionSettings, EndpointSettings, HealthCheckSettings, HttpMethod, Integration,
+  IntegrationBase, Microservices, QueueSettings, RateLimitSettings, RetrySettings, SyncTableSettings, WebhookEndpointSettings,
+} from './model';
+
+type Raw = Record<string, unknown>;
+
+export interface BuildContext {
+  uri: string;
+  env: EnvironmentProvider;
+  /** The workspace folder, for relative paths (pglite data folders). */
+  folder: string;
+}
+
+export type BuiltDocument =
+  | { kind: 'integration'; integration: Integration }
+  | { kind: 'microservices'; microservices: Microservices }
+  | { kind: 'api_gateway'; gateway: ApiGateway };
+
+/** Resolves every `${VAR}` in every string of a plain value. */
+function resolveDeep(value: unknown, env: EnvironmentProvider): unknown {
+  if (typeof value === 'string') return resolveVariables(value, env).value;
+  if (Array.isArray(value)) return value.map((item) => resolveDeep(item, env));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveDeep(item, env)]));
+  return value;
+}
+
+const asRaw = (value: unknown): Raw => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {});
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asStrings = (value: unknown): string[] => asList(value).map(String);
+const str = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+const num = (value: unknown, fallback: number): number => {
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(parsed) ? parsed : fallback;
+};
+const bool = (value: unknown, fallback: boolean): boolean => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : fallback);
+const ms = (value: unknown, fallback: number): number => parseDuration(value) ?? fallback;
+
+function retrySettings(raw: Raw): RetrySettings {
+  const retry = asRaw(raw.retry);
+  const fromRetries = raw.retries !== undefined ? num(raw.retries, 3) + 1 : undefined;
+  return {
+    maxAttempts: Math.max(1, fromRetries ?? num(retry.max_attempts, 4)),
+    baseDelayMs: ms(retry.base_delay, 1000),
+    maxDelayMs: ms(retry.max_delay, 60_000),
+    backoffFactor: num(retry.backoff_factor, 2),
+    jitter: bool(retry.jitter, true),
+  };
+}
+
+function rateLimit(value: unknown): RateLimitSettings | undefined {
+  if (value === undefined) return undefined;
+  const raw = asRaw(value);
+  const requestsPerMinute = num(raw.requests_per_minute, 60);
+  return { requestsPerMinute, burstSize: num(raw.burst_size, requestsPerMinute) };
+}
+
+function authSettings(value: unknown): AuthSettings | undefined {
+  if (value === undefined) return undefined;
+  const raw = asRaw(value);
+  switch (raw.type) {
+    case 'oauth2_client_credentials':
+      return { type: raw.type, tokenUrl: str(raw.token_url) ?? '', clientId: str(raw.client_id) ?? '', clientSecret: str(raw.client_secret) ?? '', scope: str(raw.scope) };
+    case 'bearer':
+      return { type: 'bearer', token: str(raw.token) ?? '' };
+    case 'api_key':
+      return { type: 'api_key', key: str(raw.key) ?? '', header: str(raw.header) ?? 'X-API-Key' };
+    case 'basic':
+      return { type: 'basic', username: str(raw.username) ?? '', password: str(raw.password) ?? '' };
+    case 'jwt':
+      return { type: 'jwt', secret: str(raw.secret) ?? '', algorithm: str(raw.algorithm) ?? 'HS256', claims: asRaw(raw.claims) };
+    default:
+      return undefined;
+  }
+}
+
+/** `200-399`, `200`, `[200, 204]` or `"200,204,300-399"` as inclusive ranges. */
+export function parseStatusRanges(value: unknown): Array<[number, number]> {
+  const parts = Array.isArray(value) ? value.map(String) : value === undefined ? ['200-399'] : String(value).split(',');
+  return parts.map((part) => {
+    const [low, high] = part.trim().split('-').map(Number);
+    return [low, Number.isFinite(high) ? high : low] as [number, number];
+  });
+}
+
+function healthCheck(value: unknown): HealthCheckSettings | undefined {
+  if (value === undefined) return undefined;
+  const raw = asRaw(value);
+  return { path: str(raw.path), url: str(raw.url), intervalMs: ms(raw.interval, 30_000), timeoutMs: ms(raw.timeout, 5000), expectStatus: parseStatusRanges(raw.expect_status) };
+}
+
+function base(raw: Raw, ctx: BuildContext, documentIndex: number): IntegrationBase {
+  const breaker = asRaw(raw.circuit_breaker);
+  const bulkhead = asRaw(raw.bulkhead);
+  return {
+    name: str(raw.name) ?? '',
+    type: raw.type as IntegrationBase['type'],
+    description: str(raw.description),
+    timeoutMs: ms(raw.timeout, 30_000),
+    retry: retrySettings(raw),
+    circuitBreaker: { failureThreshold: num(breaker.failure_threshold, 5), openMs: ms(breaker.timeout, 60_000), halfOpenMaxCalls: num(breaker.half_open_max_calls, 1) },
+    bulkhead: { maxConcurrent: num(bulkhead.max_concurrent, 10), maxQueue: num(bulkhead.max_queue, 0) },
+    rateLimit: rateLimit(raw.rate_limit),
+    auth: authSettings(raw.auth),
+    healthCheck: healthCheck(raw.health_check),
+    enabled: bool(raw.enabled, true),
+    source: { uri: ctx.uri, documentIndex },
+  };
+}
+
+function endpoints(value: unknown): EndpointSettings[] {
+  return Object.entries(asRaw(value)).map(([name, spec]) => {
+    if (typeof spec === 'string') return { name, url: spec, method: 'GET', headers: {} };
+    const raw = asRaw(spec);
+    const headers = Object.fromEntries(Object.entries(asRaw(raw.headers)).map(([key, header]) => [key, String(header)]));
+    return { name, url: str(raw.url) ?? '', method: (str(raw.method)?.toUpperCase() ?? 'GET') as HttpMethod, headers, body: raw.body };
+  });
+}
+
+function queues(value: unknown): QueueSettings[] {
+  return asList(value).map((item) => {
+    const raw = asRaw(item);
+    return { name: str(raw.name) ?? '', exchange: str(raw.exchange), exchangeType: (str(raw.exchange_type) ?? 'topic') as QueueSettings['exchangeType'], routingKey: str(raw.routing_key), durable: bool(raw.durable, true) };
+  });
+}
+
+function webhookEndpoints(value: unknown): WebhookEndpointSettings[] {
+  return asList(value).map((item) => {
+    const raw = asRaw(item);
+    return { name: str(raw.name) ?? '', url: str(raw.url), events: asStrings(raw.events), secret: str(raw.secret) || undefined, signature: (str(raw.signature) ?? 'github') as WebhookEndpointSettings['signature'] };
+  });
+}
+
+function connections(value: unknown, ctx: BuildContext): ConnectionSettings[] {
+  return asList(value).map((item) => {
+    const raw = asRaw(item);
+    const type = (str(raw.type) ?? 'pglite') as ConnectionSettings['type'];
+    const path = str(raw.path);
+    return {
+      name: str(raw.name) ?? '',
+      type,
+      host: str(raw.host),
+      port: raw.port === undefined ? undefined : num(raw.port, 5432),
+      database: str(raw.database),
+      schema: str(raw.schema) ?? 'public',
+      user: str(raw.user),
+      password: str(raw.password),
+      url: str(raw.url),
+      ssl: bool(raw.ssl, false),
+      path: path === undefined ? undefined : isAbsolute(path) ? path : resolve(ctx.folder, path),
+    };
+  });
+}
+
+function columnMap(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return Object.fromEntries(value.map((column) => [String(column), String(column)]));
+  return Object.fromEntries(Object.entries(asRaw(value)).map(([from, to]) => [from, String(to)]));
+}
+
+function syncTables(value: unknown, defaultConnection: string): SyncTableSettings[] {
+  return asList(value).map((item) => {
+    const raw = asRaw(item);
+    const key = raw.key === undefined ? undefined : Array.isArray(raw.key) ? asStrings(raw.key) : [String(raw.key)];
+    const filter = raw.filter === undefined ? undefined : Object.fromEntries(Object.entries(asRaw(raw.filter)).map(([column, allowed]) => [column, Array.isArray(allowed) ? allowed : [allowed]]));
+    return {
+      source: str(raw.source) ?? '',
+      target: str(raw.target) ?? '',
+      connection: str(raw.connection) ?? defaultConnection,
+      syncFrequency: (str(raw.sync_frequency) ?? 'manual') as SyncTableSettings['syncFrequency'],
+      key,
+      mode: (str(raw.mode) ?? 'incremental') as SyncTableSettings['mode'],
+      delete: (str(raw.delete) ?? 'ignore') as SyncTableSettings['delete'],
+      columns: columnMap(raw.columns),
+      filter,
+    };
+  });
+}
+
+function integration(raw: Raw, ctx: BuildContext, documentIndex: number): Integration | undefined {
+  const common = base(raw, ctx, documentIndex);
+  switch (raw.type) {
+    case 'request_response':
+      return { ...common, type: 'request_response', baseUrl: str(raw.base_url), endpoints: endpoints(raw.endpoints) };
+    case 'event_driven':
+      return {
+        ...common,
+        type: 'event_driven',
+        publishers: asList(raw.publishers).map((item) => ({ name: str(asRaw(item).name) ?? '', events: asStrings(asRaw(item).events), destination: str(asRaw(item).destination) ?? '' })),
+        subscribers: asList(raw.subscribers).map((item) => ({ name: str(asRaw(item).name) ?? '', events: asStrings(asRaw(item).events), handler: str(asRaw(item).handler) ?? '' })),
+      };
+    case 'message_queue':
+      return { ...common, type: 'message_queue', connectionUrl: str(raw.connection_url) ?? '', prefetch: num(raw.prefetch, 10), queues: queues(raw.queues) };
+    case 'webhook': {
+      const receiver = raw.receiver === undefined ? undefined : asRaw(raw.receiver);
+      return {
+        ...common,
+        type: 'webhook',
+        endpoints: webhookEndpoints(raw.endpoints),
+        receiver: receiver && {
+          host: str(receiver.host) ?? '127.0.0.1',
+          port: num(receiver.port, 0),
+          pathPrefix: str(receiver.path_prefix) ?? '/webhook',
+          toleranceMs: ms(receiver.tolerance, 300_000),
+          maxBodyBytes: parseByteSize(receiver.max_body) ?? 1024 * 1024,
+        },
+      };
+    }
+    case 'database': {
+      const conns = connections(raw.connections, ctx);
+      return { ...common, type: 'database', connections: conns, syncTables: syncTables(raw.sync_tables, conns[0]?.name ?? '') };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `1MB`, `512KB`, `1024` (bytes). */
+export function parseByteSize(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'B').toUpperCase();
+  const factor = { B: 1, KB: 1024, KIB: 1024, MB: 1024 ** 2, MIB: 1024 ** 2, GB: 1024 ** 3, GIB: 1024 ** 3 }[unit] ?? 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** The typed model of one document, or undefined when it has no recognisable top-level key or type. */
+export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDocument | undefined {
+  if (!document.kind || !document.body) return undefined;
+  const raw = asRaw(resolveDeep(document.body.toJSON(), ctx.env));
+  const source = { uri: ctx.uri, documentIndex: document.index };
+  switch (document.kind) {
+    case 'integration': {
+      const built = integration(raw, ctx, document.index);
+      return built && { kind: 'integration', integration: built };
+    }
+    case 'microservices': {
+      const discovery = raw.discovery === undefined ? undefined : asRaw(raw.discovery);
+      const communication = asRaw(raw.communication);
+      return {
+        kind: 'microservices',
+        microservices: {
+          discovery: discovery && { type: (str(discovery.type) ?? 'static') as 'consul' | 'static', host: str(discovery.host), port: discovery.port === undefined ? undefined : num(discovery.port, 8500) },
+          services: asList(raw.services).map((item) => {
+            const service = asRaw(item);
+            return { name: str(service.name) ?? '', url: str(service.url) ?? '', healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? 'round_robin') as 'round_robin' };
+          }),
+          communication: { type: (str(communication.type) ?? 'http') as 'http' | 'grpc', timeoutMs: ms(communication.timeout, 30_000), retries: num(communication.retries, 3) },
+          source,
+        },
+      };
+    }
+    case 'api_gateway': {
+      const authentication = raw.authentication === undefined ? undefined : asRaw(raw.authentication);
+      return {
+        kind: 'api_gateway',
+        gateway: {
+          host: str(raw.host) ?? '127.0.0.1',
+          port: num(raw.port, 8080),
+          ssl: bool(raw.ssl, false),
+          authentication: authentication && { type: (str(authentication.type) ?? 'jwt') as 'jwt', secret: str(authentication.secret) },
+          routes: asList(raw.routes).map((item) => ({ path: str(asRaw(item).path) ?? '', service: str(asRaw(item).service) ?? '', methods: asStrings(asRaw(item).methods) })),
+          rateLimiting: rateLimit(raw.rate_limiting),
+          source,
+        },
+      };
+    }
+  }
+}

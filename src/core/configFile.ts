@@ -1,0 +1,80 @@
+import { LineCounter, parseAllDocuments, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import { diagnostic, type ConfigDiagnostic, type Position, type Range } from './diagnostic';
+
+export const DOCUMENT_KINDS = ['integration', 'microservices', 'api_gateway'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** One YAML document of an integration file: `integration:`, `microservices:` or `api_gateway:`. */
+export interface ConfigDocument {
+  index: number;
+  yaml: Document.Parsed;
+  /** Known only when the document has a top-level key of that name. */
+  kind?: DocumentKind;
+  /** The top-level key, where missing-property errors of the body land. */
+  kindKey?: Scalar;
+  body?: YAMLMap;
+}
+
+/** A parsed integration file that keeps every node's source range. */
+export class ConfigFile {
+  readonly lineCounter = new LineCounter();
+  readonly documents: ConfigDocument[];
+  readonly syntaxDiagnostics: ConfigDiagnostic[] = [];
+
+  constructor(
+    readonly uri: string,
+    readonly text: string,
+  ) {
+    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, strict: false });
+    const documents = Array.isArray(parsed) ? parsed : [];
+    this.documents = documents.map((yaml, index) => describeDocument(yaml, index));
+    for (const yaml of documents) {
+      for (const error of yaml.errors) {
+        this.syntaxDiagnostics.push(diagnostic('yaml-syntax', error.message.split('\n')[0], this.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1))));
+      }
+    }
+  }
+
+  position(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const { line, col } = this.lineCounter.linePos(clamped);
+    return { line: line - 1, character: col - 1 };
+  }
+
+  offset(position: Position): number {
+    const lineStart = position.line < this.lineCounter.lineStarts.length ? this.lineCounter.lineStarts[position.line] : this.text.length;
+    return Math.min(lineStart + position.character, this.text.length);
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** The source range of a node (value end, so trailing comments are not included). */
+  rangeOf(node: Node | null | undefined, fallback?: Range): Range {
+    if (!node?.range) return fallback ?? this.range(0, 0);
+    return this.range(node.range[0], node.range[1]);
+  }
+
+  /** The text of one line, without its line break. */
+  lineText(line: number): string {
+    const starts = this.lineCounter.lineStarts;
+    const start = starts[line] ?? this.text.length;
+    const end = line + 1 < starts.length ? starts[line + 1] : this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$/, '');
+  }
+}
+
+function describeDocument(yaml: Document.Parsed, index: number): ConfigDocument {
+  const root = yaml.contents;
+  if (!isMap(root) || root.items.length === 0) return { index, yaml };
+  const first = root.items[0] as Pair<Node, Node>;
+  const key = isScalar(first.key) ? first.key : undefined;
+  const name = key ? String(key.value) : undefined;
+  const kind = DOCUMENT_KINDS.find((candidate) => candidate === name);
+  return { index, yaml, kind, kindKey: key, body: kind && isMap(first.value) ? (first.value as YAMLMap) : undefined };
+}
+
+export function parseConfigFile(uri: string, text: string): ConfigFile {
+  return new ConfigFile(uri, text);
+}

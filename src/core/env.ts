@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One `${NAME}` or `${NAME:-default}` inside a scalar, with offsets into that scalar's text. */
+export interface VariableReference {
+  name: string;
+  fallback?: string;
+  start: number;
+  end: number;
+}
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function findVariableReferences(text: string): VariableReference[] {
+  return [...text.matchAll(REFERENCE)].map((match) => ({
+    name: match[1],
+    fallback: match[2],
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+}
+
+export function hasVariableReference(text: string): boolean {
+  return findVariableReferences(text).length > 0;
+}
+
+/** Where a variable's value came from; hovers and errors name it, never the value of a secret. */
+export interface VariableSource {
+  value: string;
+  origin: string;
+}
+
+/** What resolves `${VAR}`s: the process, `.env` files, the editor's secret storage. */
+export interface EnvironmentProvider {
+  lookup(name: string): VariableSource | undefined;
+  names(): string[];
+}
+
+export class LayeredEnvironment implements EnvironmentProvider {
+  constructor(private readonly layers: ReadonlyArray<{ origin: string; values: ReadonlyMap<string, string> }>) {}
+
+  lookup(name: string): VariableSource | undefined {
+    for (const layer of this.layers) {
+      const value = layer.values.get(name);
+      if (value !== undefined) return { value, origin: layer.origin };
+    }
+    return undefined;
+  }
+
+  names(): string[] {
+    return [...new Set(this.layers.flatMap((layer) => [...layer.values.keys()]))].sort();
+  }
+}
+
+/** Replaces every reference; unresolved ones without a default stay as written. */
+export function resolveVariables(text: string, env: EnvironmentProvider): { value: string; unresolved: string[] } {
+  const unresolved: string[] = [];
+  const value = text.replace(REFERENCE, (whole, name: string, fallback: string | undefined) => {
+    const found = env.lookup(name)?.value;
+    if (found !== undefined && !(fallback !== undefined && found === '')) return found;
+    if (fallback !== undefined) return fallback;
+    unresolved.push(name);
+    return whole;
+  });
+  return { value, unresolved };
+}
+
+/** The dotenv format: `KEY=value`, optional `export`, quotes, `#` comments. */
+export function parseDotEnv(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2];
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.lastIndexOf(quote) > 0) {
+      value = value.slice(1, value.lastIndexOf(quote));
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    } else {
+      value = value.replace(/\s+#.*$/, '').trim();
+    }
+    values.set(match[1], value);
+  }
+  return values;
+}
+
+/** The `.env` files CONFIG.md names for a workspace folder, nearest first. */
+export function dotEnvPaths(folder: string): string[] {
+  return [join(folder, '.simone', '.env'), join(folder, '.env')];
+}
+
+function readDotEnv(path: string): Map<string, string> {
+  try {
+    return parseDotEnv(readFileSync(path, 'utf8'));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Process variables win over `.env` files, as dotenv does; extra layers (secret storage) come first. */
+export function workspaceEnvironment(folders: string[], processEnv: NodeJS.ProcessEnv = process.env, extra: Array<{ origin: string; values: ReadonlyMap<string, string> }> = []): LayeredEnvironment {
+  const fromProcess = new Map(Object.entries(processEnv).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const fromFiles = folders.flatMap((folder) => dotEnvPaths(folder).map((path) => ({ origin: path, values: readDotEnv(path) })));
+  return new LayeredEnvironment([...extra, { origin: 'process environment', values: fromProcess }, ...fromFiles]);
+}
+
+export const EMPTY_ENVIRONMENT: EnvironmentProvider = new LayeredEnvironment([]);
