@@ -1,0 +1,5 @@
+import { UsageError, type Command } from '../usage';
+
+export const health: Command = async () => {
+  throw new UsageError('health: not available yet');
+};

@@ -1,0 +1,5 @@
+import { UsageError, type Command } from '../usage';
+
+export const test: Command = async () => {
+  throw new UsageError('test: not available yet');
+};
