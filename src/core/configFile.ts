@@ -25,7 +25,7 @@ export class ConfigFile {
     readonly uri: string,
     readonly text: string,
   ) {
-    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, strict: false });
+    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
     const documents = Array.isArray(parsed) ? parsed : [];
     this.documents = documents.map((yaml, index) => describeDocument(yaml, index));
     for (const yaml of documents) {

@@ -1,0 +1,123 @@
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { pairOf } from './yamlNodes';
+
+/** The subset of JSON Schema (draft-07) that schemas/integration.schema.json uses, plus our x- keywords. */
+export interface JsonSchema {
+  $ref?: string;
+  type?: JsonType | JsonType[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  if?: JsonSchema;
+  then?: JsonSchema;
+  format?: 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'status-range' | 'byte-size';
+  title?: string;
+  description?: string;
+  markdownDescription?: string;
+  default?: unknown;
+  examples?: unknown[];
+  definitions?: Record<string, JsonSchema>;
+  /** A secret-bearing key: literals are a `secret-literal` warning. */
+  'x-secret'?: boolean;
+  /** The value names something declared elsewhere (queue, connection, service, event, handler, ...). */
+  'x-reference'?: string;
+}
+
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+/** Follows `$ref`s (local `#/definitions/...` only). */
+export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  let current = schema;
+  for (let depth = 0; current.$ref && depth < 32; depth++) {
+    const name = current.$ref.replace(/^#\/definitions\//, '');
+    const target = root.definitions?.[name];
+    if (!target) break;
+    current = target;
+  }
+  return current;
+}
+
+/** The JSON type of a YAML node, as the schema sees it. */
+export function nodeJsonType(node: Node | null | undefined): JsonType {
+  if (isMap(node)) return 'object';
+  if (isSeq(node)) return 'array';
+  if (!isScalar(node) || node.value === null || node.value === undefined) return 'null';
+  const value = node.value;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'bigint') return 'integer';
+  return 'string';
+}
+
+export function schemaTypes(schema: JsonSchema): JsonType[] {
+  return schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+}
+
+export function typeAccepts(types: JsonType[], actual: JsonType): boolean {
+  return types.length === 0 || types.includes(actual) || (actual === 'integer' && types.includes('number'));
+}
+
+/** Picks the `oneOf` branch whose type fits the node (the alternatives differ by JSON type). */
+export function oneOfBranch(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema | undefined {
+  const actual = nodeJsonType(node);
+  return schema.oneOf?.map((branch) => resolveRef(branch, root)).find((branch) => typeAccepts(schemaTypes(branch), actual));
+}
+
+/** The `then` schemas whose `if` (a `const` on a property) holds for this map node: the discriminator. */
+export function activeConditionals(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
+  if (!schema.allOf || !isMap(node)) return [];
+  return schema.allOf.flatMap((entry) => {
+    if (!entry.if || !entry.then) return [];
+    const conditions = Object.entries(entry.if.properties ?? {});
+    const holds = conditions.every(([key, condition]) => {
+      const pair = pairOf(node, key);
+      return isScalar(pair?.value) && pair.value.value === condition.const;
+    });
+    return holds ? [resolveRef(entry.then, root)] : [];
+  });
+}
+
+/**
+ * The schemas that describe a node: the resolved schema itself, its `oneOf` branch
+ * and the `then` of each holding discriminator. Later entries are more specific.
+ */
+export function applicableSchemas(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
+  const resolved = resolveRef(schema, root);
+  const result = [resolved];
+  const branch = resolved.oneOf ? oneOfBranch(resolved, root, node) : undefined;
+  if (branch) result.push(...applicableSchemas(branch, root, node));
+  for (const then of activeConditionals(resolved, root, node)) result.push(...applicableSchemas(then, root, node));
+  return result;
+}
+
+/** The schema of one property of a map node, looking through discriminators (most specific first). */
+export function propertySchema(schema: JsonSchema, root: JsonSchema, mapNode: Node | null | undefined, key: string): JsonSchema | undefined {
+  const schemas = applicableSchemas(schema, root, mapNode).reverse();
+  for (const candidate of schemas) {
+    const property = candidate.properties?.[key];
+    if (property) return resolveRef(property, root);
+  }
+  for (const candidate of schemas) {
+    if (typeof candidate.additionalProperties === 'object') return resolveRef(candidate.additionalProperties, root);
+  }
+  return undefined;
+}
+
+/** The schema of list items, looking through `oneOf`. */
+export function itemSchema(schema: JsonSchema, root: JsonSchema, seqNode: Node | null | undefined): JsonSchema | undefined {
+  for (const candidate of applicableSchemas(schema, root, seqNode).reverse()) {
+    if (candidate.items) return resolveRef(candidate.items, root);
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { parseByteSize } from '../buildModel';
+import type { DiagnosticCode } from '../diagnostic';
+import { parseDuration } from '../duration';
+import type { JsonSchema } from '../jsonSchema';
+
+const URL_TEMPLATE_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function parsesAs(url: string, protocols: string[]): boolean {
+  try {
+    const parsed = new URL(url);
+    return protocols.includes(parsed.protocol) && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Absolute http(s) URL or a path, either with `{param}` placeholders. */
+export function isUrlTemplate(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  const withoutParams = value.replace(URL_TEMPLATE_PARAM, 'x');
+  if (/[{}]/.test(withoutParams)) return false;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(withoutParams)) return parsesAs(withoutParams, ['http:', 'https:']);
+  return true;
+}
+
+export function templateParameters(value: string): string[] {
+  return [...value.matchAll(URL_TEMPLATE_PARAM)].map((match) => match[1]);
+}
+
+/** `200-399`, `200,204`, or a status number, each status within 100..599. */
+export function checkStatusRanges(value: unknown): string | undefined {
+  const text = String(value).replace(/\s/g, '');
+  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(text)) return `"${value}" is not a status range such as 200-399 or 200,204`;
+  for (const part of text.split(',')) {
+    const [low, high = low] = part.split('-').map(Number);
+    if (low < 100 || high > 599) return `status ${low < 100 ? low : high} is outside 100-599`;
+    if (low > high) return `range ${part} runs backwards`;
+  }
+  return undefined;
+}
+
+/**
+ * A format problem as a code and message, or undefined when the value fits its format.
+ * `shown` is the text as written (a `${VAR}` stays a reference), so no resolved secret reaches a message.
+ */
+export function checkFormat(schema: JsonSchema, value: unknown, shown: string = String(value)): { code: DiagnosticCode; message: string } | undefined {
+  switch (schema.format) {
+    case 'duration':
+      return parseDuration(value) === undefined ? { code: 'duration-invalid', message: `"${shown}" is not a duration: use 250ms, 30s, 5m, 1h, 1d, combinations such as 1m30s, or a number of seconds.` } : undefined;
+    case 'uri':
+      return typeof value === 'string' && parsesAs(value, ['http:', 'https:']) ? undefined : { code: 'url-invalid', message: `"${shown}" is not an http(s) URL.` };
+    case 'amqp-uri':
+      return typeof value === 'string' && parsesAs(value, ['amqp:', 'amqps:']) ? undefined : { code: 'url-invalid', message: `"${shown}" is not an amqp:// or amqps:// URL.` };
+    case 'uri-template':
+      return typeof value === 'string' && isUrlTemplate(value) ? undefined : { code: 'url-invalid', message: `"${shown}" is not a URL or path template (placeholders are written {name}).` };
+    case 'status-range': {
+      const problem = checkStatusRanges(value)?.replace(String(value), shown);
+      return problem ? { code: 'range-invalid', message: `${problem}.` } : undefined;
+    }
+    case 'byte-size':
+      return parseByteSize(value) === undefined ? { code: 'schema-type', message: `"${shown}" is not a size such as 512KB or 1MB.` } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,147 @@
+import { isAlias, isMap, isScalar, isSeq, parse as parseYamlScalar, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import type { ConfigFile } from '../configFile';
+import { diagnostic, type ConfigDiagnostic, type DiagnosticCode, type DiagnosticData, type Range } from '../diagnostic';
+import { resolveVariables, type EnvironmentProvider } from '../env';
+import { applicableSchemas, itemSchema, nodeJsonType, propertySchema, schemaTypes, typeAccepts, type JsonSchema, type JsonType } from '../jsonSchema';
+import { maskUrlCredentials } from '../secrets';
+import { didYouMean, didYouMeanText } from '../suggest';
+import { checkFormat } from './formats';
+
+interface Walk {
+  file: ConfigFile;
+  doc: Document.Parsed;
+  root: JsonSchema;
+  env: EnvironmentProvider;
+  out: ConfigDiagnostic[];
+}
+
+function report(walk: Walk, code: DiagnosticCode, message: string, range: Range, data?: DiagnosticData): void {
+  walk.out.push(diagnostic(code, message, range, data));
+}
+
+/** A scalar as the schema should judge it: `${VAR}`s resolved where known; `known: false` when a reference can't be resolved. */
+function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: JsonType; known: boolean; shown: string } {
+  const value = node.value;
+  const shown = maskUrlCredentials(node.source ?? String(value));
+  if (typeof value !== 'string' || !value.includes('${')) return { value, type: nodeJsonType(node), known: true, shown };
+  const resolved = resolveVariables(value, walk.env);
+  if (resolved.unresolved.length > 0) return { value, type: 'string', known: false, shown };
+  // A resolved reference is read as YAML would read it (so `${PORT}` can be an integer).
+  const reread: unknown = resolved.value.trim() === '' ? resolved.value : parseYamlScalar(resolved.value);
+  const type: JsonType = typeof reread === 'number' ? (Number.isInteger(reread) ? 'integer' : 'number') : typeof reread === 'boolean' ? 'boolean' : 'string';
+  return { value: type === 'string' ? resolved.value : reread, type, known: true, shown };
+}
+
+function typeNames(types: JsonType[]): string {
+  const names = types.map((type) => (type === 'object' ? 'a map' : type === 'array' ? 'a list' : type === 'integer' ? 'an integer' : type === 'null' ? 'nothing' : `a ${type}`));
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0];
+}
+
+function lastDefined<T>(schemas: JsonSchema[], pick: (schema: JsonSchema) => T | undefined): T | undefined {
+  for (let i = schemas.length - 1; i >= 0; i--) {
+    const value = pick(schemas[i]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: Range): void {
+  const scalar = effectiveScalar(node, walk);
+  if (!scalar.known) return;
+  const enumValues = lastDefined(schemas, (schema) => schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined));
+  if (enumValues && !enumValues.includes(scalar.value)) {
+    const allowed = enumValues.map(String);
+    const suggestions = didYouMean(String(scalar.value), allowed);
+    const listed = allowed.length <= 8 ? ` Allowed: ${allowed.join(', ')}.` : '';
+    report(walk, 'schema-enum', `"${scalar.shown}" is not an allowed value.${didYouMeanText(suggestions)}${suggestions.length ? '' : listed}`, range, { suggestions: suggestions.length ? suggestions : allowed });
+    return;
+  }
+  const pattern = lastDefined(schemas, (schema) => schema.pattern);
+  if (pattern && typeof scalar.value === 'string' && !new RegExp(pattern).test(scalar.value)) {
+    report(walk, 'schema-type', `"${scalar.shown}" does not have the expected form (${pattern}).`, range);
+    return;
+  }
+  for (const schema of schemas) {
+    if (!schema.format) continue;
+    const problem = checkFormat(schema, scalar.value, scalar.shown);
+    if (problem) {
+      report(walk, problem.code, problem.message, range);
+      return;
+    }
+  }
+  if (typeof scalar.value === 'number') {
+    const minimum = lastDefined(schemas, (schema) => schema.minimum);
+    const maximum = lastDefined(schemas, (schema) => schema.maximum);
+    if (minimum !== undefined && scalar.value < minimum) report(walk, 'range-invalid', `${scalar.value} is below the minimum of ${minimum}.`, range);
+    else if (maximum !== undefined && scalar.value > maximum) report(walk, 'range-invalid', `${scalar.value} is above the maximum of ${maximum}.`, range);
+  }
+}
+
+function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: Range, schema: JsonSchema, isRoot: boolean): void {
+  if (!isMap(node)) return;
+  const known = new Set(schemas.flatMap((candidate) => Object.keys(candidate.properties ?? {})));
+  const closed = schemas.some((candidate) => candidate.additionalProperties === false);
+  const maxProperties = lastDefined(schemas, (candidate) => candidate.maxProperties);
+  node.items.forEach((pair: Pair, index) => {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const keyRange = walk.file.rangeOf(pair.key as Node, ownerRange);
+    if (key === undefined) return;
+    if (maxProperties !== undefined && index >= maxProperties) {
+      report(walk, 'schema-unknown-property', isRoot ? `A document holds exactly one of ${[...known].join(', ')}; start another document with --- for "${key}".` : `At most ${maxProperties} entries are allowed here.`, keyRange);
+      return;
+    }
+    if (!known.has(key) && closed) {
+      const suggestions = didYouMean(key, known);
+      report(walk, 'schema-unknown-property', `Unknown property "${key}".${didYouMeanText(suggestions)}`, keyRange, { suggestions });
+      return;
+    }
+    const child = propertySchema(schema, walk.root, node, key);
+    if (child) validateNode(pair.value as Node | null, child, walk, keyRange);
+  });
+  const present = new Set(node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '')));
+  const missing = [...new Set(schemas.flatMap((candidate) => candidate.required ?? []))].filter((key) => !present.has(key));
+  if (missing.length > 0) {
+    report(walk, 'schema-missing-property', `Missing required ${missing.length === 1 ? 'property' : 'properties'} ${missing.map((key) => `"${key}"`).join(', ')}.`, ownerRange, { missing });
+  }
+  const minProperties = lastDefined(schemas, (candidate) => candidate.minProperties);
+  if (!isRoot && minProperties !== undefined && node.items.length < minProperties) {
+    report(walk, 'schema-missing-property', `Needs at least ${minProperties} ${minProperties === 1 ? 'entry' : 'entries'}.`, ownerRange);
+  }
+}
+
+/** Validates `node` (the value under the key at `ownerRange`) against `schema`. */
+function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: Walk, ownerRange: Range, isRoot = false): void {
+  const node = isAlias(input) ? (input.resolve(walk.doc) as Node | undefined) : input;
+  const schemas = applicableSchemas(schema, walk.root, node);
+  const types = lastDefined(schemas, (candidate) => (candidate.type === undefined ? undefined : schemaTypes(candidate))) ?? [];
+  const oneOfTypes = lastDefined(schemas, (candidate) => candidate.oneOf?.flatMap((branch) => schemaTypes(branch)));
+  const range = node ? walk.file.rangeOf(node, ownerRange) : ownerRange;
+  const actual = isScalar(node) ? effectiveScalar(node, walk) : { type: nodeJsonType(node), known: true };
+  if (actual.known) {
+    const expected = oneOfTypes && !typeAccepts(oneOfTypes, actual.type) ? oneOfTypes : types;
+    if (!typeAccepts(expected, actual.type)) {
+      report(walk, 'schema-type', `Expected ${typeNames(expected)} but found ${typeNames([actual.type])}.`, range);
+      return;
+    }
+  }
+  if (isScalar(node)) validateScalar(node, schemas, walk, range);
+  else if (isMap(node)) validateMap(node, schemas, walk, ownerRange, schema, isRoot);
+  else if (isSeq(node)) {
+    const items = itemSchema(schema, walk.root, node);
+    for (const item of node.items as Array<Node | null>) if (items) validateNode(item, items, walk, item ? walk.file.rangeOf(item, range) : range);
+    const minItems = lastDefined(schemas, (candidate) => candidate.minItems);
+    if (minItems !== undefined && node.items.length < minItems) report(walk, 'schema-missing-property', `Needs at least ${minItems} ${minItems === 1 ? 'item' : 'items'}.`, ownerRange);
+  }
+}
+
+/** Every schema-level problem of a file: unknown and missing keys, types, enums, formats, ranges. */
+export function validateSchema(file: ConfigFile, root: JsonSchema, env: EnvironmentProvider): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const document of file.documents) {
+    const contents = document.yaml.contents as Node | null;
+    if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) continue;
+    const walk: Walk = { file, doc: document.yaml, root, env, out };
+    validateNode(contents, root, walk, file.rangeOf(contents), true);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import { isScalar, type YAMLMap } from 'yaml';
+import { resolveVariables } from '../env';
+import { walkWithSchema } from '../schemaWalk';
+import { maskUrlCredentials } from '../secrets';
+import { mapOf, pairOf, stringScalar, valueOf } from '../yamlNodes';
+import type { Rule } from './rule';
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Keys under which an integration's `auth` is sent along with the request. */
+const AUTHENTICATED_PATHS = new Set(['base_url', 'endpoints', 'health_check']);
+
+/** `http://` or `amqp://` to a non-loopback host while credentials travel with it. */
+export const insecureUrls: Rule = ({ file, schema, env, report }) => {
+  for (const document of file.documents) {
+    const body: YAMLMap | undefined = document.body;
+    const hasAuth = mapOf(valueOf(body, 'auth')) !== undefined;
+    walkWithSchema(document, schema, ({ node, schema: nodeSchema, path }) => {
+      if (!isScalar(node) || typeof node.value !== 'string' || !nodeSchema?.format || !['uri', 'uri-template', 'amqp-uri'].includes(nodeSchema.format)) return;
+      const resolved = resolveVariables(node.value, env);
+      if (resolved.unresolved.length) return;
+      let url: URL;
+      try {
+        url = new URL(resolved.value);
+      } catch {
+        return;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'amqp:') return;
+      if (isLoopback(url.hostname)) return;
+      const section = path[1];
+      const sendsAuth = url.username !== '' || url.password !== '' || path[path.length - 1] === 'token_url' || (hasAuth && typeof section === 'string' && AUTHENTICATED_PATHS.has(section));
+      if (!sendsAuth) return;
+      const secure = url.protocol === 'http:' ? 'https://' : 'amqps://';
+      report('insecure-url', `${maskUrlCredentials(url.origin)} is not encrypted, yet credentials are sent to it: use ${secure}.`, file.rangeOf(node));
+    });
+  }
+};
+
+/** Relative endpoint paths need a base_url to be joined to. */
+export const relativeEndpointsNeedBase: Rule = ({ file, report }) => {
+  for (const document of file.documents) {
+    const body = document.body;
+    if (document.kind !== 'integration' || pairOf(body, 'base_url')) continue;
+    for (const pair of mapOf(valueOf(body, 'endpoints'))?.items ?? []) {
+      const value = stringScalar(isScalar(pair.value) ? pair.value : valueOf(mapOf(pair.value), 'url'));
+      if (typeof value?.value === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(value.value) && !value.value.includes('${')) {
+        report('url-invalid', `"${value.value}" is a relative path, and this integration has no base_url to join it to.`, file.rangeOf(value));
+      }
+    }
+  }
+};

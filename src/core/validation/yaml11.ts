@@ -1,0 +1,31 @@
+import { Scalar, visit } from 'yaml';
+import type { Rule } from './rule';
+
+/** Plain scalars that YAML 1.1 readers (PyYAML, many CI tools) read differently from YAML 1.2. */
+const AMBIGUOUS: Array<{ pattern: RegExp; yaml11: string }> = [
+  { pattern: /^(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/, yaml11: 'a boolean' },
+  { pattern: /^[-+]?0[0-7]+$/, yaml11: 'an octal number' },
+  { pattern: /^0o[0-7]+$/, yaml11: 'a string' },
+  { pattern: /^0b[01_]+$/, yaml11: 'a binary number' },
+  { pattern: /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/, yaml11: 'a base-60 number' },
+  { pattern: /^[-+]?[0-9][0-9]*_[0-9_]*$/, yaml11: 'a number' },
+];
+
+export function yaml11Reading(source: string): string | undefined {
+  return AMBIGUOUS.find((entry) => entry.pattern.test(source))?.yaml11;
+}
+
+export const yaml11Ambiguities: Rule = ({ file, report }) => {
+  for (const document of file.documents) {
+    visit(document.yaml, {
+      Scalar(_key, node) {
+        if (node.type !== Scalar.PLAIN || !node.range) return;
+        const source = file.text.slice(node.range[0], node.range[1]);
+        const reading = yaml11Reading(source);
+        if (!reading) return;
+        const now = typeof node.value === 'string' ? `the string "${node.value}"` : `${JSON.stringify(node.value)}`;
+        report('yaml11-ambiguous', `${source} is ${now} in YAML 1.2 but ${reading} for YAML 1.1 readers: quote it, or write what you mean explicitly.`, file.rangeOf(node));
+      },
+    });
+  }
+};
