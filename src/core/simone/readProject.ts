@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import {
+  MILESTONE_STATUSES, SPRINT_STATUSES, TASK_STATUSES,
+  type Milestone, type ProjectProblem, type SimoneProject, type Sprint, type Task,
+} from './entities';
+import { parseFrontMatter } from './frontMatter';
+import { nodeProjectFileSystem, type ProjectFileSystem } from './projectFileSystem';
+
+const MILESTONE_FOLDER = /^M(X?)(\d+)_/;
+const MILESTONE_META = /^MX?\d+_milestone_meta\.md$/;
+const SPRINT_FOLDER = /^S(X?)(\d+)_/;
+const SPRINT_META = /^SX?\d+_sprint_meta\.md$/;
+const SPRINT_TASK = /^T(X?)(\d+)_(S\d+)_.*\.md$/;
+const GENERAL_TASK = /^T(X?)(\d+)_.*\.md$/;
+
+const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : value instanceof Date ? value.toISOString() : String(value));
+
+/** Reads the `.simone/` folder given; a file that cannot be read becomes a located problem and is left out. */
+export function readSimoneProject(simoneFolder: string, fs: ProjectFileSystem = nodeProjectFileSystem): SimoneProject {
+  const problems: ProjectProblem[] = [];
+  const milestones: Milestone[] = [];
+  const sprints: Sprint[] = [];
+  const tasks: Task[] = [];
+
+  /** Front matter of a file, or undefined after recording why not. */
+  function frontMatterOf(file: string): { data: Record<string, unknown>; source: string } | undefined {
+    let source: string;
+    try {
+      source = fs.read(file);
+    } catch (error) {
+      problems.push({ file, line: 1, message: `cannot read: ${(error as Error).message}` });
+      return undefined;
+    }
+    const parsed = parseFrontMatter(source);
+    if (!parsed.ok) {
+      problems.push({ file, line: parsed.line, message: parsed.message });
+      return undefined;
+    }
+    return { data: parsed.data, source };
+  }
+
+  function checkStatus(file: string, source: string, status: string | undefined, allowed: readonly string[]): void {
+    if (status === undefined || allowed.includes(status)) return;
+    const index = source.search(/^status\s*:/m);
+    const line = index < 0 ? 1 : source.slice(0, index).split('\n').length;
+    problems.push({ file, line, message: `status "${status}" is not one of ${allowed.join(', ')}` });
+  }
+
+  const requirements = join(simoneFolder, '02_REQUIREMENTS');
+  for (const entry of fs.list(requirements)) {
+    const match = MILESTONE_FOLDER.exec(entry.name);
+    if (!entry.isFolder || !match) continue;
+    const folder = join(requirements, entry.name);
+    const meta = fs.list(folder).find((file) => !file.isFolder && MILESTONE_META.test(file.name));
+    if (!meta) {
+      problems.push({ file: folder, line: 1, message: 'milestone folder without an M##_milestone_meta.md file' });
+      continue;
+    }
+    const filePath = join(folder, meta.name);
+    const read = frontMatterOf(filePath);
+    if (!read) continue;
+    const status = text(read.data.status);
+    checkStatus(filePath, read.source, status, MILESTONE_STATUSES);
+    milestones.push({
+      kind: 'milestone', id: text(read.data.milestone_id) ?? `M${match[2]}`, filePath, folder, done: match[1] === 'X',
+      title: text(read.data.title), status, lastUpdated: text(read.data.last_updated), frontMatter: read.data,
+    });
+  }
+
+  const sprintsFolder = join(simoneFolder, '03_SPRINTS');
+  for (const entry of fs.list(sprintsFolder)) {
+    const match = SPRINT_FOLDER.exec(entry.name);
+    if (!entry.isFolder || !match) continue;
+    const folder = join(sprintsFolder, entry.name);
+    const files = fs.list(folder).filter((file) => !file.isFolder);
+    const fallbackSprintId = `S${match[2]}`;
+    let sprintId = fallbackSprintId;
+    const meta = files.find((file) => SPRINT_META.test(file.name));
+    if (!meta) problems.push({ file: folder, line: 1, message: 'sprint folder without an S##_sprint_meta.md file' });
+    const read = meta && frontMatterOf(join(folder, meta.name));
+    if (meta && read) {
+      const filePath = join(folder, meta.name);
+      const status = text(read.data.status);
+      checkStatus(filePath, read.source, status, SPRINT_STATUSES);
+      sprintId = text(read.data.sprint_sequence_id) ?? fallbackSprintId;
+      sprints.push({
+        kind: 'sprint', id: sprintId, filePath, folder, done: match[1] === 'X', title: text(read.data.title), status,
+        milestoneId: text(read.data.milestone_id), goal: text(read.data.goal), frontMatter: read.data,
+      });
+    }
+    for (const file of files) {
+      const taskMatch = SPRINT_TASK.exec(file.name);
+      if (taskMatch) readTask(join(folder, file.name), folder, `T${taskMatch[2]}_${taskMatch[3]}`, taskMatch[1] === 'X', sprintId);
+    }
+  }
+
+  const generalFolder = join(simoneFolder, '04_GENERAL_TASKS');
+  for (const file of fs.list(generalFolder)) {
+    const match = GENERAL_TASK.exec(file.name);
+    if (!file.isFolder && match) readTask(join(generalFolder, file.name), generalFolder, `T${match[2]}`, match[1] === 'X', undefined);
+  }
+
+  function readTask(filePath: string, folder: string, fallbackId: string, done: boolean, sprintId: string | undefined): void {
+    const read = frontMatterOf(filePath);
+    if (!read) return;
+    const status = text(read.data.status);
+    checkStatus(filePath, read.source, status, TASK_STATUSES);
+    tasks.push({
+      kind: 'task', id: text(read.data.task_id) ?? fallbackId, filePath, folder, done, title: text(read.data.title), status, sprintId,
+      complexity: text(read.data.complexity), lastUpdated: text(read.data.last_updated), frontMatter: read.data,
+    });
+  }
+
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { milestones: milestones.sort(byId), sprints: sprints.sort(byId), tasks: tasks.sort(byId), problems };
+}
