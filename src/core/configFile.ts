@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import { diagnostic, type ConfigDiagnostic, type Position, type Range } from './diagnostic';
+import { directiveProblems } from './yamlDirectives';
 
 export const DOCUMENT_KINDS = ['integration', 'microservices', 'api_gateway'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -25,14 +26,17 @@ export class ConfigFile {
     readonly uri: string,
     readonly text: string,
   ) {
-    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
-    const documents = Array.isArray(parsed) ? parsed : [];
+    // Repeated keys are allowed here so that validation can tell a repeated endpoint (name-duplicate) from other repeats.
+    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
+    const documents = 'empty' in parsed ? [] : parsed;
     this.documents = documents.map((yaml, index) => describeDocument(yaml, index));
-    for (const yaml of documents) {
-      for (const error of yaml.errors) {
-        this.syntaxDiagnostics.push(diagnostic('yaml-syntax', error.message.split('\n')[0], this.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1))));
-      }
-    }
+    const errors = 'empty' in parsed ? parsed.errors : documents.flatMap((yaml) => yaml.errors);
+    for (const error of errors) this.addSyntaxError(error.message.split('\n')[0], error.pos[0], error.pos[1]);
+    for (const problem of directiveProblems(text)) this.addSyntaxError(problem.message, problem.offset, problem.offset + problem.length);
+  }
+
+  private addSyntaxError(message: string, start: number, end: number): void {
+    this.syntaxDiagnostics.push(diagnostic('yaml-syntax', message, this.range(start, Math.max(end, start + 1))));
   }
 
   position(offset: number): Position {

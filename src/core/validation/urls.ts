@@ -1,7 +1,6 @@
 import { isScalar, type YAMLMap } from 'yaml';
 import { resolveVariables } from '../env';
 import { walkWithSchema } from '../schemaWalk';
-import { maskUrlCredentials } from '../secrets';
 import { mapOf, pairOf, stringScalar, valueOf } from '../yamlNodes';
 import type { Rule } from './rule';
 
@@ -34,7 +33,7 @@ export const insecureUrls: Rule = ({ file, schema, env, report }) => {
       const sendsAuth = url.username !== '' || url.password !== '' || path[path.length - 1] === 'token_url' || (hasAuth && typeof section === 'string' && AUTHENTICATED_PATHS.has(section));
       if (!sendsAuth) return;
       const secure = url.protocol === 'http:' ? 'https://' : 'amqps://';
-      report('insecure-url', `${maskUrlCredentials(url.origin)} is not encrypted, yet credentials are sent to it: use ${secure}.`, file.rangeOf(node));
+      report('insecure-url', `${url.protocol}//${url.host} is not encrypted, yet credentials are sent to it: use ${secure}.`, file.rangeOf(node));
     });
   }
 };
