@@ -37,8 +37,11 @@ export interface RabbitMqBroker {
   readonly url: string;
   readonly port: number;
   readonly nodeName: string;
-  /** Stops the node gracefully and starts it again on the same port with the same data. */
-  restart(): Promise<void>;
+  /**
+   * Stops the node and starts it again on the same port with the same data:
+   * gracefully (`rabbitmqctl stop`), or with `crash` by SIGKILL, as a power cut would.
+   */
+  restart(options?: { crash?: boolean }): Promise<void>;
   /** Stops the node and removes its folder. */
   stop(): Promise<void>;
 }
@@ -182,8 +185,12 @@ export async function startRabbitMq(): Promise<RabbitMqBroker> {
     url,
     port,
     nodeName,
-    restart: async () => {
-      await stopNode();
+    restart: async (options = {}) => {
+      if (options.crash && child) {
+        const exited = new Promise((resolve) => child?.once('exit', resolve));
+        killGroup();
+        await exited;
+      } else await stopNode();
       await start();
     },
     stop: async () => {
