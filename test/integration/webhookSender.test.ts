@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { closeSharedAgent } from '../../src/runners/http/sharedAgent';
+import { sendWebhook } from '../../src/runners/webhook/webhookSender';
+import { WebhookReceiver, type ReceivedWebhook } from '../../src/runners/webhook/webhookReceiver';
+import { integrationFromYaml } from '../support/integrationFromYaml';
+
+const STANDARD_SECRET = 'whsec_' + Buffer.from('thirty-two bytes of standard key').toString('base64');
+const endpointsYaml = (url: string) => `  endpoints:
+    - { name: to_github, url: "${url}/to_github", secret: gh-sender-secret, signature: github }
+    - { name: to_standard, url: "${url}/to_standard", secret: "${STANDARD_SECRET}", signature: standard }
+    - { name: to_slack, url: "${url}/to_slack", secret: slack-sender-secret, signature: slack }
+    - { name: to_stripe, url: "${url}/to_stripe", secret: whsec_stripe_sender, signature: stripe }
+    - { name: unsigned, url: "${url}/unsigned", signature: github }
+`;
+
+function senderIntegration(url: string, retry = '{ max_attempts: 3, base_delay: 20ms, max_delay: 1s, backoff_factor: 2, jitter: false }') {
+  return integrationFromYaml('webhook', `integration:\n  type: webhook\n  name: outbound\n  timeout: 2s\n  retry: ${retry}\n${endpointsYaml(url)}`);
+}
+
+describe('webhook sender', () => {
+  const receiver = new WebhookReceiver(integrationFromYaml('webhook', `integration:\n  type: webhook\n  name: outbound\n${endpointsYaml('http://unused')}`));
+  const received: ReceivedWebhook[] = [];
+  let receiverUrl = '';
+  let flaky: Server;
+  let flakyUrl = '';
+  const flakyPlan: number[] = [];
+  let flakyHits = 0;
+
+  before(async () => {
+    receiver.onDidReceive((event) => received.push(event));
+    receiverUrl = (await receiver.start()).url;
+    flaky = createServer((request, response) => {
+      flakyHits++;
+      request.resume();
+      response.writeHead(flakyPlan.shift() ?? 200).end();
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    flakyUrl = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await receiver.stop();
+    flaky.close();
+    await closeSharedAgent();
+  });
+
+  for (const endpoint of ['to_github', 'to_standard', 'to_slack', 'to_stripe']) {
+    it(`${endpoint}: a signed POST the receiver verifies and passes on`, async () => {
+      const delivery = await sendWebhook(senderIntegration(receiverUrl), endpoint, 'task_completed', { task_id: 'T01' });
+      assert.equal(delivery.ok, true, JSON.stringify(delivery.error));
+      assert.equal(delivery.status, 200);
+      assert.equal(delivery.attempts.length, 1);
+      const event = received.at(-1)!;
+      assert.equal(event.endpoint, endpoint);
+      assert.deepEqual(event.body, delivery.event);
+      assert.equal(event.headers['x-simone-event'], 'task_completed');
+    });
+  }
+
+  it('retries 503s with the configured backoff and records every attempt', async () => {
+    flakyHits = 0;
+    flakyPlan.push(503, 503);
+    const delivery = await sendWebhook(senderIntegration(flakyUrl), 'to_github', 'task_completed', {});
+    assert.equal(delivery.ok, true);
+    assert.equal(flakyHits, 3);
+    assert.deepEqual(delivery.attempts.map((attempt) => [attempt.status, attempt.delayMs]), [[503, 0], [503, 20], [200, 40]]);
+    assert.equal(delivery.attempts[0].error?.kind, 'remote-5xx');
+  });
+
+  it('gives up after max_attempts, with the last status', async () => {
+    flakyHits = 0;
+    flakyPlan.push(500, 500, 500, 500);
+    const delivery = await sendWebhook(senderIntegration(flakyUrl, '{ max_attempts: 2, base_delay: 10ms, jitter: false }'), 'to_github', 'x', {});
+    assert.equal(delivery.ok, false);
+    assert.equal(flakyHits, 2);
+    assert.equal(delivery.status, 500);
+    assert.equal(delivery.error?.kind, 'remote-5xx');
+    flakyPlan.length = 0;
+  });
+
+  it('does not retry a 400', async () => {
+    flakyHits = 0;
+    flakyPlan.push(400);
+    const delivery = await sendWebhook(senderIntegration(flakyUrl), 'to_github', 'x', {});
+    assert.deepEqual([delivery.ok, delivery.status, delivery.attempts.length, flakyHits, delivery.error?.kind], [false, 400, 1, 1, 'remote-4xx']);
+  });
+
+  it('retries a refused connection and says so', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const delivery = await sendWebhook(senderIntegration(`http://127.0.0.1:${port}`, '{ max_attempts: 2, base_delay: 10ms }'), 'to_github', 'x', {});
+    assert.equal(delivery.ok, false);
+    assert.equal(delivery.attempts.length, 2);
+    assert.deepEqual([delivery.error?.kind, delivery.error?.message], ['transient', 'connection refused']);
+  });
+
+  it('refuses an endpoint without a secret before sending anything', async () => {
+    flakyHits = 0;
+    const delivery = await sendWebhook(senderIntegration(flakyUrl), 'unsigned', 'x', {});
+    assert.deepEqual([delivery.ok, delivery.attempts.length, flakyHits, delivery.error?.kind], [false, 0, 0, 'config']);
+    assert.match(delivery.error!.message, /no secret; unsigned webhooks are sent only with signature: none/);
+  });
+});
