@@ -1,0 +1,87 @@
+import type { EventDrivenIntegration, Integration, PublisherSettings, RequestResponseIntegration } from '../../core/model';
+import { classifyError, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
+import type { AttemptRecord } from '../http/endpointResult';
+import type { RequestAuthorizer } from '../http/requestAuthorizer';
+import { runEndpoint } from '../http/runEndpoint';
+import type { QueueConnectionPool } from '../queue/queueConnectionPool';
+import { CLOUDEVENTS_JSON, createCloudEvent, type CloudEvent } from './cloudEvent';
+import { resolveDestination } from './eventDestination';
+
+export interface PublishEventOptions {
+  /** The workspace's name, for the events' `source`. */
+  workspace: string;
+  /** Every integration of the workspace: where queue destinations are found. */
+  integrations: readonly Integration[];
+  /** Live broker connections, shared with the rest of the process. */
+  queues: QueueConnectionPool;
+  /** Credentials for URL destinations (the integration's `auth`), from the auth runner. */
+  auth?: RequestAuthorizer;
+  signal?: AbortSignal;
+}
+
+interface DeliveryBase {
+  publisher: string;
+  /** As configured, with credentials masked. */
+  destination: string;
+  ok: boolean;
+  error?: RunnerError;
+  durationMs: number;
+}
+
+export type EventDelivery =
+  | (DeliveryBase & { kind: 'queue'; integration: string; queue: string })
+  | (DeliveryBase & { kind: 'url'; status?: number; attempts: AttemptRecord[] })
+  | (DeliveryBase & { kind: 'unresolved' });
+
+export interface PublishEventResult {
+  /** The one event every destination received (same id: receivers can drop duplicates). */
+  event: CloudEvent;
+  /** One per publisher whose `events` include the event; none when the integration is disabled. */
+  deliveries: EventDelivery[];
+}
+
+/**
+ * Sends `eventName` as a CloudEvent to every publisher of the integration that
+ * lists it: to a queue through the queue runner (persistent, confirmed), or
+ * POSTed to a URL in structured mode through the HTTP runner (its retry,
+ * breaker and timeout). Never throws for delivery failures: they are in the result.
+ */
+export async function publishEvent(integration: EventDrivenIntegration, eventName: string, data: unknown, options: PublishEventOptions): Promise<PublishEventResult> {
+  const event = createCloudEvent({ eventName, workspace: options.workspace, integration: integration.name, data });
+  if (!integration.enabled) return { event, deliveries: [] };
+  const publishers = integration.publishers.filter((publisher) => publisher.events.includes(eventName));
+  const deliveries = await Promise.all(publishers.map((publisher) => deliver(integration, publisher, event, options)));
+  return { event, deliveries };
+}
+
+async function deliver(integration: EventDrivenIntegration, publisher: PublisherSettings, event: CloudEvent, options: PublishEventOptions): Promise<EventDelivery> {
+  const start = performance.now();
+  const secrets = integrationSecrets(integration);
+  const base = { publisher: publisher.name, destination: redact(publisher.destination, secrets) };
+  const destination = resolveDestination(publisher.destination, options.integrations);
+  const body = JSON.stringify(event);
+
+  if (destination.kind === 'unresolved') return { ...base, kind: 'unresolved', ok: false, error: destination.error, durationMs: 0 };
+
+  if (destination.kind === 'queue') {
+    const queueBase = { ...base, kind: 'queue' as const, integration: destination.integration.name, queue: destination.queue };
+    try {
+      await options.queues.get(destination.integration).publish(destination.queue, Buffer.from(body), { contentType: CLOUDEVENTS_JSON, messageId: event.id, timeoutMs: integration.timeoutMs, signal: options.signal });
+      return { ...queueBase, ok: true, durationMs: performance.now() - start };
+    } catch (error) {
+      return { ...queueBase, ok: false, error: classifyError(error, secrets), durationMs: performance.now() - start };
+    }
+  }
+
+  // The event integration's own policies (timeout, retry, breaker) apply, as for any endpoint it would call.
+  const asEndpoint: RequestResponseIntegration = {
+    ...integration,
+    type: 'request_response',
+    endpoints: [{ name: publisher.name, url: destination.url, method: 'POST', headers: { 'content-type': CLOUDEVENTS_JSON } }],
+  };
+  const result = await runEndpoint(asEndpoint, publisher.name, { body, signal: options.signal, auth: options.auth });
+  const delivered = result.ok && result.status !== undefined && result.status < 300;
+  // A redirect is not a delivery: the event would have to be sent again elsewhere.
+  const error = result.error ?? (delivered ? undefined : runnerError('config', `the destination answered ${result.status}, not 2xx (redirects are not followed)`, String(result.status)));
+  return { ...base, kind: 'url', ok: delivered, status: result.status, attempts: result.attempts, error, durationMs: result.durationMs };
+}
