@@ -1,0 +1,82 @@
+/**
+ * What a runner records for one HTTP request, through the OpenTelemetry API
+ * only (no SDK here: without `setupTelemetry` all of it is a no-op): a CLIENT
+ * span named `HTTP <METHOD>` with the HTTP client semantic conventions, the
+ * W3C trace context injected into the request headers, and the
+ * `http.client.request.duration` histogram.
+ */
+import { context, metrics, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span } from '@opentelemetry/api';
+
+export const INSTRUMENTATION_SCOPE = 'simone-integrations.http';
+
+/** The semantic conventions' recommended buckets for HTTP durations, in seconds. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+
+// The metrics API has no proxy provider: look the histogram up again when the global provider changes.
+let histogram: { provider: MeterProvider; instrument: Histogram } | undefined;
+function durationHistogram(): Histogram {
+  const provider = metrics.getMeterProvider();
+  if (histogram?.provider !== provider) {
+    const instrument = provider.getMeter(INSTRUMENTATION_SCOPE).createHistogram('http.client.request.duration', {
+      unit: 's',
+      description: 'Duration of HTTP client requests.',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    histogram = { provider, instrument };
+  }
+  return histogram.instrument;
+}
+
+export interface HttpRequestInfo {
+  method: string;
+  /** Already redacted. */
+  urlFull: string;
+  serverAddress: string;
+  serverPort: number;
+  /** 0 for the first attempt. */
+  resendCount: number;
+  integration: string;
+  endpoint: string;
+}
+
+export interface HttpRequestRecording {
+  /** Adds `traceparent` (and `tracestate`) when a span is being recorded. */
+  inject(headers: Record<string, string>): void;
+  /** Ends the span and records the duration; `errorType` marks a failure. */
+  end(outcome: { status?: number; errorType?: string; errorMessage?: string }): void;
+}
+
+export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
+  const startedAt = performance.now();
+  const attributes: Attributes = {
+    'http.request.method': info.method,
+    'url.full': info.urlFull,
+    'server.address': info.serverAddress,
+    'server.port': info.serverPort,
+    'simone.integration': info.integration,
+    'simone.endpoint': info.endpoint,
+  };
+  if (info.resendCount > 0) attributes['http.request.resend_count'] = info.resendCount;
+  const span: Span = tracer.startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
+  return {
+    inject(headers) {
+      if (span.isRecording()) propagation.inject(trace.setSpan(context.active(), span), headers);
+    },
+    end({ status, errorType, errorMessage }) {
+      const metricAttributes: Attributes = { 'http.request.method': info.method, 'server.address': info.serverAddress, 'server.port': info.serverPort };
+      if (status !== undefined) {
+        span.setAttribute('http.response.status_code', status);
+        metricAttributes['http.response.status_code'] = status;
+      }
+      if (errorType) {
+        span.setAttribute('error.type', errorType);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage });
+        metricAttributes['error.type'] = errorType;
+      }
+      span.end();
+      durationHistogram().record((performance.now() - startedAt) / 1000, metricAttributes);
+    },
+  };
+}
