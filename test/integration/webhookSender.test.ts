@@ -26,7 +26,7 @@ describe('webhook sender', () => {
   let receiverUrl = '';
   let flaky: Server;
   let flakyUrl = '';
-  const flakyPlan: number[] = [];
+  const flakyPlan: Array<number | [number, Record<string, string>]> = [];
   let flakyHits = 0;
 
   before(async () => {
@@ -35,7 +35,9 @@ describe('webhook sender', () => {
     flaky = createServer((request, response) => {
       flakyHits++;
       request.resume();
-      response.writeHead(flakyPlan.shift() ?? 200).end();
+      const planned = flakyPlan.shift() ?? 200;
+      const [status, headers] = Array.isArray(planned) ? planned : [planned, {}];
+      response.writeHead(status, headers).end();
     });
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
     flakyUrl = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
@@ -67,6 +69,12 @@ describe('webhook sender', () => {
     assert.equal(flakyHits, 3);
     assert.deepEqual(delivery.attempts.map((attempt) => [attempt.status, attempt.delayMs]), [[503, 0], [503, 20], [200, 40]]);
     assert.equal(delivery.attempts[0].error?.kind, 'remote-5xx');
+  });
+
+  it('waits what Retry-After asks instead of the backoff', async () => {
+    flakyPlan.push([429, { 'retry-after': '0' }]);
+    const delivery = await sendWebhook(senderIntegration(flakyUrl), 'to_github', 'task_completed', {});
+    assert.deepEqual(delivery.attempts.map((attempt) => [attempt.status, attempt.delayMs]), [[429, 0], [200, 0]]);
   });
 
   it('gives up after max_attempts, with the last status', async () => {
