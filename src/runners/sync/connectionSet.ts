@@ -1,0 +1,78 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { maskUrlCredentials, urlPassword } from '../../core/secrets';
+import type { ConnectionSettings, DatabaseIntegration } from '../../core/model';
+import { openPglite, pgliteConnection } from './pgliteConnection';
+import { openPostgresConnection } from './postgresConnection';
+import type { SqlConnection } from './sqlConnection';
+import { SyncError } from './syncError';
+
+/** Where a connection points, for messages: never its password. */
+export function describeConnection(settings: ConnectionSettings): string {
+  if (settings.type === 'pglite') return `pglite ${settings.path ?? '(no path)'}`;
+  if (settings.url) return `postgresql ${maskUrlCredentials(settings.url)}`;
+  return `postgresql ${settings.user ?? ''}${settings.user ? '@' : ''}${settings.host ?? '127.0.0.1'}:${settings.port ?? 5432}/${settings.database ?? ''}`;
+}
+
+/** An error text with every secret of the connection taken out. */
+export function redactConnectionSecrets(text: string, settings: ConnectionSettings): string {
+  let redacted = maskUrlCredentials(text);
+  for (const secret of [settings.password, settings.url && urlPassword(settings.url)]) {
+    if (secret) redacted = redacted.split(secret).join('***');
+  }
+  return redacted;
+}
+
+/**
+ * The connections of one `database` integration, opened on first use and closed together.
+ * Connections naming the same PGlite data folder share one database (a folder can be opened only once).
+ */
+export class ConnectionSet {
+  private readonly opened = new Map<string, Promise<SqlConnection>>();
+  private readonly pglites = new Map<string, Promise<PGlite>>();
+
+  constructor(
+    private readonly integration: DatabaseIntegration,
+    private readonly timeoutMs = integration.timeoutMs,
+  ) {}
+
+  settings(name: string): ConnectionSettings {
+    const settings = this.integration.connections.find((connection) => connection.name === name);
+    if (!settings) throw new SyncError('config', `integration "${this.integration.name}" has no connection "${name}" (known: ${this.integration.connections.map((c) => c.name).join(', ') || 'none'})`);
+    return settings;
+  }
+
+  get(name: string): Promise<SqlConnection> {
+    let connection = this.opened.get(name);
+    if (!connection) {
+      connection = this.open(this.settings(name));
+      this.opened.set(name, connection);
+    }
+    return connection;
+  }
+
+  private async open(settings: ConnectionSettings): Promise<SqlConnection> {
+    try {
+      if (settings.type === 'postgresql') return await openPostgresConnection(settings, this.timeoutMs);
+      if (!settings.path) throw new SyncError('config', `connection "${settings.name}" (pglite) needs a data folder "path"`);
+      let db = this.pglites.get(settings.path);
+      if (!db) {
+        db = openPglite(settings.path);
+        this.pglites.set(settings.path, db);
+      }
+      return pgliteConnection(settings, await db);
+    } catch (error) {
+      if (error instanceof SyncError) throw error;
+      const reason = redactConnectionSecrets((error as Error).message || String(error), settings);
+      throw new SyncError('connection', `cannot connect to "${settings.name}" (${describeConnection(settings)}): ${reason}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const connections = await Promise.allSettled(this.opened.values());
+    await Promise.allSettled(connections.flatMap((result) => (result.status === 'fulfilled' && result.value.type === 'postgresql' ? [result.value.close()] : [])));
+    const pglites = await Promise.allSettled(this.pglites.values());
+    await Promise.allSettled(pglites.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])));
+    this.opened.clear();
+    this.pglites.clear();
+  }
+}

@@ -1,0 +1,46 @@
+import { Client, type ClientConfig } from 'pg';
+import type { ConnectionSettings } from '../../core/model';
+import type { SqlConnection, SqlSession, TransactionOptions } from './sqlConnection';
+
+/** `pg` settings from a connection: `url`, or host/port/database/user/password; `ssl` verifies the server. */
+export function postgresClientConfig(settings: ConnectionSettings, timeoutMs: number): ClientConfig {
+  const common: ClientConfig = { connectionTimeoutMillis: timeoutMs, ssl: settings.ssl ? { rejectUnauthorized: true } : undefined, application_name: 'simone-integrations' };
+  if (settings.url) return { ...common, connectionString: settings.url };
+  return { ...common, host: settings.host ?? '127.0.0.1', port: settings.port ?? 5432, database: settings.database, user: settings.user, password: settings.password };
+}
+
+/** Opens one session on a PostgreSQL server; transactions on it run one after another. */
+export async function openPostgresConnection(settings: ConnectionSettings, timeoutMs: number): Promise<SqlConnection> {
+  const client = new Client(postgresClientConfig(settings, timeoutMs));
+  // A dropped connection surfaces as the next query's error; without a listener it would end the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  let queue: Promise<unknown> = Promise.resolve();
+  const session: SqlSession = {
+    query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
+  };
+  return {
+    name: settings.name,
+    type: 'postgresql',
+    schema: settings.schema,
+    handle: client,
+    query: session.query,
+    transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+      const run = async () => {
+        await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+        try {
+          const result = await work(session);
+          await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      };
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    close: () => client.end(),
+  };
+}

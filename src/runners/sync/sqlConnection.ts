@@ -1,0 +1,27 @@
+/** One database session: what the sync runner and the health probe need from PostgreSQL or PGlite alike. */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface TransactionOptions {
+  /** Roll back at the end instead of committing (a dry run). */
+  rollback?: boolean;
+  /** A read-only snapshot that stays the same for the whole transaction (for reading a source). */
+  snapshot?: boolean;
+}
+
+/** A named connection of a `database` integration, opened. */
+export interface SqlConnection extends SqlSession {
+  readonly name: string;
+  readonly type: 'postgresql' | 'pglite';
+  /** The schema its tables live in (`schema:` of the connection). */
+  readonly schema: string;
+  /** The underlying client: connections with the same handle share one session (and one transaction at a time). */
+  readonly handle: object;
+  /** Runs `work` in one transaction: committed when it returns, rolled back when it throws (or when asked). */
+  transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const qualifiedName = (schema: string, table: string): string => `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;

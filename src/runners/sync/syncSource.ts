@@ -1,0 +1,68 @@
+import type { SyncTableSettings } from '../../core/model';
+import { SyncError } from './syncError';
+
+/** A column as it lands in the target: source name, target name, PostgreSQL type. */
+export interface SyncColumn {
+  source: string;
+  target: string;
+  type: string;
+}
+
+/** A key (as text: the value of a single key column, or a JSON array of several) and the hash of the row's content. */
+export interface KeyHash {
+  key: string;
+  hash: string;
+}
+
+/** A row to write: its values as PostgreSQL text, in the order of the source's columns. */
+export interface SourceRow extends KeyHash {
+  values: Array<string | null>;
+}
+
+/** What a sync reads from: a Simone entity set or a table. */
+export interface SyncSource {
+  readonly columns: SyncColumn[];
+  /** The key columns, among `columns`. */
+  readonly keyColumns: SyncColumn[];
+  count(): Promise<number>;
+  /** Every row's key and hash, ordered by key in code-point order (see compareKeys). */
+  keyHashes(batchSize: number): AsyncIterable<KeyHash[]>;
+  /** Every row, in any order. */
+  rows(batchSize: number): AsyncIterable<SourceRow[]>;
+  /** The rows with these keys (fewer if some are gone). */
+  rowsByKeys(keys: string[]): Promise<SourceRow[]>;
+}
+
+/** A filter value as PostgreSQL prints it (`true`, `42`, `done`); null matches a missing value. */
+export const filterText = (value: unknown): string | null => (value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+/**
+ * Applies `columns` (which source columns, under which target names) and `key` to the columns a source has.
+ * `lenient` accepts listed columns the source does not know (a front matter field no file has yet) as text.
+ */
+export function resolveColumns(
+  available: Array<{ name: string; type: string }>,
+  settings: Pick<SyncTableSettings, 'columns' | 'key' | 'filter' | 'source'>,
+  defaultKey: string[],
+  lenient: boolean,
+): { columns: SyncColumn[]; keyColumns: SyncColumn[] } {
+  const byName = new Map(available.map((column) => [column.name, column]));
+  const known = () => available.map((column) => column.name).join(', ');
+  const mapping = settings.columns ?? Object.fromEntries(available.map((column) => [column.name, column.name]));
+  const columns = Object.entries(mapping).map(([source, target]) => {
+    const column = byName.get(source);
+    if (!column && !lenient) throw new SyncError('config', `${settings.source} has no column "${source}" (columns: ${known()})`);
+    return { source, target, type: column?.type ?? 'text' };
+  });
+  const key = settings.key?.length ? settings.key : defaultKey;
+  if (key.length === 0) throw new SyncError('config', `${settings.source} has no primary key: give "key" for this sync`);
+  const keyColumns = key.map((name) => {
+    const column = columns.find((candidate) => candidate.source === name);
+    if (!column) throw new SyncError('config', `key column "${name}" of ${settings.source} is not among the synced columns`);
+    return column;
+  });
+  for (const column of Object.keys(settings.filter ?? {})) {
+    if (!byName.has(column) && !lenient) throw new SyncError('config', `filter column "${column}" is not a column of ${settings.source} (columns: ${known()})`);
+  }
+  return { columns, keyColumns };
+}

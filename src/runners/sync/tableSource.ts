@@ -1,0 +1,70 @@
+import type { SyncTableSettings } from '../../core/model';
+import { streamQuery } from './cursor';
+import { keyMatchSql, keyTextSql, sqlLiteral } from './sqlKeys';
+import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
+import { SyncError } from './syncError';
+import { filterText, resolveColumns, type KeyHash, type SourceRow, type SyncSource } from './syncSource';
+
+/** The columns of a table (name and full type, e.g. `numeric(10,2)`), in table order; empty when it does not exist. */
+export async function tableColumns(session: SqlSession, schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
+  return session.query<{ name: string; type: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+     WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [qualifiedName(schema, table)],
+  );
+}
+
+async function primaryKey(session: SqlSession, schema: string, table: string): Promise<string[]> {
+  const rows = await session.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+     WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+    [qualifiedName(schema, table)],
+  );
+  return rows.map((row) => row.name);
+}
+
+/**
+ * A table read through SQL. Keys and content hashes are computed by the source database (md5 of the row's text
+ * form), so finding what changed moves only keys and hashes, never whole rows; rows are streamed with a cursor.
+ */
+export async function openTableSource(session: SqlSession, schema: string, table: string, settings: SyncTableSettings, label: string): Promise<SyncSource> {
+  const available = await tableColumns(session, schema, table);
+  if (available.length === 0) throw new SyncError('source', `${label}: table ${schema}.${table} does not exist`);
+  const { columns, keyColumns } = resolveColumns(available, settings, await primaryKey(session, schema, table), false);
+
+  const relation = qualifiedName(schema, table);
+  const texts = columns.map((column) => `(${quoteIdentifier(column.source)})::text`);
+  // The target layout is part of the hash, so changing `columns` rewrites every row.
+  const signature = sqlLiteral(columns.map((column) => `${column.target}:${column.type}`).join(',') + '|');
+  const hash = `md5(${signature} || row(${texts.join(', ')})::text)`;
+  const key = keyTextSql(keyColumns.map((column) => column.source));
+  const filterParams: unknown[] = [];
+  const filterConditions = Object.entries(settings.filter ?? {}).map(([column, allowed]) => {
+    const texts = allowed.map(filterText);
+    const values = texts.filter((text): text is string => text !== null);
+    filterParams.push(values);
+    const match = `(${quoteIdentifier(column)})::text = ANY($${filterParams.length}::text[])`;
+    return texts.includes(null) ? `(${match} OR ${quoteIdentifier(column)} IS NULL)` : match;
+  });
+  const where = (extra: string[]) => (filterConditions.length + extra.length ? ` WHERE ${[...filterConditions, ...extra].join(' AND ')}` : '');
+  const keyColumnsBySource = keyColumns.map((column) => ({ name: column.source, type: column.type }));
+  const toRow = (row: { key: string; hash: string; [column: string]: string | null }): SourceRow => ({ key: row.key, hash: row.hash, values: columns.map((_, index) => row[`c${index}`]) });
+  const selectRow = `SELECT ${key} AS key, ${hash} AS hash, ${texts.map((text, index) => `${text} AS c${index}`).join(', ')} FROM ${relation}`;
+
+  return {
+    columns,
+    keyColumns,
+    async count() {
+      const [row] = await session.query<{ count: string }>(`SELECT count(*) AS count FROM ${relation}${where([])}`, filterParams);
+      return Number(row.count);
+    },
+    keyHashes: (batchSize) => streamQuery<KeyHash>(session, `SELECT ${key} COLLATE "C" AS key, ${hash} AS hash FROM ${relation}${where([])} ORDER BY 1`, filterParams, batchSize),
+    async *rows(batchSize) {
+      for await (const batch of streamQuery<{ key: string; hash: string }>(session, `${selectRow}${where([])}`, filterParams, batchSize)) yield batch.map(toRow);
+    },
+    async rowsByKeys(keys) {
+      const rows = await session.query<{ key: string; hash: string }>(`${selectRow}${where([keyMatchSql(keyColumnsBySource, filterParams.length + 1)])}`, [...filterParams, keys]);
+      return rows.map(toRow);
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The sync runner's cases, written once and run against each backend (a real PostgreSQL server, PGlite):
+ * test/integration/sync.postgres.test.ts and sync.pglite.test.ts call `syncScenarios` with their backend.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DatabaseIntegration } from '../../src/core/model';
+import { ConnectionSet } from '../../src/runners/sync/connectionSet';
+import { syncIntegration, type SyncIntegrationResult, type SyncOptions, type SyncTableResult } from '../../src/runners/sync/runSync';
+import { integrationFromYaml } from './integrationFromYaml';
+
+export interface SyncBackend {
+  /** A `connections:` list item (YAML, indented 4) for a fresh database of this backend. */
+  connection(name: string): Promise<string>;
+  /** A connection that cannot connect, and the secret in it that must never be shown. */
+  badConnection(name: string): { yaml: string; secret?: string };
+  /** True when two connections are two sessions (PostgreSQL); PGlite has one session per database. */
+  sessions: boolean;
+  stop(): Promise<void>;
+}
+
+const task = (id: string, status: string, extra = '') => `---\ntask_id: ${id}\ntitle: Task ${id}\nstatus: ${status}\ncomplexity: low\n${extra}---\n\n# ${id}\n`;
+
+function counts(table: SyncIntegrationResult['tables'][number]) {
+  if ('error' in table) throw table.error;
+  const { inserted, updated, deleted, unchanged, deletesIgnored } = table;
+  return { inserted, updated, deleted, unchanged, deletesIgnored };
+}
+
+export function syncScenarios(label: string, startBackend: () => Promise<SyncBackend>): void {
+  describe(`sync runner on ${label}`, { timeout: 300_000 }, () => {
+    let backend: SyncBackend;
+    let connectionsYaml: string;
+    let connections: ConnectionSet;
+    const root = mkdtempSync(join(tmpdir(), 'simone-sync-'));
+    const project = join(root, 'project');
+    let counter = 0;
+
+    const writeTask = (path: string, content: string) => {
+      mkdirSync(dirname(join(project, '.simone', path)), { recursive: true });
+      writeFileSync(join(project, '.simone', path), content);
+    };
+    const integration = (syncTables: string, connectionList = connectionsYaml): DatabaseIntegration =>
+      integrationFromYaml('database', `integration:\n  name: sync_${++counter}\n  type: database\n  timeout: 5s\n  connections:\n${connectionList}\n  sync_tables:\n${syncTables}`);
+    const sync = (model: DatabaseIntegration, options: Partial<SyncOptions> & { connections?: ConnectionSet | null } = {}) =>
+      syncIntegration(model, { projectFolder: project, ...options, connections: options.connections === null ? undefined : (options.connections ?? connections) });
+    const query = async <Row = Record<string, unknown>>(connection: string, sql: string, params?: unknown[]) => (await connections.get(connection)).query<Row>(sql, params);
+    /** Row versions of a table: unchanged xmin means the row was not written. */
+    const versions = async (table: string) => (await query<{ id: string; xmin: string }>('main', `SELECT id::text AS id, xmin::text AS xmin FROM ${table} ORDER BY id`)).map((row) => `${row.id}@${row.xmin}`);
+
+    before(async () => {
+      backend = await startBackend();
+      connectionsYaml = `${await backend.connection('main')}\n${await backend.connection('src')}`;
+      connections = new ConnectionSet(integration(''));
+      writeTask('03_SPRINTS/S01_M01_One/S01_sprint_meta.md', '---\nsprint_sequence_id: S01\nmilestone_id: M01\nstatus: active\n---\n');
+      writeTask('03_SPRINTS/S01_M01_One/T01_S01_A.md', task('T01_S01', 'open'));
+      writeTask('03_SPRINTS/S01_M01_One/T02_S01_B.md', task('T02_S01', 'in_progress', 'estimate: 3\n'));
+      writeTask('04_GENERAL_TASKS/T001_C.md', task('T001', 'open', 'labels: [docs, ci]\n'));
+      // A source table of 20,000 rows in the second database.
+      await query('src', 'CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[], created timestamptz, kind text)');
+      await query('src', `INSERT INTO items SELECT g, 'item ' || g, g * 1.5, ARRAY['t' || (g % 3)], timestamptz '2025-01-01 00:00:00+00' + g * interval '1 minute', CASE WHEN g % 2 = 0 THEN 'even' ELSE 'odd' END FROM generate_series(1, 20000) g`);
+    });
+    after(async () => {
+      await connections?.close();
+      await backend?.stop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it('first sync writes every task, typed, in the connection schema; a second sync writes nothing', async () => {
+      const model = integration('    - { source: tasks, target: tasks_first }');
+      const first = await sync(model);
+      assert.deepEqual(counts(first.tables[0]), { inserted: 3, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 });
+      const rows = await query<Record<string, unknown>>('main', 'SELECT id, sprint_id, status, done, file_path, estimate, labels FROM tasks_first ORDER BY id');
+      assert.deepEqual(rows.map((row) => [row.id, row.sprint_id, row.status, row.done]), [['T001', null, 'open', false], ['T01_S01', 'S01', 'open', false], ['T02_S01', 'S01', 'in_progress', false]]);
+      assert.equal(rows[0].file_path, '.simone/04_GENERAL_TASKS/T001_C.md');
+      assert.equal(Number(rows[2].estimate), 3, 'a numeric front matter field becomes a bigint column');
+      assert.deepEqual(rows[0].labels, ['docs', 'ci'], 'a list becomes jsonb');
+      const beforeVersions = await versions('tasks_first');
+      const state = await query<{ n: string; at: string }>('main', 'SELECT count(*)::text AS n, max(synced_at)::text AS at FROM _simone_sync_state WHERE sync_id LIKE $1', [`${model.name}:%`]);
+      const second = await sync(model);
+      assert.deepEqual(counts(second.tables[0]), { inserted: 0, updated: 0, deleted: 0, unchanged: 3, deletesIgnored: 0 });
+      assert.deepEqual(await versions('tasks_first'), beforeVersions, 'no row was rewritten');
+      assert.deepEqual(await query('main', 'SELECT count(*)::text AS n, max(synced_at)::text AS at FROM _simone_sync_state WHERE sync_id LIKE $1', [`${model.name}:%`]), state);
+    });
+
+    it('one changed task gives exactly one update; a deleted task follows each delete policy; dry run matches the real run', async () => {
+      const model = integration('    - { source: tasks, target: tasks_keep, delete: ignore }\n    - { source: tasks, target: tasks_mirror, delete: propagate }');
+      await sync(model);
+      const mirrorBefore = await versions('tasks_mirror');
+      writeTask('03_SPRINTS/S01_M01_One/T02_S01_B.md', task('T02_S01', 'done', 'estimate: 3\n'));
+      const changed = await sync(model);
+      assert.deepEqual(counts(changed.tables[1]), { inserted: 0, updated: 1, deleted: 0, unchanged: 2, deletesIgnored: 0 });
+      const mirrorAfter = await versions('tasks_mirror');
+      assert.equal(mirrorAfter.filter((version) => !mirrorBefore.includes(version)).length, 1, 'exactly one row rewritten');
+      assert.deepEqual(await query('main', "SELECT status FROM tasks_mirror WHERE id = 'T02_S01'"), [{ status: 'done' }]);
+
+      // Now: one task deleted, one added, one changed. The dry run must classify as the real run does, and write nothing.
+      unlinkSync(join(project, '.simone/04_GENERAL_TASKS/T001_C.md'));
+      writeTask('04_GENERAL_TASKS/T002_D.md', task('T002', 'open'));
+      writeTask('03_SPRINTS/S01_M01_One/T01_S01_A.md', task('T01_S01', 'in_progress'));
+      const keepBefore = await versions('tasks_keep');
+      const mirrorBeforeDry = await versions('tasks_mirror');
+      const dry = await sync(model, { dryRun: true });
+      assert.deepEqual(await versions('tasks_keep'), keepBefore);
+      assert.deepEqual(await versions('tasks_mirror'), mirrorBeforeDry);
+      const mirrorDry = dry.tables[1] as SyncTableResult;
+      assert.deepEqual(mirrorDry.samples?.deleted, ['T001']);
+      assert.equal(mirrorDry.samples?.inserted[0].id, 'T002');
+      assert.deepEqual(mirrorDry.samples?.updated, [{ key: 'T01_S01', changed: { status: { from: 'open', to: 'in_progress' } } }]);
+      const real = await sync(model);
+      assert.deepEqual(real.tables.map(counts), dry.tables.map(counts));
+      assert.deepEqual(counts(real.tables[0]), { inserted: 1, updated: 1, deleted: 0, unchanged: 1, deletesIgnored: 1 });
+      assert.deepEqual(counts(real.tables[1]), { inserted: 1, updated: 1, deleted: 1, unchanged: 1, deletesIgnored: 0 });
+      assert.deepEqual((await query<{ id: string }>('main', 'SELECT id FROM tasks_keep ORDER BY id')).map((row) => row.id), ['T001', 'T002', 'T01_S01', 'T02_S01'], 'ignore keeps the row');
+      assert.deepEqual((await query<{ id: string }>('main', 'SELECT id FROM tasks_mirror ORDER BY id')).map((row) => row.id), ['T002', 'T01_S01', 'T02_S01'], 'propagate deletes it');
+      assert.deepEqual(counts((await sync(model)).tables[1]), { inserted: 0, updated: 0, deleted: 0, unchanged: 3, deletesIgnored: 0 });
+    });
+
+    it('syncs a table from another connection with columns and filter, exact types, then only what changed', async () => {
+      const model = integration('    - { source: src.items, target: shop.even_items, connection: main, columns: { id: id, name: label, price: price, tags: tags, created: created }, filter: { kind: even } }');
+      const first = await sync(model);
+      assert.deepEqual(counts(first.tables[0]), { inserted: 10000, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 });
+      const columns = await query<{ name: string; type: string }>('main', "SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'shop.even_items'::regclass AND attnum > 0 ORDER BY attnum");
+      assert.deepEqual(columns, [{ name: 'id', type: 'integer' }, { name: 'label', type: 'text' }, { name: 'price', type: 'numeric(10,2)' }, { name: 'tags', type: 'text[]' }, { name: 'created', type: 'timestamp with time zone' }]);
+      assert.deepEqual(await query('main', "SELECT label, price::text AS price, tags::text AS tags, created = timestamptz '2025-01-01 00:04:00+00' AS exact FROM shop.even_items WHERE id = 4"), [{ label: 'item 4', price: '6.00', tags: '{t1}', exact: true }]);
+      await query('src', "UPDATE items SET name = 'renamed' WHERE id = 10");
+      await query('src', 'UPDATE items SET kind = $1 WHERE id = 12', ['odd']);
+      await query('src', "INSERT INTO items VALUES (20002, 'new', 1, '{}', now(), 'even')");
+      const second = await sync(model);
+      // id 12 no longer matches the filter: gone from the source as the sync sees it (kept: delete is ignore).
+      assert.deepEqual(counts(second.tables[0]), { inserted: 1, updated: 1, deleted: 0, unchanged: 9998, deletesIgnored: 1 });
+      assert.deepEqual(await query('main', 'SELECT label FROM shop.even_items WHERE id = 10'), [{ label: 'renamed' }]);
+    });
+
+    it('a sync killed (SIGKILL) mid-apply leaves the target as it was, and the next run completes', async () => {
+      const model = `    - { source: src.items, target: killed_items }`;
+      const config = join(root, `kill-${label}.yaml`);
+      writeFileSync(config, `integration:\n  name: killed\n  type: database\n  connections:\n${connectionsYaml}\n  sync_tables:\n${model}\n`);
+      // PGlite opens a data folder in one process at a time: hand it over to the child.
+      if (!backend.sessions) await connections.close();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'syncChild.ts'), config, project, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      const killedAt = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk;
+          for (const line of output.split('\n').slice(0, -1)) {
+            const progress = JSON.parse(line) as { rowsWritten?: number };
+            if ((progress.rowsWritten ?? 0) > 0 && child.exitCode === null && !child.killed) {
+              child.kill('SIGKILL');
+              resolve(progress.rowsWritten ?? 0);
+            }
+          }
+        });
+        child.on('exit', () => reject(new Error(`child ended before it was killed: ${output}`)));
+      });
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      assert.equal(child.signalCode, 'SIGKILL');
+      assert.ok(killedAt > 0 && killedAt < 20000, `killed after ${killedAt} rows were written`);
+      if (!backend.sessions) connections = new ConnectionSet(integration(''));
+      assert.deepEqual(await query('main', "SELECT to_regclass('killed_items') IS NULL AS absent"), [{ absent: true }], 'the table created in the killed transaction is gone too');
+      assert.deepEqual(await query('main', "SELECT count(*)::int AS n FROM _simone_sync_state WHERE sync_id LIKE 'killed:%'"), [{ n: 0 }]);
+      const next = await sync(integrationFromYaml('database', `integration:\n  name: killed\n  type: database\n  connections:\n${connectionsYaml}\n  sync_tables:\n${model}\n`));
+      assert.deepEqual(counts(next.tables[0]), { inserted: 20001, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 });
+      assert.deepEqual(await query('main', 'SELECT count(*)::int AS n FROM killed_items'), [{ n: 20001 }]);
+    });
+
+    it('two runs of the same sync at once do not interleave: one writes, the other then finds nothing to do', async () => {
+      const model = integration('    - { source: src.items, target: concurrent_items }');
+      // PostgreSQL: two sessions and the advisory lock; PGlite: one session, which runs one transaction at a time.
+      const [a, b] = backend.sessions
+        ? await Promise.all([sync(model, { connections: null }), sync(model, { connections: null })])
+        : await Promise.all([sync(model), sync(model)]);
+      const both = [counts(a.tables[0]), counts(b.tables[0])].sort((x, y) => y.inserted - x.inserted);
+      assert.deepEqual(both, [
+        { inserted: 20001, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 },
+        { inserted: 0, updated: 0, deleted: 0, unchanged: 20001, deletesIgnored: 0 },
+      ]);
+      assert.deepEqual(await query('main', 'SELECT count(*)::int AS n FROM concurrent_items'), [{ n: 20001 }]);
+    });
+
+    it('a bad connection gives a clear error without its secret, and changes nothing', async () => {
+      const bad = backend.badConnection('broken');
+      const model = integration(`    - { source: tasks, target: never_written, connection: broken }`, `${connectionsYaml}\n${bad.yaml}`);
+      const result = await sync(model, { connections: null });
+      const failure = result.tables[0];
+      assert.ok('error' in failure, 'the table reports an error');
+      assert.equal(failure.error.kind, 'connection');
+      assert.match(failure.error.message, /cannot connect to "broken"/);
+      if (bad.secret) assert.ok(!failure.error.message.includes(bad.secret), `no secret in: ${failure.error.message}`);
+      assert.deepEqual(await query('main', "SELECT to_regclass('never_written') IS NULL AS absent"), [{ absent: true }]);
+    });
+  });
+}
