@@ -82,10 +82,10 @@ function errorCode(error: unknown): string | undefined {
 
 /** Any thrown value as a classified, redacted runner error. */
 export function classifyError(error: unknown, secrets: Iterable<string> = []): RunnerError {
-  if (error instanceof ClassifiedError) return runnerError(error.kind, redact(error.message, secrets), error.code);
-  const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
   const message = redact(raw.split('\n')[0] || 'unknown error', secrets);
+  if (error instanceof ClassifiedError) return runnerError(error.kind, message, error.code);
+  const code = errorCode(error);
   if (code && TIMEOUT_CODES.has(code)) return runnerError('timeout', `timed out (${message})`, code);
   if (code && CONFIG_CODES.has(code)) return runnerError('config', message, code);
   if (code && CONNECTION_MESSAGES[code]) return runnerError('transient', CONNECTION_MESSAGES[code], code);
