@@ -12,8 +12,6 @@ export const INSTRUMENTATION_SCOPE = 'simone-integrations.http';
 /** The semantic conventions' recommended buckets for HTTP durations, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
-
 // The metrics API has no proxy provider: look the histogram up again when the global provider changes.
 let histogram: { provider: MeterProvider; instrument: Histogram } | undefined;
 function durationHistogram(): Histogram {
@@ -59,7 +57,8 @@ export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
     'simone.endpoint': info.endpoint,
   };
   if (info.resendCount > 0) attributes['http.request.resend_count'] = info.resendCount;
-  const span: Span = tracer.startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
+  // Looked up per request, not cached: `trace.disable()` (a telemetry re-setup) leaves cached tracers on the old provider.
+  const span: Span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
   return {
     inject(headers) {
       if (span.isRecording()) propagation.inject(trace.setSpan(context.active(), span), headers);
