@@ -107,6 +107,8 @@ function indexIntegration(
 /** All files' names, kept per file so one file's change replaces only its own entries. */
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileIndex>();
+  /** Entries by kind, rebuilt on the first query after a change: rules ask many times per file. */
+  private byKind?: { definitions: Map<string, Definition[]>; references: Map<string, Reference[]> };
 
   static of(files: Iterable<ConfigFile>): WorkspaceIndex {
     const index = new WorkspaceIndex();
@@ -116,28 +118,60 @@ export class WorkspaceIndex {
 
   update(file: ConfigFile): void {
     this.files.set(file.uri, indexFile(file));
+    this.byKind = undefined;
   }
 
   remove(uri: string): void {
     this.files.delete(uri);
+    this.byKind = undefined;
+  }
+
+  private grouped(): NonNullable<WorkspaceIndex['byKind']> {
+    if (!this.byKind) {
+      const definitions = new Map<string, Definition[]>();
+      const references = new Map<string, Reference[]>();
+      const add = <T extends { kind: string; name: string }>(map: Map<string, T[]>, entry: T) => {
+        for (const key of [entry.kind, `${entry.kind}\0${entry.name}`, '', `\0${entry.name}`]) {
+          const list = map.get(key);
+          if (list) list.push(entry);
+          else map.set(key, [entry]);
+        }
+      };
+      for (const file of this.files.values()) {
+        for (const entry of file.definitions) add(definitions, entry);
+        for (const entry of file.references) add(references, entry);
+      }
+      this.byKind = { definitions, references };
+    }
+    return this.byKind;
+  }
+
+  private static lookup<T>(map: Map<string, T[]>, kind: string | undefined, name: string | undefined): T[] {
+    return map.get(`${kind ?? ''}${name === undefined ? '' : `\0${name}`}`) ?? [];
   }
 
   uris(): string[] {
     return [...this.files.keys()];
   }
 
-  definitions(kind?: DefinitionKind, name?: string): Definition[] {
-    const all = [...this.files.values()].flatMap((file) => file.definitions);
-    return all.filter((entry) => (kind === undefined || entry.kind === kind) && (name === undefined || entry.name === name));
+  /** Definitions, all or of one kind and/or name (the arrays are shared: do not change them). */
+  definitions(kind?: DefinitionKind, name?: string): readonly Definition[] {
+    return WorkspaceIndex.lookup(this.grouped().definitions, kind, name);
   }
 
-  references(kind?: ReferenceKind, name?: string): Reference[] {
-    const all = [...this.files.values()].flatMap((file) => file.references);
-    return all.filter((entry) => (kind === undefined || entry.kind === kind) && (name === undefined || entry.name === name));
+  references(kind?: ReferenceKind, name?: string): readonly Reference[] {
+    return WorkspaceIndex.lookup(this.grouped().references, kind, name);
+  }
+
+  /** One file's own entries. */
+  fileEntries(uri: string): FileIndex | undefined {
+    return this.files.get(uri);
   }
 
   names(kind: DefinitionKind, integration?: string): string[] {
-    return [...new Set(this.definitions(kind).filter((entry) => integration === undefined || entry.integration === integration).map((entry) => entry.name))].sort();
+    const names = new Set<string>();
+    for (const entry of this.definitions(kind)) if (integration === undefined || entry.integration === integration) names.add(entry.name);
+    return [...names].sort();
   }
 }
 

@@ -11,8 +11,9 @@ function where(other: Definition, uri: string): string {
   return other.uri === uri ? `line ${other.range.start.line + 1}` : `${other.uri}:${other.range.start.line + 1}`;
 }
 
-export const duplicateNames: Rule = ({ file, index, report }) => {
-  const own = index.definitions().filter((entry) => entry.uri === file.uri);
+export const duplicateNames: Rule = {
+  file({ file, index, report }) {
+  const own = index.fileEntries(file.uri)?.definitions ?? [];
   for (const entry of own) {
     const scoped = PER_INTEGRATION.includes(entry.kind);
     if (!scoped && !WORKSPACE_WIDE.includes(entry.kind)) continue;
@@ -21,4 +22,5 @@ export const duplicateNames: Rule = ({ file, index, report }) => {
     const other = same.find((candidate) => candidate.uri !== entry.uri || candidate.range.start.line !== entry.range.start.line) ?? same[0];
     report('name-duplicate', `${LABEL[entry.kind]} name "${entry.name}" is also used at ${where(other, file.uri)}.`, entry.range);
   }
+  },
 };

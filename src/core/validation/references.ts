@@ -76,18 +76,22 @@ function handlerReason(target: HandlerTarget, index: WorkspaceIndex): { message:
   }
 }
 
-export const unknownReferences: Rule = ({ file, index, report }) => {
-  for (const reference of index.references().filter((entry) => entry.uri === file.uri && entry.kind !== 'subscribed-event')) {
+export const unknownReferences: Rule = {
+  file({ file, index, report }) {
+  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind !== 'subscribed-event')) {
     const reason = unresolvedReason(reference, index);
     if (reason) report('reference-unknown', reason.message, reference.range, { suggestions: reason.suggestions });
   }
+  },
 };
 
-export const eventsWithoutPublisher: Rule = ({ file, index, report }) => {
+export const eventsWithoutPublisher: Rule = {
+  file({ file, index, report }) {
   const published = new Set(index.names('published-event'));
-  for (const reference of index.references('subscribed-event').filter((entry) => entry.uri === file.uri)) {
+  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind === 'subscribed-event')) {
     if (published.has(reference.name)) continue;
     const suggestions = didYouMean(reference.name, published);
     report('event-no-publisher', `No publisher in the workspace emits "${reference.name}".${didYouMeanText(suggestions)}`, reference.range, { suggestions });
   }
+  },
 };

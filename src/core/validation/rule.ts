@@ -1,7 +1,8 @@
-import type { ConfigFile } from '../configFile';
+import type { ConfigDocument, ConfigFile } from '../configFile';
 import type { DiagnosticCode, DiagnosticData, Range } from '../diagnostic';
 import type { EnvironmentProvider } from '../env';
 import type { JsonSchema } from '../jsonSchema';
+import type { SchemaVisit } from '../schemaWalk';
 import type { WorkspaceIndex } from '../workspaceIndex';
 
 export interface RuleContext {
@@ -12,5 +13,11 @@ export interface RuleContext {
   report(code: DiagnosticCode, message: string, range: Range, data?: DiagnosticData): void;
 }
 
-/** A semantic rule: reads the file (and the workspace index), reports problems. */
-export type Rule = (context: RuleContext) => void;
+/**
+ * A semantic rule. `file` runs once per file (cross-file and document-level checks);
+ * `node` runs for every node of one shared schema-aware walk, so adding a rule adds no traversal.
+ */
+export interface Rule {
+  file?(context: RuleContext): void;
+  node?(context: RuleContext, visit: SchemaVisit, document: ConfigDocument): void;
+}

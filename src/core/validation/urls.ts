@@ -1,6 +1,6 @@
-import { isScalar, type YAMLMap } from 'yaml';
+import { isScalar } from 'yaml';
+import type { JsonSchema } from '../jsonSchema';
 import { resolveVariables } from '../env';
-import { walkWithSchema } from '../schemaWalk';
 import { mapOf, pairOf, stringScalar, valueOf } from '../yamlNodes';
 import type { Rule } from './rule';
 
@@ -10,15 +10,12 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** Keys under which an integration's `auth` is sent along with the request. */
-const AUTHENTICATED_PATHS = new Set(['base_url', 'endpoints', 'health_check']);
+const AUTHENTICATED_PATHS = new Set(['base_url', 'endpoints', 'health_check', 'publishers']);
 
 /** `http://` or `amqp://` to a non-loopback host while credentials travel with it. */
-export const insecureUrls: Rule = ({ file, schema, env, report }) => {
-  for (const document of file.documents) {
-    const body: YAMLMap | undefined = document.body;
-    const hasAuth = mapOf(valueOf(body, 'auth')) !== undefined;
-    walkWithSchema(document, schema, ({ node, schema: nodeSchema, path }) => {
-      if (!isScalar(node) || typeof node.value !== 'string' || !nodeSchema?.format || !['uri', 'uri-template', 'amqp-uri'].includes(nodeSchema.format)) return;
+export const insecureUrls: Rule = {
+  node({ file, env, report }, { node, schema: nodeSchema, path }, document) {
+      if (!isScalar(node) || typeof node.value !== 'string' || !isUrlValued(nodeSchema, node.value)) return;
       const resolved = resolveVariables(node.value, env);
       if (resolved.unresolved.length) return;
       let url: URL;
@@ -30,16 +27,23 @@ export const insecureUrls: Rule = ({ file, schema, env, report }) => {
       if (url.protocol !== 'http:' && url.protocol !== 'amqp:') return;
       if (isLoopback(url.hostname)) return;
       const section = path[1];
-      const sendsAuth = url.username !== '' || url.password !== '' || path[path.length - 1] === 'token_url' || (hasAuth && typeof section === 'string' && AUTHENTICATED_PATHS.has(section));
+      const hasAuth = () => mapOf(valueOf(document.body, 'auth')) !== undefined;
+      const sendsAuth = url.username !== '' || url.password !== '' || path[path.length - 1] === 'token_url' || (typeof section === 'string' && AUTHENTICATED_PATHS.has(section) && hasAuth());
       if (!sendsAuth) return;
       const secure = url.protocol === 'http:' ? 'https://' : 'amqps://';
       report('insecure-url', `${url.protocol}//${url.host} is not encrypted, yet credentials are sent to it: use ${secure}.`, file.rangeOf(node));
-    });
-  }
+  },
 };
 
+/** URL-typed values, and event destinations written as URLs. */
+function isUrlValued(schema: JsonSchema | undefined, value: string): boolean {
+  if (schema?.format === 'uri' || schema?.format === 'uri-template' || schema?.format === 'amqp-uri') return true;
+  return schema?.['x-reference'] === 'destination' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
 /** Relative endpoint paths need a base_url to be joined to. */
-export const relativeEndpointsNeedBase: Rule = ({ file, report }) => {
+export const relativeEndpointsNeedBase: Rule = {
+  file({ file, report }) {
   for (const document of file.documents) {
     const body = document.body;
     if (document.kind !== 'integration' || pairOf(body, 'base_url')) continue;
@@ -50,4 +54,5 @@ export const relativeEndpointsNeedBase: Rule = ({ file, report }) => {
       }
     }
   }
+  },
 };

@@ -2,6 +2,7 @@ import type { ConfigFile } from '../configFile';
 import { diagnostic, type ConfigDiagnostic } from '../diagnostic';
 import type { EnvironmentProvider } from '../env';
 import type { JsonSchema } from '../jsonSchema';
+import { walkWithSchema } from '../schemaWalk';
 import { integrationSchema } from '../schema';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { duplicateKeys } from './duplicateKeys';
@@ -50,7 +51,13 @@ export function validateFile(file: ConfigFile, context: ValidationContext): Conf
   if (found.length === 0) {
     found.push(...validateSchema(file, schema, context.env));
     const ruleContext: RuleContext = { file, index: context.index, env: context.env, schema, report: (code, message, range, data) => found.push(diagnostic(code, message, range, data)) };
-    for (const rule of RULES) rule(ruleContext);
+    for (const rule of RULES) rule.file?.(ruleContext);
+    const nodeRules = RULES.filter((rule) => rule.node);
+    for (const document of file.documents) {
+      walkWithSchema(document, schema, (visit) => {
+        for (const rule of nodeRules) rule.node?.(ruleContext, visit, document);
+      });
+    }
   }
   const seen = new Set<string>();
   const unique = found.filter((entry) => {

@@ -3,7 +3,8 @@ import { mapOf, scalarText, seqItems, stringScalar, valueOf } from '../yamlNodes
 import type { Rule } from './rule';
 
 /** Webhook endpoints (outgoing, and incoming when a receiver is configured) must be signed. */
-export const unsignedWebhooks: Rule = ({ file, report }) => {
+export const unsignedWebhooks: Rule = {
+  file({ file, report }) {
   for (const document of file.documents) {
     if (document.kind !== 'integration' || scalarText(valueOf(document.body, 'type')) !== 'webhook') continue;
     const direction = valueOf(document.body, 'receiver') ? 'incoming and outgoing' : 'outgoing';
@@ -20,4 +21,5 @@ export const unsignedWebhooks: Rule = ({ file, report }) => {
       report('webhook-unsigned', `Webhook endpoint "${name}" ${why}, so its ${direction} requests are not signed: anyone can forge them.`, file.rangeOf(at));
     }
   }
+  },
 };

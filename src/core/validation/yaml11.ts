@@ -1,5 +1,6 @@
-import { Scalar, visit } from 'yaml';
-import type { Rule } from './rule';
+import { isMap, isScalar, Scalar } from 'yaml';
+import type { ConfigFile } from '../configFile';
+import type { Rule, RuleContext } from './rule';
 
 /** Plain scalars that YAML 1.1 readers (PyYAML, many CI tools) read differently from YAML 1.2. */
 const AMBIGUOUS: Array<{ pattern: RegExp; yaml11: string }> = [
@@ -15,17 +16,19 @@ export function yaml11Reading(source: string): string | undefined {
   return AMBIGUOUS.find((entry) => entry.pattern.test(source))?.yaml11;
 }
 
-export const yaml11Ambiguities: Rule = ({ file, report }) => {
-  for (const document of file.documents) {
-    visit(document.yaml, {
-      Scalar(_key, node) {
-        if (node.type !== Scalar.PLAIN || !node.range) return;
-        const source = file.text.slice(node.range[0], node.range[1]);
-        const reading = yaml11Reading(source);
-        if (!reading) return;
-        const now = typeof node.value === 'string' ? `the string "${node.value}"` : `${JSON.stringify(node.value)}`;
-        report('yaml11-ambiguous', `${source} is ${now} in YAML 1.2 but ${reading} for YAML 1.1 readers: quote it, or write what you mean explicitly.`, file.rangeOf(node));
-      },
-    });
-  }
+function check(node: unknown, file: ConfigFile, report: RuleContext['report']): void {
+  if (!isScalar(node) || node.type !== Scalar.PLAIN || !node.range) return;
+  const source = file.text.slice(node.range[0], node.range[1]);
+  const reading = yaml11Reading(source);
+  if (!reading) return;
+  const now = typeof node.value === 'string' ? `the string "${node.value}"` : `${JSON.stringify(node.value)}`;
+  report('yaml11-ambiguous', `${source} is ${now} in YAML 1.2 but ${reading} for YAML 1.1 readers: quote it, or write what you mean explicitly.`, file.rangeOf(node));
+}
+
+/** Values, and the keys of maps (`on:` is a key PyYAML reads as true). */
+export const yaml11Ambiguities: Rule = {
+  node({ file, report }, { node }) {
+    if (isMap(node)) for (const pair of node.items) check(pair.key, file, report);
+    else check(node, file, report);
+  },
 };
