@@ -4,6 +4,7 @@ import { connect } from 'amqplib';
 import { ClassifiedError } from '../../src/runners/errors';
 import { QueueConnection, type QueueConnectionState } from '../../src/runners/queue/queueConnection';
 import type { QueueMessage } from '../../src/runners/queue/queueMessage';
+import { probeQueues } from '../../src/runners/queue/queueProbe';
 import { integrationFromYaml } from '../support/integrationFromYaml';
 import { startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
 
@@ -171,6 +172,27 @@ describe('message queue runner against a real RabbitMQ', () => {
       assert.doesNotMatch(error.message, /wrong-password-here|\n/);
       return true;
     });
+  });
+
+  test('the health probe: connection plus a passive declare of each queue', async () => {
+    const queues = open(broker.url, `    - { name: probe_live }\n    - { name: probe_gone }`);
+    await queues.publish('probe_live', { n: 1 });
+    const raw = await connect(broker.url);
+    try {
+      await (await raw.createChannel()).deleteQueue('probe_gone');
+    } finally {
+      await raw.close();
+    }
+    const probe = await probeQueues(queues, { timeoutMs: 5000 });
+    assert.equal(probe.ok, false);
+    assert.deepEqual(probe.queues, [
+      { queue: 'probe_live', messageCount: 1, consumerCount: 0 },
+      { queue: 'probe_gone', error: { kind: 'config', severity: 'error', message: 'queue "probe_gone" does not exist on the broker' } },
+    ]);
+    assert.ok(probe.latencyMs >= 0);
+
+    const down = await probeQueues(open('amqp://guest:guest@127.0.0.1:1', `    - { name: q1 }`, '', false));
+    assert.deepEqual({ ok: down.ok, kind: down.error?.kind, queues: down.queues }, { ok: false, kind: 'transient', queues: [] });
   });
 
   for (const crash of [false, true]) {
