@@ -2,6 +2,8 @@
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, existsSync } from 'node:fs';
 
+const IMPORT_META_URL = 'var __importMetaUrl = require("url").pathToFileURL(__filename).href;';
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -11,12 +13,15 @@ const common = {
   minify: process.argv.includes('--minify'),
   external: ['vscode'],
   logLevel: 'warning',
+  // Bundled ESM packages (PGlite) find their files through import.meta.url, which CommonJS lacks: point it at the bundle.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: IMPORT_META_URL },
 };
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
-  build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
 ]);
 
 // PGlite loads its WebAssembly engine and data bundle from beside the bundle that imports it.

@@ -1,5 +1,64 @@
-import { UsageError, type Command } from '../usage';
+import { Workspace } from '../../core/workspace';
+import { syncIntegration, type SyncIntegrationResult } from '../../runners/sync/runSync';
+import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
 
-export const sync: Command = async () => {
-  throw new UsageError('sync: not available yet');
+function jsonReport(result: SyncIntegrationResult): string {
+  return JSON.stringify({
+    integration: result.integration,
+    dryRun: result.dryRun,
+    tables: result.tables.map((table) =>
+      'error' in table
+        ? { source: table.source, target: table.target, error: table.error.message, errorKind: table.error.kind }
+        : {
+            source: table.source, target: table.target, inserted: table.inserted, updated: table.updated, deleted: table.deleted, unchanged: table.unchanged,
+            durationMs: table.durationMs, deletesIgnored: table.deletesIgnored, ...(table.samples ? { samples: table.samples } : {}), ...(table.warnings.length ? { warnings: table.warnings } : {}),
+          },
+    ),
+  }, null, 2);
+}
+
+function textReport(result: SyncIntegrationResult): string {
+  const lines = [`${result.integration}${result.dryRun ? ' (dry run: nothing written)' : ''}`];
+  for (const table of result.tables) {
+    if ('error' in table) {
+      lines.push(`  ${table.source} -> ${table.target}: FAILED, nothing written: ${table.error.message}`);
+      continue;
+    }
+    const ignored = table.deletesIgnored ? `, ${table.deletesIgnored} gone from the source (kept: delete is ignore)` : '';
+    lines.push(`  ${table.source} -> ${table.target}: ${table.inserted} inserted, ${table.updated} updated, ${table.deleted} deleted, ${table.unchanged} unchanged${ignored} (${table.durationMs} ms)`);
+    for (const warning of table.warnings) lines.push(`    warning: ${warning}`);
+    if (table.samples) {
+      for (const row of table.samples.inserted) lines.push(`    + ${JSON.stringify(row)}`);
+      for (const update of table.samples.updated) lines.push(`    ~ ${update.key}: ${Object.entries(update.changed).map(([column, { from, to }]) => `${column} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`).join(', ')}`);
+      for (const key of table.samples.deleted) lines.push(`    - ${key}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `sync <integration> [--table SOURCE]... [--dry-run] [--format text|json] [--workspace DIR]`: exit 1 when a table failed (that table is left as it was). */
+export const sync: Command = async (args, io) => {
+  const { values, positionals } = parseCommandArgs(args, {
+    table: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    format: { type: 'string' },
+    workspace: { type: 'string' },
+  });
+  const format = formatOption(values.format, ['text', 'json'], 'text');
+  if (positionals.length !== 1) throw new UsageError('sync: give one integration name (sync <integration> [--table SOURCE] [--dry-run])');
+  const workspace = Workspace.load({ workspace: values.workspace, processEnv: io.env, cwd: io.cwd });
+  const integration = workspace.integration(positionals[0]);
+  if (!integration) throw new UsageError(`sync: no integration "${positionals[0]}" in ${workspace.folders.join(', ')}`);
+  if (integration.type !== 'database') throw new UsageError(`sync: "${integration.name}" is a ${integration.type} integration, not a database one`);
+  const unknown = (values.table ?? []).filter((source) => !integration.syncTables.some((entry) => entry.source === source));
+  if (unknown.length) throw new UsageError(`sync: "${integration.name}" has no sync_tables entry with source ${unknown.map((source) => `"${source}"`).join(', ')} (sources: ${integration.syncTables.map((entry) => entry.source).join(', ')})`);
+
+  const result = await syncIntegration(integration, {
+    dryRun: values['dry-run'] ?? false,
+    signal: io.signal,
+    sources: values.table,
+    projectFolder: workspace.folderOf(integration.source.uri),
+  });
+  io.stdout(`${format === 'json' ? jsonReport(result) : textReport(result)}\n`);
+  return result.tables.some((table) => 'error' in table) ? 1 : 0;
 };

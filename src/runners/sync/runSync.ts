@@ -82,6 +82,12 @@ function splitTable(name: string, defaultSchema: string): { schema: string; tabl
   return parts.length >= 2 ? { schema: parts[0], table: parts.slice(1).join('.') } : { schema: defaultSchema, table: name };
 }
 
+/** Where a sync writes, and the id its state and lock go by. */
+export function syncTarget(integration: DatabaseIntegration, settings: SyncTableSettings, connectionSchema: string): { schema: string; table: string; syncId: string } {
+  const { schema, table } = splitTable(settings.target, connectionSchema);
+  return { schema, table, syncId: `${integration.name}:${settings.source}->${settings.connection}.${schema}.${table}` };
+}
+
 function throwIfCancelled(signal: AbortSignal | undefined, syncId: string): void {
   if (signal?.aborted) throw new SyncError('cancelled', `sync ${syncId} cancelled; nothing was written`);
 }
@@ -98,8 +104,8 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
   const batchSize = options.batchSize ?? 5000;
   const sampleSize = options.sampleSize ?? 3;
   const targetConnection = await connections.get(settings.connection);
-  const target = splitTable(settings.target, targetConnection.schema);
-  const syncId = `${integration.name}:${settings.source}->${settings.connection}.${target.schema}.${target.table}`;
+  const target = syncTarget(integration, settings, targetConnection.schema);
+  const syncId = target.syncId;
   const warnings: string[] = [];
 
   let openSource: (session: SqlSession) => Promise<SyncSource>;

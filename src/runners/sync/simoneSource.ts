@@ -10,8 +10,10 @@ import { filterText, resolveColumns, type SourceRow, type SyncSource } from './s
 type Field = [name: string, type: string, value: (entity: SimoneEntity, projectFolder: string) => unknown];
 
 const pathIn = (folder: string, path: string) => relative(folder, path).split(sep).join('/');
-const common = (first: Field[], last: Field[]): Field[] => [
+const common = (idField: string, first: Field[], last: Field[]): Field[] => [
   ['id', 'text', (entity) => entity.id],
+  // The front matter's own id field, always filled (from the file name when the front matter lacks it).
+  [idField, 'text', (entity) => entity.id],
   ...first,
   ['title', 'text', (entity) => entity.title],
   ['status', 'text', (entity) => entity.status],
@@ -21,11 +23,13 @@ const common = (first: Field[], last: Field[]): Field[] => [
   ['folder', 'text', (entity, folder) => pathIn(folder, entity.folder)],
 ];
 
+const ID_FIELDS: Record<SimoneEntitySet, string> = { milestones: 'milestone_id', sprints: 'sprint_sequence_id', tasks: 'task_id' };
+
 /** The typed columns of each entity set; every other front matter field follows as an extra column. */
 const FIELDS: Record<SimoneEntitySet, Field[]> = {
-  milestones: common([], [['last_updated', 'text', (e) => (e.kind === 'milestone' ? e.lastUpdated : undefined)]]),
-  sprints: common([['milestone_id', 'text', (e) => (e.kind === 'sprint' ? e.milestoneId : undefined)]], [['goal', 'text', (e) => (e.kind === 'sprint' ? e.goal : undefined)]]),
-  tasks: common([['sprint_id', 'text', (e) => (e.kind === 'task' ? e.sprintId : undefined)]], [
+  milestones: common(ID_FIELDS.milestones, [], [['last_updated', 'text', (e) => (e.kind === 'milestone' ? e.lastUpdated : undefined)]]),
+  sprints: common(ID_FIELDS.sprints, [['milestone_id', 'text', (e) => (e.kind === 'sprint' ? e.milestoneId : undefined)]], [['goal', 'text', (e) => (e.kind === 'sprint' ? e.goal : undefined)]]),
+  tasks: common(ID_FIELDS.tasks, [['sprint_id', 'text', (e) => (e.kind === 'task' ? e.sprintId : undefined)]], [
     ['complexity', 'text', (e) => (e.kind === 'task' ? e.complexity : undefined)],
     ['last_updated', 'text', (e) => (e.kind === 'task' ? e.lastUpdated : undefined)],
   ]),
@@ -58,7 +62,9 @@ export function simoneSource(project: SimoneProject, set: SimoneEntitySet, proje
   const extras = [...new Set(entities.flatMap((entity) => Object.keys(entity.frontMatter)))].filter((name) => !typed.has(name)).sort();
   const extraTypes = new Map(extras.map((name) => [name, inferType(entities.map((entity) => entity.frontMatter[name]))]));
   const available = [...fields.map(([name, type]) => ({ name, type })), ...extras.map((name) => ({ name, type: extraTypes.get(name) ?? 'text' }))];
-  const { columns, keyColumns } = resolveColumns(available, settings, ['id'], true);
+  // The key defaults to `id`, or to the set's own id field when `columns` keeps only that one.
+  const keepsId = !settings.columns || 'id' in settings.columns;
+  const { columns, keyColumns } = resolveColumns(available, settings, [keepsId ? 'id' : ID_FIELDS[set]], true);
 
   const fieldValue = (entity: SimoneEntity, name: string): unknown => {
     const field = fields.find(([fieldName]) => fieldName === name);
