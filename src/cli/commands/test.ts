@@ -1,5 +1,116 @@
-import { UsageError, type Command } from '../usage';
+import type { RequestResponseIntegration } from '../../core/model';
+import { didYouMean, didYouMeanText } from '../../core/suggest';
+import { Workspace } from '../../core/workspace';
+import { createAuthProvider } from '../../runners/auth/authProviders';
+import type { EndpointResult } from '../../runners/http/endpointResult';
+import type { RequestAuthorizer } from '../../runners/http/requestAuthorizer';
+import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
+import { runEndpoint } from '../../runners/http/runEndpoint';
+import { closeSharedAgent } from '../../runners/http/sharedAgent';
+import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
+import { formatOption, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
-export const test: Command = async () => {
-  throw new UsageError('test: not available yet');
+const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
+/** Endpoints of one integration in flight at once when testing them all. */
+const CONCURRENCY = 4;
+
+function parseParams(values: string[] | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const equals = value.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--param needs key=value, not "${value}"`);
+    params[value.slice(0, equals)] = value.slice(equals + 1);
+  }
+  return params;
+}
+
+/** The named request_response integration (and endpoint), or a usage error saying what there is. */
+function target(spec: string, workspaceDir: string | undefined, io: CliIO): { integration: RequestResponseIntegration; endpoint?: string } {
+  // Integration names cannot hold a dot; endpoint names (map keys) may.
+  const dot = spec.indexOf('.');
+  const name = dot < 0 ? spec : spec.slice(0, dot);
+  const endpoint = dot < 0 ? undefined : spec.slice(dot + 1);
+  const workspace = Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env });
+  const integration = workspace.integration(name);
+  if (!integration) {
+    const hint = didYouMeanText(didYouMean(name, workspace.integrations().map((candidate) => candidate.name)));
+    throw new UsageError(`no integration named "${name}" in ${workspace.folders.join(', ')}.${hint}`);
+  }
+  if (integration.type !== 'request_response') throw new UsageError(`"${name}" is a ${integration.type} integration; test calls the endpoints of request_response integrations`);
+  if (endpoint !== undefined && !integration.endpoints.some((candidate) => candidate.name === endpoint)) {
+    const names = integration.endpoints.map((candidate) => candidate.name);
+    const hint = didYouMeanText(didYouMean(endpoint, names)) || ` Its endpoints: ${names.join(', ')}.`;
+    throw new UsageError(`"${name}" has no endpoint "${endpoint}".${hint}`);
+  }
+  return { integration, endpoint };
+}
+
+/** Bad auth settings (an unset variable) fail each call with a config error instead of stopping the command. */
+function authorizerFor(integration: RequestResponseIntegration): RequestAuthorizer | undefined {
+  if (!integration.auth) return undefined;
+  try {
+    return createAuthProvider(integration.auth);
+  } catch (error) {
+    return { authorize: () => Promise.reject(error), invalidate: () => undefined };
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+function toJson(result: EndpointResult) {
+  return {
+    integration: result.integration,
+    endpoint: result.endpoint,
+    ok: result.ok,
+    status: result.status ?? null,
+    attempts: result.attempts.map((attempt) => ({ status: attempt.status ?? null, error: attempt.error?.message ?? null, durationMs: round(attempt.durationMs), delayMs: round(attempt.delayMs) })),
+    durationMs: round(result.durationMs),
+    breaker: result.breaker,
+    error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
+  };
+}
+
+function toText(result: EndpointResult): string {
+  const lines = [`${result.integration}.${result.endpoint}  ${result.method} ${result.url ?? '(no URL)'}`];
+  const outcome = result.ok ? `ok ${result.status}` : `FAILED${result.error ? ` (${result.error.kind}): ${result.error.message}` : ` ${result.status}`}`;
+  lines.push(`  ${outcome} in ${round(result.durationMs)} ms after ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`);
+  result.attempts.forEach((attempt, index) => {
+    const waited = attempt.delayMs > 0 ? ` after ${round(attempt.delayMs)} ms backoff` : '';
+    lines.push(`  attempt ${index + 1}${waited}: ${attempt.error?.message ?? attempt.status} in ${round(attempt.durationMs)} ms`);
+  });
+  const { timing } = result;
+  const firstByte = timing.firstByteMs === undefined ? '' : `, first byte ${round(timing.firstByteMs)} ms`;
+  lines.push(`  timing: queued ${round(timing.queuedMs)} ms, rate limit ${round(timing.rateLimitWaitMs)} ms, backoff ${round(timing.backoffMs)} ms${firstByte}, total ${round(timing.totalMs)} ms`);
+  lines.push(`  breaker: ${result.breaker}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `test <integration>[.<endpoint>]`: calls one endpoint, or all of them, through
+ * the runner's policies. JSON: one endpoint's object, or `{integration, ok,
+ * results}` for all. Exit 0 when every call ended in success, 1 otherwise,
+ * 2 for bad usage (unknown names, with a did-you-mean).
+ */
+export const test: Command = async (args, io) => {
+  const { values, positionals } = parseCommandArgs(args, { param: { type: 'string', multiple: true }, format: { type: 'string' }, workspace: { type: 'string' } });
+  const format = formatOption(values.format, ['text', 'json'], 'text');
+  if (positionals.length !== 1) throw new UsageError(USAGE);
+  const params = parseParams(values.param);
+  const { integration, endpoint } = target(positionals[0], values.workspace, io);
+  const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env }) : undefined;
+  try {
+    const options = { params, signal: io.signal, auth: authorizerFor(integration) };
+    const results = endpoint === undefined ? await runAllEndpoints(integration, { ...options, concurrency: CONCURRENCY }) : [await runEndpoint(integration, endpoint, options)];
+    const ok = results.every((result) => result.ok);
+    if (format === 'json') {
+      const document = endpoint === undefined ? { integration: integration.name, ok, results: results.map(toJson) } : toJson(results[0]);
+      io.stdout(JSON.stringify(document, null, 2) + '\n');
+    } else {
+      io.stdout(results.map(toText).join('\n'));
+    }
+    return ok ? 0 : 1;
+  } finally {
+    await telemetry?.dispose();
+    await closeSharedAgent();
+  }
 };
