@@ -1,40 +1,49 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { pairOf } from './yamlNodes';
 
-/** The subset of JSON Schema (draft-07) that schemas/integration.schema.json uses, plus our x- keywords. */
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+export type SchemaFormat = 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'status-range' | 'byte-size';
+/** What an `x-reference` value names (src/core/schema.ts says where each is used). */
+export const REFERENCE_KINDS = ['destination', 'handler', 'event', 'connection', 'sync-source', 'service'] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+type JsonScalar = string | number | boolean | null;
+
+/** The subset of JSON Schema (draft-07) that schemas/integration.schema.json uses, plus our x- keywords; nothing else appears in it. */
 export interface JsonSchema {
   $ref?: string;
   type?: JsonType | JsonType[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean | JsonSchema;
+  additionalProperties?: false | JsonSchema;
   items?: JsonSchema;
-  enum?: unknown[];
-  const?: unknown;
+  enum?: JsonScalar[];
+  const?: JsonScalar;
   pattern?: string;
   minimum?: number;
   maximum?: number;
   minItems?: number;
   minProperties?: number;
   maxProperties?: number;
+  /** Only where the alternatives differ by JSON type. */
   oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  if?: JsonSchema;
-  then?: JsonSchema;
-  format?: 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'status-range' | 'byte-size';
-  title?: string;
+  /** Only `if` (a `const` on one property) / `then` pairs: the discriminators. */
+  allOf?: Array<{ if: JsonSchema; then: JsonSchema }>;
+  format?: SchemaFormat;
   description?: string;
   markdownDescription?: string;
   default?: unknown;
   examples?: unknown[];
-  definitions?: Record<string, JsonSchema>;
   /** A secret-bearing key: literals are a `secret-literal` warning. */
-  'x-secret'?: boolean;
-  /** The value names something declared elsewhere (queue, connection, service, event, handler, ...). */
-  'x-reference'?: string;
+  'x-secret'?: true;
+  /** The value names something declared elsewhere. */
+  'x-reference'?: ReferenceKind;
+  definitions?: Record<string, JsonSchema>;
 }
 
-export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+export interface RootSchema extends JsonSchema {
+  $schema: string;
+  definitions: Record<string, JsonSchema>;
+}
 
 /** Follows `$ref`s (local `#/definitions/...` only). */
 export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {

@@ -4,7 +4,7 @@
  * `npm run schema`; a unit test fails when the two differ.
  *
  * It keeps to a small keyword subset that our own validator walks (see
- * `SchemaNode`); plain YAML editors read the same file through yamlValidation.
+ * `JsonSchema`); plain YAML editors read the same file through yamlValidation.
  * Discriminated shapes (`integration` by `type`, `auth` by `type`) use
  * `allOf` of `if: {properties: {type: {const}}}` / `then: {$ref}`, and each
  * target definition is complete (common keys + its own, additionalProperties false).
@@ -22,52 +22,15 @@
  *   - `service`: a `microservices` service name anywhere in the workspace
  */
 
-export type SchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
-export type SchemaFormat = 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'status-range' | 'byte-size';
-export const REFERENCE_KINDS = ['destination', 'handler', 'event', 'connection', 'sync-source', 'service'] as const;
-export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
-type Scalar = string | number | boolean | null;
+import type { JsonSchema, RootSchema } from './jsonSchema';
 
-/** The keyword subset the schema uses; nothing else appears in it. */
-export interface SchemaNode {
-  $ref?: string;
-  type?: SchemaType | SchemaType[];
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  additionalProperties?: false | SchemaNode;
-  items?: SchemaNode;
-  enum?: Scalar[];
-  const?: Scalar;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  minProperties?: number;
-  maxProperties?: number;
-  /** Only where the alternatives differ by JSON type. */
-  oneOf?: SchemaNode[];
-  /** Only `if` (a `const` on one property) / `then` pairs. */
-  allOf?: Array<{ if: SchemaNode; then: SchemaNode }>;
-  format?: SchemaFormat;
-  description?: string;
-  markdownDescription?: string;
-  default?: unknown;
-  examples?: unknown[];
-  'x-secret'?: true;
-  'x-reference'?: ReferenceKind;
-}
 
-export interface RootSchema extends SchemaNode {
-  $schema: string;
-  definitions: Record<string, SchemaNode>;
-}
-
-const ref = (definition: string, annotations: Pick<SchemaNode, 'description' | 'markdownDescription' | 'examples'>): SchemaNode => ({
+const ref = (definition: string, annotations: Pick<JsonSchema, 'description' | 'markdownDescription' | 'examples'>): JsonSchema => ({
   $ref: `#/definitions/${definition}`,
   ...annotations,
 });
 
-const duration = (description: string, fallback: string | undefined, examples: string[]): SchemaNode => ({
+const duration = (description: string, fallback: string | undefined, examples: string[]): JsonSchema => ({
   type: ['string', 'number'],
   format: 'duration',
   description: `${description} A duration such as \`250ms\`, \`30s\`, \`5m\`, \`1h\`, \`1m30s\`; a bare number means seconds.`,
@@ -75,14 +38,14 @@ const duration = (description: string, fallback: string | undefined, examples: s
   examples,
 });
 
-const secret = (description: string, examples: string[]): SchemaNode => ({
+const secret = (description: string, examples: string[]): JsonSchema => ({
   type: 'string',
   'x-secret': true,
   description: `${description} Secret: write a \`\${VAR}\` reference, not the value.`,
   examples,
 });
 
-const port = (description: string, examples: number[], fallback?: number): SchemaNode => ({
+const port = (description: string, examples: number[], fallback?: number): JsonSchema => ({
   type: 'integer',
   minimum: 0,
   maximum: 65535,
@@ -92,7 +55,7 @@ const port = (description: string, examples: number[], fallback?: number): Schem
 });
 
 /** One `if type == value then $ref` branch per discriminator value. */
-const discriminate = (values: readonly string[], definitionOf: (value: string) => string): SchemaNode['allOf'] =>
+const discriminate = (values: readonly string[], definitionOf: (value: string) => string): JsonSchema['allOf'] =>
   values.map((value) => ({ if: { properties: { type: { const: value } }, required: ['type'] }, then: { $ref: `#/definitions/${definitionOf(value)}` } }));
 
 const INTEGRATION_TYPES = ['request_response', 'event_driven', 'message_queue', 'webhook', 'database'];
@@ -100,7 +63,7 @@ const AUTH_TYPES = ['oauth2_client_credentials', 'bearer', 'api_key', 'basic', '
 const SIMONE_EVENTS = ['milestone_created', 'milestone_completed', 'sprint_started', 'sprint_finished', 'task_created', 'task_completed'];
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-const integrationType: SchemaNode = {
+const integrationType: JsonSchema = {
   enum: INTEGRATION_TYPES,
   description: 'The integration pattern; it decides which other keys this integration takes.',
   markdownDescription:
@@ -111,14 +74,14 @@ const integrationType: SchemaNode = {
   examples: INTEGRATION_TYPES,
 };
 
-const integrationName: SchemaNode = {
+const integrationName: JsonSchema = {
   type: 'string',
   pattern: '^[a-z][a-z0-9_]*$',
   description: 'Unique name of this integration in the workspace: lowercase letters, digits and underscores, starting with a letter.',
   examples: ['user_service_integration'],
 };
 
-const eventList = (description: string): SchemaNode => ({
+const eventList = (description: string): JsonSchema => ({
   type: 'array',
   minItems: 1,
   items: {
@@ -132,7 +95,7 @@ const eventList = (description: string): SchemaNode => ({
 });
 
 /** Keys every integration type takes, besides `type` and `name`. */
-const commonIntegrationProperties: Record<string, SchemaNode> = {
+const commonIntegrationProperties: Record<string, JsonSchema> = {
   description: { type: 'string', description: 'What this integration is for; shown in hovers and the integrations tree.', examples: ['Reads users from the user service'] },
   timeout: duration('How long one attempt may take before it is abandoned.', '30s', ['30s', '5s']),
   retries: {
@@ -152,7 +115,7 @@ const commonIntegrationProperties: Record<string, SchemaNode> = {
 };
 
 /** A complete per-type integration definition: common keys plus the type's own. */
-const integrationOfType = (type: string, description: string, required: string[], own: Record<string, SchemaNode>): SchemaNode => ({
+const integrationOfType = (type: string, description: string, required: string[], own: Record<string, JsonSchema>): JsonSchema => ({
   type: 'object',
   description,
   required: ['type', 'name', ...required],
@@ -166,7 +129,7 @@ const integrationOfType = (type: string, description: string, required: string[]
 });
 
 /** A complete per-scheme auth definition. */
-const authOfType = (type: string, description: string, required: string[], own: Record<string, SchemaNode>): SchemaNode => ({
+const authOfType = (type: string, description: string, required: string[], own: Record<string, JsonSchema>): JsonSchema => ({
   type: 'object',
   description,
   required: ['type', ...required],
@@ -174,7 +137,7 @@ const authOfType = (type: string, description: string, required: string[], own: 
   additionalProperties: false,
 });
 
-const rateLimit: SchemaNode = {
+const rateLimit: JsonSchema = {
   type: 'object',
   description: 'A token-bucket rate limit.',
   required: ['requests_per_minute'],
@@ -191,15 +154,15 @@ const rateLimit: SchemaNode = {
   examples: [{ requests_per_minute: 60, burst_size: 10 }],
 };
 
-const statusRange: SchemaNode = {
+const statusRange: JsonSchema = {
   type: 'string',
   format: 'status-range',
   description: 'HTTP statuses as a range `200-399`, a single status, or a comma-separated list of those.',
   examples: ['200-399', '200,204'],
 };
-const statusCode: SchemaNode = { type: 'integer', minimum: 100, maximum: 599, description: 'One HTTP status.', examples: [200, 204] };
+const statusCode: JsonSchema = { type: 'integer', minimum: 100, maximum: 599, description: 'One HTTP status.', examples: [200, 204] };
 
-const definitions: Record<string, SchemaNode> = {
+const definitions: Record<string, JsonSchema> = {
   integration: {
     type: 'object',
     description: 'One integration; `type` picks its shape.',
@@ -688,9 +651,9 @@ const definitions: Record<string, SchemaNode> = {
  * `markdownDescription`; `description` becomes the plain-text form. Both end
  * with the default, so every hover names it.
  */
-function withEditorText(node: SchemaNode): SchemaNode {
-  const out: SchemaNode = {};
-  for (const [key, value] of Object.entries(node) as Array<[keyof SchemaNode, unknown]>) {
+function withEditorText(node: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node) as Array<[keyof JsonSchema, unknown]>) {
     if (key === 'description') {
       const defaultText = node.default === undefined || typeof node.default === 'object' ? '' : ` Default: \`${String(node.default)}\`.`;
       const markdown = node.description + defaultText;
@@ -707,7 +670,7 @@ function withEditorText(node: SchemaNode): SchemaNode {
   return out;
 }
 
-const mapValues = (record: Record<string, SchemaNode>, map: (node: SchemaNode) => SchemaNode): Record<string, SchemaNode> =>
+const mapValues = (record: Record<string, JsonSchema>, map: (node: JsonSchema) => JsonSchema): Record<string, JsonSchema> =>
   Object.fromEntries(Object.entries(record).map(([key, node]) => [key, map(node)]));
 
 export const integrationSchema: RootSchema = {

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from 'yaml-language-server/out/server/src/languageservice/yamlLanguageService';
-import { integrationSchema, REFERENCE_KINDS, type SchemaNode } from '../../src/core/schema';
+import { REFERENCE_KINDS, type JsonSchema } from '../../src/core/jsonSchema';
+import { integrationSchema } from '../../src/core/schema';
 import { INTEGRATION_TYPES } from '../../src/core/model';
 import { ConfigFile } from '../../src/core/configFile';
 import { buildModel } from '../../src/core/buildModel';
@@ -22,13 +23,13 @@ const FORMATS = new Set(['duration', 'uri', 'uri-template', 'amqp-uri', 'status-
 
 interface Visit {
   path: string;
-  node: SchemaNode;
+  node: JsonSchema;
   /** A value of `properties` (a key users write). */
   isProperty: boolean;
 }
 
 /** Every schema node below the root and the definitions, with a readable path. */
-function walk(node: SchemaNode, path: string, isProperty = false, out: Visit[] = []): Visit[] {
+function walk(node: JsonSchema, path: string, isProperty = false, out: Visit[] = []): Visit[] {
   out.push({ path, node, isProperty });
   for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`, true, out);
   if (node.additionalProperties) walk(node.additionalProperties, `${path}.*`, false, out);
@@ -43,8 +44,8 @@ function walk(node: SchemaNode, path: string, isProperty = false, out: Visit[] =
 
 const { definitions: _definitions, $schema: _metaSchema, ...rootNode } = integrationSchema;
 const visits = [...walk(rootNode, '#'), ...Object.entries(definitions).flatMap(([name, node]) => walk(node, name))];
-const target = (ref: string): SchemaNode => definitions[ref.replace('#/definitions/', '')];
-const isLeaf = (node: SchemaNode): boolean => !node.$ref && !node.properties && !node.items && !node.oneOf && !node.allOf && node.type !== 'object';
+const target = (ref: string): JsonSchema => definitions[ref.replace('#/definitions/', '')];
+const isLeaf = (node: JsonSchema): boolean => !node.$ref && !node.properties && !node.items && !node.oneOf && !node.allOf && node.type !== 'object';
 
 describe('integration schema file', () => {
   it('schemas/integration.schema.json is what src/core/schema.ts says (run `npm run schema` after editing it)', () => {
@@ -112,7 +113,7 @@ describe('integration schema self-consistency', () => {
     assert.deepEqual(integration.allOf?.map((branch) => branch.if.properties?.type.const), [...INTEGRATION_TYPES]);
     const common = Object.keys(definitions.request_response.properties ?? {}).filter((key) => key !== 'base_url' && key !== 'endpoints');
     for (const [index, type] of INTEGRATION_TYPES.entries()) {
-      const branch: { if: SchemaNode; then: SchemaNode } = integration.allOf![index];
+      const branch: { if: JsonSchema; then: JsonSchema } = integration.allOf![index];
       assert.deepEqual(branch.if.required, ['type']);
       assert.equal(branch.then.$ref, `#/definitions/${type}`);
       const definition = definitions[type];
@@ -176,7 +177,7 @@ describe('schema defaults agree with the model the runners use', () => {
   const env = new LayeredEnvironment([]);
   const build = (text: string) => buildModel(new ConfigFile('file:///x.yaml', text).documents[0], { uri: 'file:///x.yaml', env, folder: '/tmp' });
   const defaultOf = (definition: string, ...path: string[]): unknown => {
-    let node: SchemaNode = definitions[definition];
+    let node: JsonSchema = definitions[definition];
     for (const key of path) node = node.properties![key].$ref ? target(node.properties![key].$ref!) : node.properties![key];
     return node.default;
   };
@@ -236,7 +237,7 @@ describe('schema defaults agree with the model the runners use', () => {
 });
 
 /** A document built from each key's first example (or default), following discriminators to their first branch. */
-function sample(node: SchemaNode): unknown {
+function sample(node: JsonSchema): unknown {
   if (node.$ref) return sample(target(node.$ref));
   if (node.examples) return node.examples[0];
   if (node.const !== undefined) return node.const;

@@ -48,7 +48,7 @@ function lastDefined<T>(schemas: JsonSchema[], pick: (schema: JsonSchema) => T |
 function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: Range): void {
   const scalar = effectiveScalar(node, walk);
   if (!scalar.known) return;
-  const enumValues = lastDefined(schemas, (schema) => schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined));
+  const enumValues: unknown[] | undefined = lastDefined(schemas, (schema) => schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined));
   if (enumValues && !enumValues.includes(scalar.value)) {
     const allowed = enumValues.map(String);
     const suggestions = didYouMean(String(scalar.value), allowed);
