@@ -256,6 +256,11 @@ export class QueueConnection {
       this.setState('connecting');
       try {
         const connection = await this.open();
+        if (this.closed) {
+          // close() was called while connecting.
+          await connection.close().catch(() => undefined);
+          return;
+        }
         attempt = 0;
         const lost = new Promise<unknown>((resolve) => connection.once('close', resolve));
         this.connection = connection;
