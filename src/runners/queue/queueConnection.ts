@@ -30,6 +30,8 @@ export interface QueueConnectionOptions {
   reconnect?: boolean;
   /** Delays between reconnect attempts (default: the integration's `retry`), retried for as long as the connection is open. */
   reconnectBackoff?: RetrySettings;
+  /** `false` connects without declaring exchanges, queues and bindings: health checks what exists and creates nothing. Default true. */
+  declareTopology?: boolean;
 }
 
 interface Bounds {
@@ -298,9 +300,11 @@ export class QueueConnection {
     // 'close' carries the reason; without an 'error' listener Node would throw it.
     connection.on('error', () => undefined);
     try {
-      const setup = await connection.createChannel();
-      await declareTopology(setup, this.integration.queues);
-      await setup.close();
+      if (this.options.declareTopology !== false) {
+        const setup = await connection.createChannel();
+        await declareTopology(setup, this.integration.queues);
+        await setup.close();
+      }
       const channel = await connection.createConfirmChannel();
       channel.on('error', () => undefined);
       channel.on('return', (message: ConsumeMessage) => {
