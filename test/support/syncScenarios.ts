@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatabaseIntegration } from '../../src/core/model';
 import { ConnectionSet } from '../../src/runners/sync/connectionSet';
-import { syncIntegration, type SyncIntegrationResult, type SyncOptions, type SyncTableResult } from '../../src/runners/sync/runSync';
+import { databaseHealth } from '../../src/runners/sync/databaseHealth';
+import { lockSync } from '../../src/runners/sync/syncLock';
+import { syncIntegration, syncTarget, type SyncIntegrationResult, type SyncOptions, type SyncTableResult } from '../../src/runners/sync/runSync';
 import { integrationFromYaml } from './integrationFromYaml';
 
 export interface SyncBackend {
@@ -180,6 +182,41 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
         { inserted: 0, updated: 0, deleted: 0, unchanged: 20001, deletesIgnored: 0 },
       ]);
       assert.deepEqual(await query('main', 'SELECT count(*)::int AS n FROM concurrent_items'), [{ n: 20001 }]);
+    });
+
+    it('a run that cannot get the lock in time says it is busy and writes nothing (PostgreSQL: two sessions)', async (t) => {
+      if (!backend.sessions) return t.skip('PGlite has one session: a second run waits for the first');
+      const model = integration('    - { source: src.items, target: busy_items }');
+      const holder = new ConnectionSet(model);
+      try {
+        const main = await holder.get('main');
+        await main.transaction(async (session) => {
+          await lockSync(session, syncTarget(model, model.syncTables[0], 'public').syncId, 0);
+          const result = await sync(model, { connections: null, lockTimeoutMs: 200 });
+          const table = result.tables[0];
+          assert.ok('error' in table && table.error.kind === 'busy', JSON.stringify(table));
+        });
+      } finally {
+        await holder.close();
+      }
+      assert.deepEqual(await query('main', "SELECT to_regclass('busy_items') IS NULL AS absent"), [{ absent: true }]);
+    });
+
+    it('health: connections answer, targets present, last sync time and pending Simone changes', async () => {
+      const model = integration('    - { source: milestones, target: health_milestones }\n    - { source: src.items, target: health_items }');
+      const missing = await databaseHealth(model, { projectFolder: project, connections });
+      assert.equal(missing.state, 'degraded');
+      assert.match(missing.detail, /health_milestones of milestones does not exist/);
+      assert.equal(missing.tables[0].pendingChanges, 0, 'no milestone files yet');
+      await sync(model);
+      const healthy = await databaseHealth(model, { projectFolder: project, connections });
+      assert.equal(healthy.state, 'healthy', healthy.detail);
+      assert.ok(healthy.latencyMs >= 0);
+      assert.ok(healthy.tables.every((table) => table.targetPresent && table.lastSyncAt && Date.parse(table.lastSyncAt) > Date.now() - 600_000));
+      assert.equal(healthy.tables[0].pendingChanges, 0);
+      assert.equal(healthy.tables[1].pendingChanges, undefined, 'not counted for a table source');
+      writeTask('02_REQUIREMENTS/M01_First/M01_milestone_meta.md', '---\nmilestone_id: M01\nstatus: active\n---\n');
+      assert.equal((await databaseHealth(model, { projectFolder: project, connections })).tables[0].pendingChanges, 1);
     });
 
     it('a bad connection gives a clear error without its secret, and changes nothing', async () => {
