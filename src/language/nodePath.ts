@@ -64,8 +64,14 @@ export function keyPath(path: PathStep[]): Array<string | number> {
   return path.flatMap((step): Array<string | number> => (step.kind === 'pair' ? [String(step.pair.key.value)] : step.kind === 'item' ? [step.index] : []));
 }
 
-/** The last line a node's text is on (a block's end offset may sit at the start of the next line). */
+/** A node's end offset without the line breaks and spaces a block's range takes in after its last value. */
+export function contentEnd(file: ConfigFile, end: number): number {
+  let trimmed = end;
+  while (trimmed > 0 && /\s/.test(file.text[trimmed - 1])) trimmed--;
+  return trimmed;
+}
+
+/** The last line a node's text is on. */
 export function lastLine(file: ConfigFile, end: number): number {
-  const position = file.position(end);
-  return position.character === 0 && position.line > 0 && file.text[end - 1] === '\n' ? position.line - 1 : position.line;
+  return file.position(contentEnd(file, end)).line;
 }

@@ -1,6 +1,7 @@
 import { isMap, isScalar, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
+import { contentEnd } from './nodePath';
 import { mapOf, pairOf, scalarItems, scalarText, seqItems, stringScalar, valueOf } from '../core/yamlNodes';
 
 /** How each integration type shows in the outline. */
@@ -49,7 +50,7 @@ const arrow = (target: string | undefined): string | undefined => (target ? `→
 function spanOf(file: ConfigFile, key: Node, value: Node | null | undefined): Range {
   const start = key.range?.[0] ?? 0;
   const end = value?.range?.[1] ?? key.range?.[1] ?? start;
-  return file.range(start, end);
+  return file.range(start, Math.max(start, contentEnd(file, end)));
 }
 
 function integrationChildren(file: ConfigFile, body: YAMLMap, type: string | undefined): DocumentSymbol[] {
@@ -89,7 +90,7 @@ function listed(file: ConfigFile, body: YAMLMap, key: string, kind: SymbolKind, 
     if (!item) return [];
     const { name, detail } = describe(item);
     const selected: Pair<Scalar, Node | null> | undefined = pairOf(item, selectKey);
-    const range = file.rangeOf(item);
+    const range = file.range(item.range?.[0] ?? 0, contentEnd(file, item.range?.[1] ?? 0));
     return [{ name: name || `(${key} item)`, detail, kind, range, selectionRange: file.rangeOf(selected?.value ?? selected?.key ?? item) }];
   });
 }
