@@ -1,0 +1,55 @@
+import type { DatabaseIntegration } from '../../core/model';
+import { integrationSecrets } from '../errors';
+import { databaseHealth } from '../sync/databaseHealth';
+import { DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, worstState, type HealthResult } from './healthResult';
+import type { HealthProbeContext } from './healthProbeContext';
+
+/** `work`, or 'cancelled' as soon as `signal` aborts: a cancelled probe does not wait for a database that does not answer. */
+async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
+  if (signal.aborted) return 'cancelled';
+  let onAbort!: () => void;
+  const cancelled = new Promise<'cancelled'>((resolve) => (onAbort = () => resolve('cancelled')));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([work, cancelled]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Through the sync runner's databaseHealth: every connection answers `SELECT 1`
+ * (else unhealthy), every target table exists (else degraded), with each sync's
+ * last run and pending changes in `extra`. Connection timeouts are the
+ * integration's own; a PostgreSQL `SELECT 1` slower than half the health timeout is degraded.
+ */
+export async function databaseIntegrationHealth(integration: DatabaseIntegration, context: HealthProbeContext, signal: AbortSignal): Promise<HealthResult> {
+  const secrets = integrationSecrets(integration);
+  const timeoutMs = integration.healthCheck?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const outcome = await unlessAborted(
+    databaseHealth(integration, {
+      projectFolder: context.projectFolder(integration),
+      connections: context.databaseConnections?.(integration),
+    }),
+    signal,
+  );
+  if (outcome === 'cancelled')
+    return healthResult({
+      state: 'unknown',
+      latencyMs: 0,
+      detail: 'cancelled',
+    });
+  // Opening a PGlite folder takes seconds the first time by design: only a server is judged slow.
+  const judged = integration.connections.some((connection) => connection.type === 'postgresql');
+  const slow = judged && outcome.state !== 'unhealthy' && isSlow(outcome.latencyMs, timeoutMs);
+  const detail = slow ? `${outcome.detail}; ${slowNote(outcome.latencyMs, timeoutMs)}` : outcome.detail;
+  return healthResult(
+    {
+      state: worstState(outcome.state, slow ? 'degraded' : 'healthy'),
+      latencyMs: outcome.latencyMs,
+      detail,
+      extra: { kind: 'database', tables: outcome.tables },
+    },
+    secrets,
+  );
+}

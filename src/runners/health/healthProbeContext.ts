@@ -1,0 +1,90 @@
+import type { Dispatcher } from 'undici';
+import type { Integration, MessageQueueIntegration } from '../../core/model';
+import { createAuthProvider } from '../auth/authProviders';
+import type { RequestAuthorizer } from '../http/requestAuthorizer';
+import { resilienceRegistry, type ResilienceRegistry } from '../http/resilienceRegistry';
+import { QueueConnection } from '../queue/queueConnection';
+import type { ConnectionSet } from '../sync/connectionSet';
+
+/** A connection to probe through, and what to do with it afterwards. */
+export interface LeasedQueueConnection {
+  connection: QueueConnection;
+  release(): Promise<void>;
+}
+
+/** What the probes need from the world around them, passed in (the extension shares its live pools). */
+export interface HealthProbeContext {
+  /** Every integration of the workspace: event destinations name queues of message_queue integrations. */
+  readonly integrations: readonly Integration[];
+  /** Where breaker states are read (default: the process-wide registry the runners use). */
+  readonly registry: ResilienceRegistry;
+  readonly dispatcher?: Dispatcher;
+  /** The workspace folder an integration belongs to: database health reads the Simone project there. */
+  projectFolder(integration: Integration): string;
+  /** The auth a health check sends, kept between probes (an OAuth token is reused until it expires). */
+  authorizer(integration: Integration): RequestAuthorizer | undefined;
+  queueConnection(integration: MessageQueueIntegration): LeasedQueueConnection;
+  /** Open database connections to reuse (a PGlite folder opens once per process); default: opened and closed per probe. */
+  databaseConnections?(integration: Integration): ConnectionSet | undefined;
+}
+
+export interface HealthProbeContextOptions {
+  integrations: readonly Integration[];
+  projectFolder: (integration: Integration) => string;
+  registry?: ResilienceRegistry;
+  dispatcher?: Dispatcher;
+  /** A live pool (publishers and consumers share it); default: one connection per probe that declares nothing, closed after. */
+  queueConnections?: {
+    get(integration: MessageQueueIntegration): QueueConnection;
+  };
+  databaseConnections?: (integration: Integration) => ConnectionSet | undefined;
+}
+
+/** Bad auth settings (an unset variable) fail each health check with a config error instead of the whole round. */
+function failingAuthorizer(error: unknown): RequestAuthorizer {
+  return {
+    authorize: () => Promise.reject(error),
+    invalidate: () => undefined,
+  };
+}
+
+export function createHealthProbeContext(options: HealthProbeContextOptions): HealthProbeContext {
+  const authorizers = new Map<string, { key: string; authorizer: RequestAuthorizer }>();
+  return {
+    integrations: options.integrations,
+    registry: options.registry ?? resilienceRegistry,
+    dispatcher: options.dispatcher,
+    projectFolder: options.projectFolder,
+    databaseConnections: options.databaseConnections,
+    authorizer(integration) {
+      if (!integration.auth) return undefined;
+      const key = JSON.stringify(integration.auth);
+      const cached = authorizers.get(integration.name);
+      if (cached?.key === key) return cached.authorizer;
+      let authorizer: RequestAuthorizer;
+      try {
+        authorizer = createAuthProvider(integration.auth, {
+          dispatcher: options.dispatcher,
+        });
+      } catch (error) {
+        authorizer = failingAuthorizer(error);
+      }
+      authorizers.set(integration.name, { key, authorizer });
+      return authorizer;
+    },
+    queueConnection(integration) {
+      const pool = options.queueConnections;
+      if (pool)
+        return {
+          connection: pool.get(integration),
+          release: async () => undefined,
+        };
+      // Declaring nothing: a probe must not create the queues it is checking for.
+      const connection = new QueueConnection(integration, {
+        reconnect: false,
+        declareTopology: false,
+      });
+      return { connection, release: () => connection.close() };
+    },
+  };
+}
