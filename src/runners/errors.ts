@@ -130,8 +130,20 @@ function urlPassword(url: string | undefined): string[] {
   }
 }
 
-/** Every secret value an integration's config holds, for `redact`. */
+// Models are immutable once built; runners ask for the same integration's secrets on every call.
+const secretsCache = new WeakMap<Integration, string[]>();
+
+/** Every secret value an integration's config holds, for `redact` (a fresh array each time). */
 export function integrationSecrets(integration: Integration): string[] {
+  let cached = secretsCache.get(integration);
+  if (!cached) {
+    cached = collectSecrets(integration);
+    secretsCache.set(integration, cached);
+  }
+  return [...cached];
+}
+
+function collectSecrets(integration: Integration): string[] {
   const secrets: string[] = [];
   const auth = integration.auth;
   if (auth) {

@@ -118,7 +118,7 @@ describe('request-response runner against a flaky server', () => {
     assert.equal(result.ok, true);
     assert.equal(result.attempts.length, 2);
     assert.equal(result.attempts[0].error?.kind, 'transient');
-    assert.ok(['UND_ERR_SOCKET', 'ECONNRESET'].includes(result.attempts[0].error?.code ?? ''), result.attempts[0].error?.code);
+    assert.ok(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(result.attempts[0].error?.code ?? ''), result.attempts[0].error?.code);
   });
 
   it('times out each attempt of a stalled server, aborting the request, then retries', async () => {

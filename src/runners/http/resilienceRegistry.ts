@@ -27,11 +27,17 @@ type Settings = Pick<IntegrationBase, 'name' | 'timeoutMs' | 'circuitBreaker' | 
  */
 export class ResilienceRegistry implements IDisposable {
   private readonly entries = new Map<string, { key: string; policies: IntegrationPolicies; subscription: IDisposable }>();
+  /** The settings key per model object, so the hot path skips serialising settings on every call. */
+  private readonly keys = new WeakMap<Settings, string>();
   private readonly changed = new EventEmitter<BreakerChange>();
   readonly onDidChangeBreaker: Event<BreakerChange> = this.changed.addListener;
 
   policiesFor(integration: Settings): IntegrationPolicies {
-    const key = JSON.stringify([integration.timeoutMs, integration.circuitBreaker, integration.bulkhead, integration.rateLimit]);
+    let key = this.keys.get(integration);
+    if (key === undefined) {
+      key = JSON.stringify([integration.timeoutMs, integration.circuitBreaker, integration.bulkhead, integration.rateLimit]);
+      this.keys.set(integration, key);
+    }
     const existing = this.entries.get(integration.name);
     if (existing?.key === key) return existing.policies;
     const previous = existing?.policies.breaker.state;

@@ -19,14 +19,20 @@ export async function captureResponse(response: Dispatcher.ResponseData, secrets
   const chunks: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (kept < MAX_BODY_BYTES) {
-      const part = kept + chunk.length > MAX_BODY_BYTES ? chunk.subarray(0, MAX_BODY_BYTES - kept) : chunk;
-      chunks.push(part);
-      kept += part.length;
-    }
-  }
+  // Plain stream events: measurably cheaper per response than `for await` over the body.
+  await new Promise<void>((resolve, reject) => {
+    const body = response.body;
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (kept < MAX_BODY_BYTES) {
+        const part = kept + chunk.length > MAX_BODY_BYTES ? chunk.subarray(0, MAX_BODY_BYTES - kept) : chunk;
+        chunks.push(part);
+        kept += part.length;
+      }
+    });
+    body.once('end', resolve);
+    body.once('error', reject);
+  });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name] = redact(Array.isArray(value) ? value.join(', ') : value, secrets);

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { BrokenCircuitError, BulkheadRejectedError, handleWhen, IsolatedCircuitError, retry, TaskCancelledError, type IRetryContext } from 'cockatiel';
 import { request, type Dispatcher } from 'undici';
-import type { RequestResponseIntegration } from '../../core/model';
+import type { EndpointSettings, RequestResponseIntegration } from '../../core/model';
 import { classifyError, classifyStatus, ClassifiedError, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
 import { startHttpRequest } from '../telemetry/httpClientTelemetry';
 import { AttemptFailure, isRetryableFailure, isRetryableStatus } from './attemptFailure';
@@ -50,16 +50,34 @@ function requestBody(body: unknown, headers: Record<string, string>): string | u
   return JSON.stringify(body);
 }
 
+type Located = { endpoint?: EndpointSettings; error: RunnerError } | { endpoint: EndpointSettings; url: URL; redactedUrl: string };
+
+// Without parameters an endpoint always calls the same URL: build it once per model.
+const locatedWithoutParams = new WeakMap<RequestResponseIntegration, Map<string, Located>>();
+
 /** The endpoint and the URL it calls, or why there is none. */
-function locate(integration: RequestResponseIntegration, endpointName: string, params: RunEndpointOptions['params'], secrets: readonly string[]) {
+function locate(integration: RequestResponseIntegration, endpointName: string, params: RunEndpointOptions['params'], secrets: readonly string[]): Located {
+  const cacheable = !params || Object.keys(params).length === 0;
+  const cached = cacheable ? locatedWithoutParams.get(integration)?.get(endpointName) : undefined;
+  if (cached) return cached;
+  let located: Located;
   const endpoint = integration.endpoints.find((candidate) => candidate.name === endpointName);
-  if (!endpoint) return { error: runnerError('config', `"${integration.name}" has no endpoint "${endpointName}"`) };
-  try {
-    const url = endpointUrl(integration, endpoint, params);
-    return { endpoint, url, redactedUrl: redact(url.href, secrets) } as const;
-  } catch (error) {
-    return { endpoint, error: classifyError(error, secrets) };
+  if (!endpoint) {
+    located = { error: runnerError('config', `"${integration.name}" has no endpoint "${endpointName}"`) };
+  } else {
+    try {
+      const url = endpointUrl(integration, endpoint, params);
+      located = { endpoint, url, redactedUrl: redact(url.href, secrets) };
+    } catch (error) {
+      located = { endpoint, error: classifyError(error, secrets) };
+    }
   }
+  if (cacheable) {
+    let byName = locatedWithoutParams.get(integration);
+    if (!byName) locatedWithoutParams.set(integration, (byName = new Map()));
+    byName.set(endpointName, located);
+  }
+  return located;
 }
 
 /**

@@ -5,12 +5,21 @@
  * W3C trace context injected into the request headers, and the
  * `http.client.request.duration` histogram.
  */
-import { context, metrics, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span } from '@opentelemetry/api';
+import { context, metrics, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 export const INSTRUMENTATION_SCOPE = 'simone-integrations.http';
 
 /** The semantic conventions' recommended buckets for HTTP durations, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+// `trace.disable()` (a telemetry re-setup) swaps the global proxy provider and strands tracers taken from the
+// old one: look the tracer up again whenever the global provider changes.
+let cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
+function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (cachedTracer?.provider !== provider) cachedTracer = { provider, tracer: provider.getTracer(INSTRUMENTATION_SCOPE) };
+  return cachedTracer.tracer;
+}
 
 // The metrics API has no proxy provider: look the histogram up again when the global provider changes.
 let histogram: { provider: MeterProvider; instrument: Histogram } | undefined;
@@ -57,8 +66,7 @@ export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
     'simone.endpoint': info.endpoint,
   };
   if (info.resendCount > 0) attributes['http.request.resend_count'] = info.resendCount;
-  // Looked up per request, not cached: `trace.disable()` (a telemetry re-setup) leaves cached tracers on the old provider.
-  const span: Span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
+  const span: Span = tracer().startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
   return {
     inject(headers) {
       if (span.isRecording()) propagation.inject(trace.setSpan(context.active(), span), headers);

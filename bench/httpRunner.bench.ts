@@ -1,0 +1,95 @@
+// Runner overhead per request: runEndpoint (policies, result record, no-op telemetry API; and again with the
+// in-memory telemetry SDK) against raw undici `request` reading the same JSON body, on the same loopback server,
+// the same agent and the same number of sequential requests.
+// The server runs in a worker thread so its work does not share the measuring thread.
+import { Worker } from 'node:worker_threads';
+import { request } from 'undici';
+import type { RequestResponseIntegration } from '../src/core/model';
+import { ResilienceRegistry } from '../src/runners/http/resilienceRegistry';
+import { runEndpoint } from '../src/runners/http/runEndpoint';
+import { closeSharedAgent, sharedAgent } from '../src/runners/http/sharedAgent';
+import { setupTelemetry } from '../src/runners/telemetry/telemetry';
+import { median, type BenchRow } from './benchRow';
+
+const REQUESTS = 2000;
+const BLOCK = 250;
+const WARMUP = 300;
+
+const SERVER = `
+const { createServer } = require('node:http');
+const { parentPort } = require('node:worker_threads');
+const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
+const server = createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); });
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+parentPort.on('message', () => server.close(() => process.exit(0)));
+`;
+
+async function time(run: () => Promise<unknown>, count: number, into: number[]): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await run();
+    into.push(performance.now() - start);
+  }
+}
+
+export default async function bench(): Promise<BenchRow[]> {
+  const worker = new Worker(SERVER, { eval: true });
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  const url = `http://127.0.0.1:${port}/items`;
+  const integration: RequestResponseIntegration = {
+    name: 'bench',
+    type: 'request_response',
+    baseUrl: `http://127.0.0.1:${port}`,
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, backoffFactor: 2, jitter: true },
+    circuitBreaker: { failureThreshold: 5, openMs: 60_000, halfOpenMaxCalls: 1 },
+    bulkhead: { maxConcurrent: 10, maxQueue: 0 },
+    enabled: true,
+    source: { uri: 'bench', documentIndex: 0 },
+    endpoints: [{ name: 'items', url: '/items', method: 'GET', headers: {} }],
+  };
+  const registry = new ResilienceRegistry();
+  const raw = async () => {
+    const response = await request(url, { dispatcher: sharedAgent() });
+    await response.body.json();
+  };
+  const runner = async () => {
+    const result = await runEndpoint(integration, 'items', { registry });
+    if (!result.ok) throw new Error(`bench request failed: ${result.error?.message}`);
+  };
+
+  const rawTimes: number[] = [];
+  const runnerTimes: number[] = [];
+  const tracedTimes: number[] = [];
+  const traced = async (count: number, into: number[]) => {
+    const telemetry = setupTelemetry({ exporter: 'memory', env: {}, maxSpans: 100 });
+    await time(runner, count, into);
+    await telemetry.dispose();
+  };
+  await time(raw, WARMUP, []);
+  await time(runner, WARMUP, []);
+  await traced(WARMUP, []);
+  // Interleaved blocks, so drift in a shared machine's load hits all three alike.
+  for (let done = 0; done < REQUESTS; done += BLOCK) {
+    await time(raw, BLOCK, rawTimes);
+    await time(runner, BLOCK, runnerTimes);
+    await traced(BLOCK, tracedTimes);
+  }
+
+  worker.postMessage('stop');
+  await closeSharedAgent();
+  registry.dispose();
+
+  const rawMedian = median(rawTimes);
+  const runnerMedian = median(runnerTimes);
+  const ratio = runnerMedian / rawMedian;
+  const tracedRatio = median(tracedTimes) / rawMedian;
+  const us = (ms: number) => Math.round(ms * 1000);
+  return [
+    { name: `http: raw undici request, median per request (${REQUESTS} sequential)`, value: us(rawMedian), unit: 'µs' },
+    { name: `http: runEndpoint, median per request (${REQUESTS} sequential)`, value: us(runnerMedian), unit: 'µs' },
+    { name: 'http: runner overhead vs raw undici (median ratio)', value: Math.round(ratio * 100) / 100, unit: 'x', goal: '<= 1.15x', met: ratio <= 1.15 },
+    { name: 'http: runner with in-memory telemetry SDK vs raw undici', value: Math.round(tracedRatio * 100) / 100, unit: 'x' },
+  ];
+}
