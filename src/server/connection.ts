@@ -1,0 +1,180 @@
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ConfigFile } from '../core/configFile';
+import type { LanguageContext } from '../language/context';
+import { describeError } from './describeError';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
+import { DocumentStore } from './documentStore';
+import { watchFolders, WATCHED_GLOBS } from './folderWatcher';
+import { languageFeatures as defaultFeatures, type LanguageFeatures } from './languageFeatures';
+import { canonicalUri, pathToUri, uriToPath } from './uris';
+
+export interface ServerOptions {
+  features?: LanguageFeatures;
+  /** Delay between the last edit and validation. */
+  debounceMs?: number;
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+const COMPLETION_TRIGGERS = ['$', '{', ':', '.', '/', '-'];
+
+/** The workspace folders the client named: `workspaceFolders`, else the older `rootUri` / `rootPath`. */
+function foldersOf(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  const paths = uris.map(uriToPath).filter((path): path is string => path !== undefined);
+  return paths.length || !params.rootPath ? paths : [params.rootPath];
+}
+
+/**
+ * Every LSP handler of the Simone language server, on any connection (stdio,
+ * IPC, in-memory streams in tests). Handlers are thin: they find the parsed file
+ * and call a pure feature; an exception is logged and answered with an empty
+ * result, so bad input never takes the server down.
+ */
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const features = options.features ?? defaultFeatures;
+  const documents = new TextDocuments(TextDocument);
+  const store = new DocumentStore(options.processEnv);
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let clientWatchesFiles = false;
+  const disposables: Array<{ dispose(): void }> = [];
+
+  const publisher = new DiagnosticsPublisher(
+    store,
+    features.validate,
+    {
+      publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }),
+      logError: (message) => connection.console.error(message),
+    },
+    options.debounceMs ?? 150,
+    ready,
+  );
+
+  disposables.push(
+    store.onDidChangeIndex((change) => publisher.inBackground(store.filesMentioning(change.changedNames).filter((uri) => uri !== change.uri))),
+    store.onDidChangeEnvironment(() => publisher.inBackground(store.knownUris())),
+  );
+
+  /** Wraps a request handler: waits for the index, honours cancellation, answers `empty` on any exception. */
+  function guard<P extends { textDocument: { uri: string } }, R>(method: string, empty: R, run: (file: ConfigFile, params: P, context: LanguageContext) => R) {
+    return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+      await ready;
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${method} cancelled`);
+      try {
+        const file = store.file(params.textDocument.uri);
+        return file ? run(file, params, store.context()) : empty;
+      } catch (error) {
+        connection.console.error(`${method} failed: ${describeError(error)}`);
+        return empty;
+      }
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    void store
+      .addFolders(foldersOf(params))
+      .catch((error) => connection.console.error(`indexing the workspace failed: ${describeError(error)}`))
+      .finally(markReady);
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
+    if (features.complete) capabilities.completionProvider = { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false };
+    if (features.hover) capabilities.hoverProvider = true;
+    if (features.documentSymbols) capabilities.documentSymbolProvider = true;
+    if (features.foldingRanges) capabilities.foldingRangeProvider = true;
+    if (features.selectionRanges) capabilities.selectionRangeProvider = true;
+    if (features.definition) capabilities.definitionProvider = true;
+    if (features.references) capabilities.referencesProvider = true;
+    if (features.rename) capabilities.renameProvider = features.prepareRename ? { prepareProvider: true } : true;
+    if (features.codeActions) capabilities.codeActionProvider = true;
+    if (features.documentLinks) capabilities.documentLinkProvider = { resolveProvider: false };
+    if (features.codeLenses) capabilities.codeLensProvider = { resolveProvider: false };
+    return { capabilities, serverInfo: { name: 'simone-language-server', version: '0.1.0' } };
+  });
+
+  connection.onInitialized(() => {
+    if (clientWatchesFiles) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
+        .catch((error) => connection.console.error(`registering file watchers failed: ${describeError(error)}`));
+    } else {
+      // The client cannot watch for us: watch the folders ourselves once they are known.
+      void ready.then(() => disposables.push(watchFolders(store.workspaceFolders(), (path, deleted) => diskChanged(path, deleted))));
+    }
+    void ready.then(() => publisher.inBackground(store.knownUris()));
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = store.removeFolders(event.removed.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined));
+      for (const uri of removed) publisher.clear(uri);
+      void store.addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined)).then((uris) => publisher.inBackground(uris));
+    });
+  });
+
+  function diskChanged(path: string, deleted: boolean): void {
+    if (store.isDotEnvFile(path)) return store.reloadEnvironment();
+    if (deleted) {
+      const uri = pathToUri(path);
+      if (store.diskFileDeleted(path)) publisher.clear(uri);
+    } else if (store.diskFileChanged(path)) {
+      publisher.inBackground([pathToUri(path)]);
+    }
+  }
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (path) diskChanged(path, change.type === FileChangeType.Deleted);
+    }
+  });
+
+  // TextDocuments reports an opening as a content change too: that one is validated by onDidOpen.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => {
+    justOpened.add(event.document.uri);
+    publisher.now(store.open(event.document));
+  });
+  documents.onDidChangeContent((event) => {
+    if (!justOpened.delete(event.document.uri)) publisher.debounced(store.changed(event.document));
+  });
+  documents.onDidClose((event) => {
+    justOpened.delete(event.document.uri);
+    const uri = canonicalUri(event.document.uri);
+    if (store.close(event.document.uri)) publisher.inBackground([uri]);
+    else publisher.clear(uri, event.document.uri);
+  });
+
+  if (features.complete) connection.onCompletion(guard('completion', null, (file, params, context) => features.complete!(file, params.position, context)));
+  if (features.hover) connection.onHover(guard('hover', null, (file, params, context) => features.hover!(file, params.position, context)));
+  if (features.documentSymbols) connection.onDocumentSymbol(guard('documentSymbol', [], (file) => features.documentSymbols!(file)));
+  if (features.foldingRanges) connection.onFoldingRanges(guard('foldingRange', [], (file) => features.foldingRanges!(file)));
+  if (features.selectionRanges) connection.onSelectionRanges(guard('selectionRange', [], (file, params) => features.selectionRanges!(file, params.positions)));
+  if (features.definition) connection.onDefinition(guard('definition', [], (file, params, context) => features.definition!(file, params.position, context)));
+  if (features.references) connection.onReferences(guard('references', [], (file, params, context) => features.references!(file, params.position, context, params.context.includeDeclaration)));
+  if (features.prepareRename) connection.onPrepareRename(guard('prepareRename', null, (file, params, context) => features.prepareRename!(file, params.position, context)));
+  if (features.rename) connection.onRenameRequest(guard('rename', null, (file, params, context) => features.rename!(file, params.position, params.newName, context)));
+  if (features.codeActions) connection.onCodeAction(guard('codeAction', [], (file, params, context) => features.codeActions!(file, params.range, params.context.diagnostics, context)));
+  if (features.documentLinks) connection.onDocumentLinks(guard('documentLink', [], (file) => features.documentLinks!(file)));
+  if (features.codeLenses) connection.onCodeLens(guard('codeLens', [], (file, _params, context) => features.codeLenses!(file, context)));
+
+  connection.onShutdown(() => {
+    publisher.dispose();
+    for (const disposable of disposables) disposable.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,288 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { EventEmitter, type Event } from 'cockatiel';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseConfigFile, type ConfigFile } from '../core/configFile';
+import { dotEnvPaths, workspaceEnvironment, type EnvironmentProvider } from '../core/env';
+import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFiles';
+import type { JsonSchema } from '../core/jsonSchema';
+import { integrationSchema } from '../core/schema';
+import { folderOfFile } from '../core/workspace';
+import { indexFile, WorkspaceIndex } from '../core/workspaceIndex';
+import type { LanguageContext } from '../language/context';
+import { canonicalUri, pathToUri, uriToPath } from './uris';
+
+/** A file's names changed: the files that define or refer to them need validating again. */
+export interface IndexChange {
+  uri: string;
+  changedNames: string[];
+}
+
+/** How many files not open stay parsed; the others keep only their text and index entries. */
+const PARSED_DISK_FILES = 32;
+/** Files indexed between two yields to the event loop while a workspace is read. */
+const INDEX_BATCH = 50;
+
+/**
+ * The workspace as the server sees it: open documents (their editor text, parsed
+ * once per version) and every integration file of the workspace folders read
+ * from disk, all in one `WorkspaceIndex`; and the environment from the folders'
+ * `.env` files. Every URI is canonical (see `canonicalUri`).
+ */
+export class DocumentStore {
+  readonly index = new WorkspaceIndex();
+  readonly schema = integrationSchema as JsonSchema;
+  private folders: string[] = [];
+  private environment: EnvironmentProvider;
+  private readonly openDocuments = new Map<string, TextDocument>();
+  private readonly parsedOpen = new Map<string, { version: number; file: ConfigFile }>();
+  /** The text of integration files that are not open. */
+  private readonly diskTexts = new Map<string, string>();
+  private readonly parsedDisk = new Map<string, ConfigFile>();
+  /** Each file's defined names (`kind NUL name`), to tell which names an edit added or removed. */
+  private readonly definedNames = new Map<string, Set<string>>();
+  private readonly indexChanged = new EventEmitter<IndexChange>();
+  private readonly environmentChanged = new EventEmitter<void>();
+
+  readonly onDidChangeIndex: Event<IndexChange> = this.indexChanged.addListener;
+  readonly onDidChangeEnvironment: Event<void> = this.environmentChanged.addListener;
+
+  constructor(private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+    this.environment = workspaceEnvironment([], processEnv);
+  }
+
+  get env(): EnvironmentProvider {
+    return this.environment;
+  }
+
+  workspaceFolders(): readonly string[] {
+    return this.folders;
+  }
+
+  /** Reads every integration file below the folders, yielding between batches so requests are still answered. */
+  async addFolders(paths: string[], yieldToEvents: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<string[]> {
+    const added = paths.filter((path) => !this.folders.includes(path));
+    this.folders = [...this.folders, ...added];
+    this.reloadEnvironment();
+    const uris: string[] = [];
+    for (const folder of added) {
+      const files = findIntegrationFiles(folder);
+      for (let i = 0; i < files.length; i++) {
+        const uri = this.readFromDisk(files[i]);
+        if (uri) uris.push(uri);
+        if (i % INDEX_BATCH === INDEX_BATCH - 1) await yieldToEvents();
+      }
+    }
+    return uris;
+  }
+
+  /** Forgets a folder's files that are not open; returns their URIs. */
+  removeFolders(paths: string[]): string[] {
+    this.folders = this.folders.filter((folder) => !paths.includes(folder));
+    const removed = [...this.diskTexts.keys()].filter((uri) => !this.isInWorkspace(uri));
+    for (const uri of removed) this.forgetDiskFile(uri);
+    this.reloadEnvironment();
+    return removed;
+  }
+
+  isOpen(uri: string): boolean {
+    return this.openDocuments.has(canonicalUri(uri));
+  }
+
+  openUris(): string[] {
+    return [...this.openDocuments.keys()];
+  }
+
+  /** Every file the server validates: the open documents and the integration files on disk. */
+  knownUris(): string[] {
+    return [...new Set([...this.openDocuments.keys(), ...this.diskTexts.keys()])];
+  }
+
+  /** The editor's spelling of a URI, which diagnostics are published under. */
+  clientUri(uri: string): string {
+    return this.openDocuments.get(canonicalUri(uri))?.uri ?? uri;
+  }
+
+  version(uri: string): number | undefined {
+    return this.openDocuments.get(canonicalUri(uri))?.version;
+  }
+
+  open(document: TextDocument): string {
+    const uri = canonicalUri(document.uri);
+    this.openDocuments.set(uri, document);
+    this.diskTexts.delete(uri);
+    this.parsedDisk.delete(uri);
+    this.file(uri);
+    return uri;
+  }
+
+  /** The editor's text changed: parsed (and re-indexed) lazily, once per version. */
+  changed(document: TextDocument): string {
+    const uri = canonicalUri(document.uri);
+    this.openDocuments.set(uri, document);
+    return uri;
+  }
+
+  /**
+   * The editor closed a document. A workspace integration file that still exists
+   * goes back to its disk text (and keeps diagnostics); anything else is
+   * forgotten. Returns whether the file is still known.
+   */
+  close(documentUri: string): boolean {
+    const uri = canonicalUri(documentUri);
+    this.openDocuments.delete(uri);
+    this.parsedOpen.delete(uri);
+    const path = uriToPath(uri);
+    if (path && this.isInWorkspace(uri) && isIntegrationFile(path) && this.readFromDisk(path)) return true;
+    this.forget(uri);
+    return false;
+  }
+
+  /** A file was created or changed on disk; returns whether it is an indexed integration file. */
+  diskFileChanged(path: string): boolean {
+    const uri = pathToUri(path);
+    if (this.openDocuments.has(uri) || !isIntegrationFile(path) || !this.isInWorkspace(uri)) return false;
+    return this.readFromDisk(path) !== undefined;
+  }
+
+  /** A file was deleted on disk; an open document keeps its editor text. Returns whether it was indexed. */
+  diskFileDeleted(path: string): boolean {
+    const uri = pathToUri(path);
+    if (this.openDocuments.has(uri) || !this.diskTexts.has(uri)) return false;
+    this.forgetDiskFile(uri);
+    return true;
+  }
+
+  isDotEnvFile(path: string): boolean {
+    return this.folders.some((folder) => dotEnvPaths(folder).includes(path));
+  }
+
+  reloadEnvironment(): void {
+    this.environment = workspaceEnvironment(this.folders, this.processEnv);
+    this.environmentChanged.emit();
+  }
+
+  /** A parsed file: an open document at its current version, else the disk text. */
+  file(documentUri: string): ConfigFile | undefined {
+    const uri = canonicalUri(documentUri);
+    const document = this.openDocuments.get(uri);
+    if (document) {
+      const cached = this.parsedOpen.get(uri);
+      if (cached?.version === document.version) return cached.file;
+      const file = parseConfigFile(uri, document.getText());
+      this.parsedOpen.set(uri, { version: document.version, file });
+      this.reindex(file);
+      return file;
+    }
+    const parsed = this.parsedDisk.get(uri);
+    if (parsed) return parsed;
+    const text = this.diskTexts.get(uri);
+    if (text === undefined) return undefined;
+    const file = parseConfigFile(uri, text);
+    this.rememberParsedDiskFile(file);
+    return file;
+  }
+
+  /** What the language features read. */
+  context(): LanguageContext {
+    return {
+      index: this.index,
+      file: (uri) => this.file(uri),
+      env: this.environment,
+      schema: this.schema,
+      dotEnvUri: (uri) => this.dotEnvUri(uri),
+      readText: (uri) => this.readText(uri),
+    };
+  }
+
+  /** Files that define or refer to any of the names (a reference like `queue:orders` contains its name). */
+  filesMentioning(names: readonly string[]): string[] {
+    if (names.length === 0) return [];
+    const mentions = (entry: { name: string }) => names.some((name) => entry.name.includes(name));
+    const entries = [...this.index.definitions(), ...this.index.references()];
+    return [...new Set(entries.filter(mentions).map((entry) => entry.uri))];
+  }
+
+  private dotEnvUri(documentUri: string): string | undefined {
+    const path = uriToPath(canonicalUri(documentUri));
+    if (!path) return undefined;
+    const folder = this.folderOf(path) ?? folderOfFile(path);
+    const [simoneEnv, rootEnv] = dotEnvPaths(folder);
+    return pathToUri(existsSync(simoneEnv) ? simoneEnv : rootEnv);
+  }
+
+  private readText(documentUri: string): string | undefined {
+    const uri = canonicalUri(documentUri);
+    const document = this.openDocuments.get(uri);
+    if (document) return document.getText();
+    const path = uriToPath(uri);
+    try {
+      return path ? readFileSync(path, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private folderOf(path: string): string | undefined {
+    return this.folders.filter((folder) => isInside(folder, path)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  private isInWorkspace(uri: string): boolean {
+    const path = uriToPath(uri);
+    return path !== undefined && this.folderOf(path) !== undefined;
+  }
+
+  /** Reads, parses and indexes one file from disk; the parse is dropped afterwards unless recently used. */
+  private readFromDisk(path: string): string | undefined {
+    let text: string;
+    try {
+      if (!statSync(path).isFile()) return undefined;
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const uri = pathToUri(path);
+    this.diskTexts.set(uri, text);
+    const file = parseConfigFile(uri, text);
+    this.parsedDisk.delete(uri);
+    this.rememberParsedDiskFile(file);
+    this.reindex(file);
+    return uri;
+  }
+
+  private rememberParsedDiskFile(file: ConfigFile): void {
+    this.parsedDisk.set(file.uri, file);
+    if (this.parsedDisk.size > PARSED_DISK_FILES) this.parsedDisk.delete(this.parsedDisk.keys().next().value as string);
+  }
+
+  private forgetDiskFile(uri: string): void {
+    this.diskTexts.delete(uri);
+    this.parsedDisk.delete(uri);
+    this.forget(uri);
+  }
+
+  private forget(uri: string): void {
+    const before = this.definedNames.get(uri) ?? new Set<string>();
+    this.index.remove(uri);
+    this.definedNames.delete(uri);
+    if (before.size) this.indexChanged.emit({ uri, changedNames: [...new Set([...before].map(nameOfKey))] });
+  }
+
+  private reindex(file: ConfigFile): void {
+    const before = this.definedNames.get(file.uri) ?? new Set<string>();
+    this.index.update(file);
+    const after = new Set(indexFile(file).definitions.map((entry) => `${entry.kind}\u0000${entry.name}`));
+    this.definedNames.set(file.uri, after);
+    const changed = [...before].filter((key) => !after.has(key)).concat([...after].filter((key) => !before.has(key)));
+    if (changed.length) this.indexChanged.emit({ uri: file.uri, changedNames: [...new Set(changed.map(nameOfKey))] });
+  }
+}
+
+function nameOfKey(key: string): string {
+  return key.slice(key.indexOf('\u0000') + 1);
+}
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}

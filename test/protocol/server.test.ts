@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Diagnostic, Hover } from 'vscode-languageserver/node';
+import { languageFeatures } from '../../src/server/languageFeatures';
+import { startTestServer, type TestServer } from '../support/testConnection';
+import { TempWorkspace } from '../support/tempWorkspace';
+
+const QUEUES = `integration:
+  type: message_queue
+  name: broker
+  connection_url: amqp://127.0.0.1:5672
+  queues:
+    - name: orders
+      exchange: shop
+    - name: invoices
+      exchange: shop
+`;
+
+const EVENTS = `integration:
+  type: event_driven
+  name: shop_events
+  publishers:
+    - name: order_publisher
+      events: [order_placed]
+      destination: orders
+  subscribers:
+    - name: order_log
+      events: [order_placed]
+      handler: log
+`;
+
+const UNKNOWN_KEY = `integration:
+  type: message_queue
+  name: broker
+  connection_url: amqp://127.0.0.1:5672
+  prefetchh: 10
+  queues:
+    - name: orders
+`;
+
+const codes = (diagnostics: Diagnostic[]) => diagnostics.map((entry) => entry.code);
+const hasCode = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((entry) => entry.code === code);
+const lacksCode = (code: string) => (diagnostics: Diagnostic[]) => !diagnostics.some((entry) => entry.code === code);
+const INTEGRATIONS = '.simone/integrations';
+
+describe('language server wiring over LSP', () => {
+  describe('initialize', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace();
+      server = await startTestServer({ folders: [workspace.root] });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('announces incremental sync, workspace folders and the server, and registers file watchers', async () => {
+      const { capabilities, serverInfo } = server.initializeResult;
+      assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
+      assert.equal(capabilities.workspace?.workspaceFolders?.supported, true);
+      assert.equal(serverInfo?.name, 'simone-language-server');
+      // Registration happens after `initialized`; give the server a moment.
+      for (let i = 0; i < 50 && server.registrations.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const watchers = (server.registrations.find((entry) => entry.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers;
+      assert.deepEqual(
+        watchers.map((watcher) => watcher.globPattern),
+        ['**/.simone/integrations/*.{yaml,yml}', '**/.simone/config/integrations.{yaml,yml}', '**/.env'],
+      );
+    });
+  });
+
+  describe('diagnostics', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace();
+      server = await startTestServer({ folders: [workspace.root], debounceMs: 150 });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('are published on open with code, source, range and data', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/unknown.yaml`);
+      await server.open(uri, UNKNOWN_KEY);
+      const diagnostics = await server.waitForDiagnostics(uri);
+      const unknown = diagnostics.find((entry) => entry.code === 'schema-unknown-property');
+      assert.ok(unknown, `expected schema-unknown-property in ${JSON.stringify(codes(diagnostics))}`);
+      assert.equal(unknown.source, 'simone');
+      assert.equal(unknown.severity, 1);
+      assert.deepEqual(unknown.range.start, { line: 4, character: 2 });
+      assert.deepEqual((unknown.data as { suggestions?: string[] }).suggestions?.[0], 'prefetch');
+    });
+
+    it('are debounced on change: quick edits publish once, for the last version, with its problems', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/typing.yaml`);
+      const text = UNKNOWN_KEY.replace('name: broker', 'name: typing').replace('name: orders', 'name: typing_orders');
+      await server.open(uri, text);
+      await server.waitForDiagnostics(uri, hasCode('schema-unknown-property'));
+      const before = server.published.length;
+      let last = 1;
+      for (const typed of ['p', 'pr', 'pre', 'pref', 'prefetch']) last = await server.change(uri, text.replace('prefetchh', typed));
+      const diagnostics = await server.waitForDiagnostics(uri, (_diagnostics, params) => params.version === last);
+      assert.deepEqual(codes(diagnostics), [], 'the final text has no problems');
+      const versions = server.published.slice(before).filter((params) => params.uri === uri).map((params) => params.version);
+      assert.deepEqual(versions, [last], 'only the last version was validated');
+    });
+  });
+
+  describe('across files', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace({ [`${INTEGRATIONS}/broker.yaml`]: QUEUES, [`${INTEGRATIONS}/broken.yaml`]: 'integration:\n  type: carrier_pigeon\n  name: broken\n' });
+      server = await startTestServer({ folders: [workspace.root] });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('resolves names from files that are not open, and publishes those files’ own problems', async () => {
+      const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);
+      await server.open(events, EVENTS);
+      assert.deepEqual(codes(await server.waitForDiagnostics(events)), []);
+      const broken = await server.waitForDiagnostics(workspace.uri(`${INTEGRATIONS}/broken.yaml`));
+      assert.ok(hasCode('schema-enum')(broken), JSON.stringify(broken));
+    });
+
+    it('updates an open file when a queue it names is removed in another open file, and again when it is restored', async () => {
+      const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);
+      const broker = workspace.uri(`${INTEGRATIONS}/broker.yaml`);
+      await server.open(broker, QUEUES);
+      await server.change(broker, QUEUES.replace('    - name: orders\n      exchange: shop\n', ''));
+      const warned = await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+      const warning = warned.find((entry) => entry.code === 'reference-unknown')!;
+      assert.equal(warning.severity, 2);
+      assert.deepEqual(warning.range.start, { line: 6, character: 19 });
+      await server.change(broker, QUEUES);
+      assert.deepEqual(codes(await server.waitForDiagnostics(events, lacksCode('reference-unknown'))), []);
+    });
+
+    it('follows files deleted and created on disk (didChangeWatchedFiles) while the other file stays open', async () => {
+      const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);
+      const broker = workspace.uri(`${INTEGRATIONS}/broker.yaml`);
+      await server.close(broker);
+      await server.filesChanged([{ uri: workspace.remove(`${INTEGRATIONS}/broker.yaml`), type: 'deleted' }]);
+      await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+      await server.filesChanged([{ uri: workspace.write(`${INTEGRATIONS}/broker.yaml`, QUEUES), type: 'created' }]);
+      await server.waitForDiagnostics(events, lacksCode('reference-unknown'));
+    });
+
+    it('keeps a closed workspace file’s disk diagnostics, and clears those of a file outside the workspace', async () => {
+      const broken = workspace.uri(`${INTEGRATIONS}/broken.yaml`);
+      await server.open(broken, 'integration:\n  type: message_queue\n  name: broken\n  queues: []\n');
+      await server.waitForDiagnostics(broken, lacksCode('schema-enum'));
+      await server.close(broken);
+      await server.waitForDiagnostics(broken, hasCode('schema-enum'));
+
+      const outside = 'file:///nowhere/.simone/integrations/elsewhere.yaml';
+      await server.open(outside, UNKNOWN_KEY);
+      await server.waitForDiagnostics(outside, hasCode('schema-unknown-property'));
+      await server.close(outside);
+      await server.waitForDiagnostics(outside, (diagnostics) => diagnostics.length === 0);
+    });
+  });
+
+  describe('.env files', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace();
+      server = await startTestServer({ folders: [workspace.root], processEnv: {} });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('re-resolves ${VAR}s when a .env file is created, changed or deleted', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/broker.yaml`);
+      await server.open(uri, QUEUES.replace('amqp://127.0.0.1:5672', '${SIMONE_TEST_BROKER_URL}'));
+      await server.waitForDiagnostics(uri, hasCode('env-undefined'));
+      await server.filesChanged([{ uri: workspace.write('.simone/.env', 'SIMONE_TEST_BROKER_URL=amqp://127.0.0.1:5672\n'), type: 'created' }]);
+      await server.waitForDiagnostics(uri, lacksCode('env-undefined'));
+      await server.filesChanged([{ uri: workspace.remove('.simone/.env'), type: 'deleted' }]);
+      await server.waitForDiagnostics(uri, hasCode('env-undefined'));
+    });
+  });
+
+  describe('without client file watching', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace({ [`${INTEGRATIONS}/broker.yaml`]: QUEUES });
+      server = await startTestServer({ folders: [workspace.root], clientWatchesFiles: false });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('watches the folders itself', async () => {
+      const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);
+      await server.open(events, EVENTS);
+      assert.deepEqual(codes(await server.waitForDiagnostics(events)), []);
+      assert.equal(server.registrations.length, 0);
+      workspace.write(`${INTEGRATIONS}/broker.yaml`, QUEUES.replace('name: orders', 'name: orders_v2'));
+      await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+    });
+  });
+
+  describe('robustness', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace();
+      server = await startTestServer({
+        folders: [workspace.root],
+        features: {
+          ...languageFeatures,
+          validate: (file, context) => {
+            if (file.text.includes('CRASH')) throw new Error('validation exploded for amqp://user:hunter2@example.com');
+            return languageFeatures.validate(file, context);
+          },
+          hover: () => {
+            throw new TypeError('hover exploded');
+          },
+          documentSymbols: () => [],
+        },
+      });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('answers a crashing request with an empty result, logs it, and keeps serving', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/broker.yaml`);
+      await server.open(uri, QUEUES);
+      const hover = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 4 } });
+      assert.equal(hover, null);
+      assert.ok(server.logs.some((line) => line.startsWith('hover failed: TypeError: hover exploded')), server.logs.join('\n'));
+      assert.deepEqual(await server.request('textDocument/documentSymbol', { textDocument: { uri } }), []);
+    });
+
+    it('replaces the diagnostics of a text whose validation crashes with one internal error, without the secret in the log', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/crashing.yaml`);
+      const text = UNKNOWN_KEY.replace('name: broker', 'name: crashing').replace('name: orders', 'name: crashing_orders');
+      await server.open(uri, text);
+      await server.waitForDiagnostics(uri, hasCode('schema-unknown-property'));
+      await server.change(uri, `${text}# CRASH\n`);
+      const crashed = await server.waitForDiagnostics(uri);
+      assert.deepEqual(codes(crashed), ['internal-error']);
+      assert.deepEqual(crashed[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+      const logged = server.logs.find((line) => line.includes('validation exploded'));
+      assert.ok(logged && logged.includes('amqp://user:***@example.com') && !logged.includes('hunter2'), logged);
+      await server.change(uri, text);
+      assert.deepEqual(codes(await server.waitForDiagnostics(uri)), ['schema-unknown-property']);
+    });
+
+    it('answers requests for documents it does not know with an empty result', async () => {
+      assert.deepEqual(await server.request('textDocument/documentSymbol', { textDocument: { uri: 'file:///never/opened.yaml' } }), []);
+    });
+  });
+
+  describe('as a child process over stdio (src/server/server.ts --stdio)', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      workspace = new TempWorkspace({ [`${INTEGRATIONS}/broker.yaml`]: QUEUES });
+      server = await startTestServer({ folders: [workspace.root], childProcess: true });
+    });
+    after(() => workspace.dispose());
+
+    it('initializes, validates an open file against the indexed workspace, and exits 0 after shutdown and exit', async () => {
+      const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);
+      await server.open(events, EVENTS.replace('destination: orders', 'destination: ordres'));
+      const diagnostics = await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+      assert.match(diagnostics.find((entry) => entry.code === 'reference-unknown')!.message, /orders/);
+      const exited = new Promise<number | null>((resolve) => server.child!.once('exit', (code) => resolve(code)));
+      await server.shutdown();
+      assert.equal(await exited, 0);
+    });
+  });
+});
