@@ -53,6 +53,17 @@ describe('request-response runner against a flaky server', () => {
     assert.deepEqual(JSON.parse(received.body), { title: 'given' });
   });
 
+  it('fills {param} placeholders in the body, as values, without adding them to the query', async () => {
+    server.respond({ status: 201, body: {} });
+    const integration = httpIntegration(server.url, { endpoints: [{ name: 'create', url: '/issues/{project}', method: 'POST', body: { title: '{title}', labels: ['{label}', 'fixed'] } }] });
+    const result = await run(integration, 'create', { params: { project: 'p1', title: 'Say "hi" {now}', label: 'bug' } });
+    assert.equal(result.status, 201);
+    assert.equal(server.requests[0].url, '/issues/p1');
+    assert.deepEqual(JSON.parse(server.requests[0].body), { title: 'Say "hi" {now}', labels: ['bug', 'fixed'] });
+    const missing = await run(integration, 'create', { params: { project: 'p1' } });
+    assert.equal(missing.error?.message, 'endpoint "create" needs the parameter "title" (--param title=...)');
+  });
+
   it('retries 500s with exponential backoff in the jittered upper half, then succeeds', async () => {
     server.respond(sequence({ status: 500 }, { status: 500 }, { status: 500 }, ok()));
     const integration = httpIntegration(server.url, { retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 50, backoffFactor: 2, jitter: true } });

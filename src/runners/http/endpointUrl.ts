@@ -1,32 +1,27 @@
 import type { EndpointSettings, RequestResponseIntegration } from '../../core/model';
 import { ClassifiedError } from '../errors';
-
-const PLACEHOLDER = /\{([^{}/?#]+)\}/g;
-
-/** The `{param}` names a template uses, in order. */
-export function templateParams(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]);
-}
+import { fillPlaceholders } from './placeholders';
 
 /**
  * The URL an endpoint calls: a relative endpoint is appended to `base_url`
  * (keeping the base's path, unlike `new URL(path, base)`), each `{param}`
- * filled URL-encoded; parameters the template does not use become query
- * parameters. Bad or incomplete input is a config error naming what is wrong.
+ * filled URL-encoded; parameters used neither here nor in `usedElsewhere`
+ * (the body) become query parameters. Bad or incomplete input is a config
+ * error naming what is wrong.
  */
-export function endpointUrl(integration: Pick<RequestResponseIntegration, 'name' | 'baseUrl'>, endpoint: EndpointSettings, params: Readonly<Record<string, string>> = {}): URL {
+export function endpointUrl(
+  integration: Pick<RequestResponseIntegration, 'name' | 'baseUrl'>,
+  endpoint: EndpointSettings,
+  params: Readonly<Record<string, string>> = {},
+  usedElsewhere: ReadonlySet<string> = new Set(),
+): URL {
   const isAbsolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint.url);
   if (!isAbsolute && !integration.baseUrl) {
     throw new ClassifiedError('config', `endpoint "${endpoint.name}" of "${integration.name}" is a relative path and the integration has no base_url`);
   }
   const template = isAbsolute ? endpoint.url : `${integration.baseUrl!.replace(/\/+$/, '')}/${endpoint.url.replace(/^\/+/, '')}`;
-  const used = new Set<string>();
-  const filled = template.replace(PLACEHOLDER, (_whole, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new ClassifiedError('config', `endpoint "${endpoint.name}" needs the parameter "${name}" (--param ${name}=...)`);
-    used.add(name);
-    return encodeURIComponent(value);
-  });
+  const used = new Set<string>(usedElsewhere);
+  const filled = fillPlaceholders(template, params, endpoint.name, used, encodeURIComponent);
   let url: URL;
   try {
     url = new URL(filled);

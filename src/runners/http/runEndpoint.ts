@@ -6,6 +6,7 @@ import { classifyError, classifyStatus, ClassifiedError, integrationSecrets, red
 import { startHttpRequest } from '../telemetry/httpClientTelemetry';
 import { AttemptFailure, isRetryableFailure, isRetryableStatus } from './attemptFailure';
 import type { AttemptRecord, EndpointResult, EndpointTiming } from './endpointResult';
+import { fillBody } from './endpointBody';
 import { endpointUrl } from './endpointUrl';
 import type { RequestAuthorizer } from './requestAuthorizer';
 import { resilienceRegistry, type ResilienceRegistry } from './resilienceRegistry';
@@ -15,9 +16,9 @@ import { RetryBackoff } from './retryBackoff';
 import { sharedAgent } from './sharedAgent';
 
 export interface RunEndpointOptions {
-  /** Values for the endpoint's `{param}` placeholders; unused ones become query parameters. */
+  /** Values for the `{param}` placeholders of the endpoint's URL and body; unused ones become query parameters. */
   params?: Readonly<Record<string, string>>;
-  /** Replaces the endpoint's configured body; objects are sent as JSON. */
+  /** Replaces the endpoint's configured body; objects are sent as JSON, strings as text. */
   body?: unknown;
   signal?: AbortSignal;
   auth?: RequestAuthorizer;
@@ -50,15 +51,16 @@ function requestBody(body: unknown, headers: Record<string, string>): string | u
   return JSON.stringify(body);
 }
 
-type Located = { endpoint?: EndpointSettings; error: RunnerError } | { endpoint: EndpointSettings; url: URL; redactedUrl: string };
+type Located = { endpoint?: EndpointSettings; error: RunnerError } | { endpoint: EndpointSettings; url: URL; redactedUrl: string; body: unknown };
 
-// Without parameters an endpoint always calls the same URL: build it once per model.
-const locatedWithoutParams = new WeakMap<RequestResponseIntegration, Map<string, Located>>();
+// Without parameters or a given body an endpoint always sends the same request: build it once per model.
+const locatedAsConfigured = new WeakMap<RequestResponseIntegration, Map<string, Located>>();
 
-/** The endpoint and the URL it calls, or why there is none. */
-function locate(integration: RequestResponseIntegration, endpointName: string, params: RunEndpointOptions['params'], secrets: readonly string[]): Located {
-  const cacheable = !params || Object.keys(params).length === 0;
-  const cached = cacheable ? locatedWithoutParams.get(integration)?.get(endpointName) : undefined;
+/** The endpoint, the URL it calls and the body it sends (placeholders filled), or why there is none. */
+function locate(integration: RequestResponseIntegration, endpointName: string, options: RunEndpointOptions, secrets: readonly string[]): Located {
+  const params = options.params ?? {};
+  const cacheable = options.body === undefined && Object.keys(params).length === 0;
+  const cached = cacheable ? locatedAsConfigured.get(integration)?.get(endpointName) : undefined;
   if (cached) return cached;
   let located: Located;
   const endpoint = integration.endpoints.find((candidate) => candidate.name === endpointName);
@@ -66,15 +68,17 @@ function locate(integration: RequestResponseIntegration, endpointName: string, p
     located = { error: runnerError('config', `"${integration.name}" has no endpoint "${endpointName}"`) };
   } else {
     try {
-      const url = endpointUrl(integration, endpoint, params);
-      located = { endpoint, url, redactedUrl: redact(url.href, secrets) };
+      const usedByBody = new Set<string>();
+      const body = fillBody(options.body ?? endpoint.body, params, endpoint.name, usedByBody);
+      const url = endpointUrl(integration, endpoint, params, usedByBody);
+      located = { endpoint, url, redactedUrl: redact(url.href, secrets), body };
     } catch (error) {
       located = { endpoint, error: classifyError(error, secrets) };
     }
   }
   if (cacheable) {
-    let byName = locatedWithoutParams.get(integration);
-    if (!byName) locatedWithoutParams.set(integration, (byName = new Map()));
+    let byName = locatedAsConfigured.get(integration);
+    if (!byName) locatedAsConfigured.set(integration, (byName = new Map()));
     byName.set(endpointName, located);
   }
   return located;
@@ -90,7 +94,7 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
   const startedAt = performance.now();
   const policies = (options.registry ?? resilienceRegistry).policiesFor(integration);
   const secrets = integrationSecrets(integration);
-  const target = locate(integration, endpointName, options.params, secrets);
+  const target = locate(integration, endpointName, options, secrets);
   const attempts: AttemptRecord[] = [];
   const timing: Omit<EndpointTiming, 'totalMs'> = { queuedMs: 0, rateLimitWaitMs: 0, backoffMs: 0 };
 
@@ -114,9 +118,9 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
   };
 
   if ('error' in target) return finish(undefined, target.error);
-  const { endpoint, url, redactedUrl } = target;
+  const { endpoint, url, redactedUrl, body } = target;
   const baseHeaders: Record<string, string> = { ...endpoint.headers };
-  const payload = requestBody(options.body ?? endpoint.body, baseHeaders);
+  const payload = requestBody(body, baseHeaders);
   const dispatcher = options.dispatcher ?? sharedAgent();
   const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   let pendingDelay = 0;
