@@ -1,0 +1,26 @@
+import { commands, window, type ExtensionContext } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createLanguageClient } from './languageClient';
+import { registerPendingCommands } from './pendingCommands';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  client = createLanguageClient(context);
+  context.subscriptions.push(
+    commands.registerCommand('simone.restartLanguageServer', async () => {
+      try {
+        await client?.restart();
+      } catch (error) {
+        void window.showErrorMessage(`The Simone language server did not restart: ${(error as Error).message}`);
+      }
+    }),
+    ...registerPendingCommands(),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
