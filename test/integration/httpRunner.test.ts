@@ -41,6 +41,13 @@ describe('request-response runner against a flaky server', () => {
     assert.equal(result.breaker, 'closed');
   });
 
+  it('keeps a query on base_url after the endpoint path', async () => {
+    server.respond(ok());
+    const integration = httpIntegration(`${server.url}/api?tenant=t1`, { endpoints: [{ name: 'list', url: '/items?page={page}' }] });
+    assert.equal((await run(integration, 'list', { params: { page: '3' } })).status, 200);
+    assert.equal(server.requests[0].url, '/api/items?page=3&tenant=t1');
+  });
+
   it('sends the method, headers and a JSON body', async () => {
     server.respond({ status: 201, body: { created: true } });
     const integration = httpIntegration(server.url, { endpoints: [{ name: 'create', url: '/items', method: 'POST', headers: { 'x-team': 'core' }, body: { title: 'default' } }] });

@@ -2,6 +2,15 @@ import type { EndpointSettings, RequestResponseIntegration } from '../../core/mo
 import { ClassifiedError } from '../errors';
 import { fillPlaceholders } from './placeholders';
 
+/** `base_url` + relative path, string-wise (placeholders must survive); a query on the base is kept after the path. */
+function joinToBase(base: string, path: string): string {
+  const queryAt = base.search(/[?#]/);
+  const head = queryAt < 0 ? base : base.slice(0, queryAt);
+  const baseQuery = queryAt < 0 || base[queryAt] === '#' ? '' : base.slice(queryAt + 1).split('#')[0];
+  const joined = `${head.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return baseQuery ? `${joined}${joined.includes('?') ? '&' : '?'}${baseQuery}` : joined;
+}
+
 /**
  * The URL an endpoint calls: a relative endpoint is appended to `base_url`
  * (keeping the base's path, unlike `new URL(path, base)`), each `{param}`
@@ -19,7 +28,7 @@ export function endpointUrl(
   if (!isAbsolute && !integration.baseUrl) {
     throw new ClassifiedError('config', `endpoint "${endpoint.name}" of "${integration.name}" is a relative path and the integration has no base_url`);
   }
-  const template = isAbsolute ? endpoint.url : `${integration.baseUrl!.replace(/\/+$/, '')}/${endpoint.url.replace(/^\/+/, '')}`;
+  const template = isAbsolute ? endpoint.url : joinToBase(integration.baseUrl!, endpoint.url);
   const used = new Set<string>(usedElsewhere);
   const filled = fillPlaceholders(template, params, endpoint.name, used, encodeURIComponent);
   let url: URL;
