@@ -1,0 +1,92 @@
+// A health round over 1,000 request_response integrations on loopback (a few local HTTP servers answering
+// their health_check), at the default concurrency; baseline: the same 1,000 GETs through raw undici at the
+// same concurrency. Goal (issue 4): a round under 2 s.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
+import type { RequestResponseIntegration } from '../src/core/model';
+import { createHealthProbeContext } from '../src/runners/health/healthProbeContext';
+import { DEFAULT_HEALTH_CONCURRENCY, runHealthRound } from '../src/runners/health/healthRound';
+import { healthTargets } from '../src/runners/health/healthTarget';
+import { ResilienceRegistry } from '../src/runners/http/resilienceRegistry';
+import { closeSharedAgent } from '../src/runners/http/sharedAgent';
+import { median, type BenchRow } from './benchRow';
+
+const INTEGRATIONS = 1000;
+const SERVERS = 4;
+const ROUNDS = 5;
+
+function integration(index: number, baseUrl: string, withHealthCheck: boolean): RequestResponseIntegration {
+  return {
+    name: `service_${index}`,
+    type: 'request_response',
+    baseUrl,
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 10_000, backoffFactor: 2, jitter: true },
+    circuitBreaker: { failureThreshold: 5, openMs: 60_000, halfOpenMaxCalls: 1 },
+    bulkhead: { maxConcurrent: 10, maxQueue: 0 },
+    healthCheck: withHealthCheck ? { path: '/health', intervalMs: 30_000, timeoutMs: 2000, expectStatus: [[200, 299]] } : undefined,
+    enabled: true,
+    endpoints: [{ name: 'items', url: '/items', method: 'GET', headers: {} }],
+    source: { uri: 'bench.yaml', documentIndex: 0 },
+  };
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  await work(); // warm-up: connections opened, code compiled
+  const samples: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return Math.round(median(samples));
+}
+
+export default async function healthBench(): Promise<BenchRow[]> {
+  const servers: Server[] = [];
+  for (let index = 0; index < SERVERS; index++) {
+    const server = createServer((_request, response) => response.end('{"status":"ok"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+  const urls = servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const registry = new ResilienceRegistry();
+  const roundOf = (withHealthCheck: boolean) => {
+    const integrations = Array.from({ length: INTEGRATIONS }, (_, index) => integration(index, urls[index % SERVERS], withHealthCheck));
+    const targets = healthTargets({ integrations }, createHealthProbeContext({ integrations, projectFolder: () => process.cwd(), registry }));
+    return async () => {
+      const entries = await runHealthRound(targets);
+      const unhealthy = entries.filter((entry) => entry.result.state !== 'healthy');
+      if (unhealthy.length) throw new Error(`health bench: ${unhealthy.length} not healthy, e.g. ${unhealthy[0].result.detail}`);
+    };
+  };
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  const rawRound = async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < INTEGRATIONS) {
+        const index = next++;
+        const response = await request(`${urls[index % SERVERS]}/health`, { dispatcher: agent });
+        await response.body.dump();
+      }
+    };
+    await Promise.all(Array.from({ length: DEFAULT_HEALTH_CONCURRENCY }, worker));
+  };
+  try {
+    const baseline = await timed(rawRound);
+    const httpRound = await timed(roundOf(true));
+    const connectRound = await timed(roundOf(false));
+    return [
+      { name: `health: round of ${INTEGRATIONS} raw undici GETs (baseline)`, value: baseline, unit: 'ms' },
+      { name: `health: round of ${INTEGRATIONS} integrations, health_check GET`, value: httpRound, unit: 'ms', goal: '< 2000 ms', met: httpRound < 2000 },
+      { name: `health: round of ${INTEGRATIONS} integrations, TCP connect`, value: connectRound, unit: 'ms', goal: '< 2000 ms', met: connectRound < 2000 },
+    ];
+  } finally {
+    registry.dispose();
+    await agent.close();
+    await closeSharedAgent();
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
