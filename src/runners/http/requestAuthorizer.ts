@@ -6,5 +6,6 @@
  */
 export interface RequestAuthorizer {
   authorize(headers: Record<string, string>, signal?: AbortSignal): Promise<void>;
-  invalidate(): void;
+  /** `sentHeaders`: the headers that got the 401, so a credential refreshed meanwhile by another caller survives. */
+  invalidate(sentHeaders?: Record<string, string>): void;
 }

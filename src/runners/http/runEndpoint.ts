@@ -124,10 +124,13 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
   const dispatcher = options.dispatcher ?? sharedAgent();
   const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   let pendingDelay = 0;
+  /** The headers of the latest send, so a 401 invalidates exactly the credential that was refused. */
+  let lastSentHeaders: Record<string, string> = baseHeaders;
 
   /** Sends the request once and reads the whole answer; a failure is recorded and thrown as an AttemptFailure. */
   const sendOnce = async (signal: AbortSignal): Promise<CapturedResponse> => {
     const headers = { ...baseHeaders };
+    lastSentHeaders = headers;
     if (options.auth) {
       try {
         await options.auth.authorize(headers, signal);
@@ -169,7 +172,7 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
           let response = await sendOnce(attemptSignal);
           if (response.status === 401 && options.auth) {
             // A cached credential the server no longer takes: fetch a fresh one and send once more.
-            options.auth.invalidate();
+            options.auth.invalidate(lastSentHeaders);
             response = await sendOnce(attemptSignal);
           }
           if (isRetryableStatus(response.status)) {
