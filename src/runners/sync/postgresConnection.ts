@@ -1,4 +1,7 @@
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, type ClientConfig } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { ConnectionSettings } from '../../core/model';
 import type { SqlConnection, SqlSession, TransactionOptions } from './sqlConnection';
 
@@ -18,6 +21,19 @@ export async function openPostgresConnection(settings: ConnectionSettings, timeo
   let queue: Promise<unknown> = Promise.resolve();
   const session: SqlSession = {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
+    copyOut(sql) {
+      const copy = client.query(copyTo(sql));
+      const out = new PassThrough();
+      copy.on('error', (error) => out.destroy(error));
+      copy.pipe(out);
+      // A COPY stopped half way would leave the session stuck in it: when the reader goes away, drain the rest.
+      out.on('close', () => {
+        copy.unpipe(out);
+        copy.resume();
+      });
+      return out;
+    },
+    copyIn: (sql, data) => pipeline(data, client.query(copyFrom(sql))),
   };
   return {
     name: settings.name,

@@ -3,11 +3,10 @@ import type { DatabaseIntegration, SyncTableSettings } from '../../core/model';
 import type { ProjectFileSystem } from '../../core/simone/projectFileSystem';
 import { readSimoneProject } from '../../core/simone/readProject';
 import { SIMONE_ENTITY_SETS, type SimoneEntitySet } from '../../core/simoneEntitySets';
-import { compareKeys } from './compareKeys';
 import { ConnectionSet } from './connectionSet';
-import { KeyHashReader } from './keyHashReader';
 import { simoneSource } from './simoneSource';
 import type { SqlConnection, SqlSession } from './sqlConnection';
+import { StagedChanges } from './stagedChanges';
 import { SyncError } from './syncError';
 import { lockSync } from './syncLock';
 import type { SourceRow, SyncSource } from './syncSource';
@@ -128,6 +127,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
   const progress = { source: settings.source, target: settings.target, rowsRead: 0, rowsWritten: 0, total: 0 };
   const report = () => options.progress?.report({ ...progress });
 
+  /** `sourceSession`: where a table source is read, when that is not the target's session. */
   const run = (sourceSession: SqlSession | undefined) =>
     targetConnection.transaction(
       async (session) => {
@@ -175,85 +175,45 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
         }
         return dryRun ? samples : undefined;
 
-        /** Walks source and state in key order together: each key is an insert, update, delete or unchanged. */
+        /** Stages the source's keys and hashes beside the state, classifies in SQL, then writes only what changed. */
         async function mergeWithState(): Promise<void> {
-          const changed: string[] = [];
-          const gone: string[] = [];
-          const sampleInserts: string[] = [];
-          const sampleUpdates: string[] = [];
-          const flushChanged = async () => {
-            const rows = await source.rowsByKeys(changed.splice(0));
-            await table.write(rows, true);
-            await state.record(rows);
-            progress.rowsWritten += rows.length;
-            report();
-          };
-          const flushGone = async () => {
-            const keys = gone.splice(0);
-            if (settings.delete === 'propagate') await table.delete(keys);
-            await state.forget(keys);
-            if (settings.delete === 'propagate') progress.rowsWritten += keys.length;
-            report();
-          };
-          const sourceReader = new KeyHashReader(source.keyHashes(batchSize), settings.source, (size) => {
-            throwIfCancelled(options.signal, syncId);
-            progress.rowsRead += size;
-            report();
+          const staged = await StagedChanges.stage(session, source, sourceSession, settings.source, {
+            batchSize,
+            signal: options.signal,
+            cancelled: () => new SyncError('cancelled', `sync ${syncId} cancelled; nothing was written`),
+            onRows: (rows) => {
+              progress.rowsRead = rows;
+              report();
+            },
           });
-          const stateReader = new KeyHashReader(state.entries(batchSize), `the sync state of ${syncId}`);
-          try {
-            for (;;) {
-              if (sourceReader.needsFill) await sourceReader.fill();
-              if (stateReader.needsFill) await stateReader.fill();
-              const incoming = sourceReader.peek();
-              const known = stateReader.peek();
-              if (!incoming && !known) break;
-              const order = !incoming ? 1 : !known ? -1 : compareKeys(incoming.key, known.key);
-              if (order < 0 && incoming) {
-                counts.inserted++;
-                if (sampleInserts.length < sampleSize) sampleInserts.push(incoming.key);
-                changed.push(incoming.key);
-                sourceReader.advance();
-              } else if (order > 0 && known) {
-                if (settings.delete === 'propagate') counts.deleted++;
-                else counts.deletesIgnored++;
-                if (samples.deleted.length < sampleSize) samples.deleted.push(known.key);
-                gone.push(known.key);
-                stateReader.advance();
-              } else if (incoming && known) {
-                if (incoming.hash === known.hash) counts.unchanged++;
-                else {
-                  counts.updated++;
-                  if (sampleUpdates.length < sampleSize) sampleUpdates.push(incoming.key);
-                  changed.push(incoming.key);
-                }
-                sourceReader.advance();
-                stateReader.advance();
-              }
-              if (dryRun) {
-                changed.length = 0;
-                gone.length = 0;
-              } else {
-                if (changed.length >= batchSize) await flushChanged();
-                if (gone.length >= batchSize) await flushGone();
-              }
-            }
-            if (!dryRun) {
-              if (changed.length) await flushChanged();
-              if (gone.length) await flushGone();
-            }
-          } finally {
-            await sourceReader.close();
-            await stateReader.close();
-          }
+          const classified = await staged.classify(state);
+          counts.inserted = classified.inserted;
+          counts.updated = classified.updated;
+          counts.unchanged = classified.total - classified.inserted - classified.updated;
+          if (settings.delete === 'propagate') counts.deleted = classified.gone;
+          else counts.deletesIgnored = classified.gone;
           if (dryRun) {
-            samples.inserted = (await source.rowsByKeys(sampleInserts)).map((row) => rowObject(source, row));
-            const current = await table.currentValues(sampleUpdates);
-            samples.updated = (await source.rowsByKeys(sampleUpdates)).map((row) => {
+            samples.deleted = await staged.sample('delete', sampleSize);
+            samples.inserted = (await source.rowsByKeys(await staged.sample('insert', sampleSize))).map((row) => rowObject(source, row));
+            const updates = await source.rowsByKeys(await staged.sample('update', sampleSize));
+            const current = await table.currentValues(updates.map((row) => row.key));
+            samples.updated = updates.map((row) => {
               const before = current.get(row.key) ?? [];
               const changedColumns = source.columns.flatMap((column, index) => (before[index] === row.values[index] ? [] : [[column.target, { from: before[index] ?? null, to: row.values[index] }] as const]));
               return { key: row.key, changed: Object.fromEntries(changedColumns) };
             });
+            return;
+          }
+          for await (const batch of staged.changes(batchSize)) {
+            throwIfCancelled(options.signal, syncId);
+            const rows = await source.rowsByKeys(batch.flatMap((entry) => (entry.change === 'delete' ? [] : [entry.key])));
+            await table.write(rows, true);
+            await state.record(rows);
+            const gone = batch.flatMap((entry) => (entry.change === 'delete' ? [entry.key] : []));
+            if (settings.delete === 'propagate') await table.delete(gone);
+            await state.forget(gone);
+            progress.rowsWritten += rows.length + (settings.delete === 'propagate' ? gone.length : 0);
+            report();
           }
         }
       },

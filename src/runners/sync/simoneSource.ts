@@ -3,7 +3,6 @@ import { relative, sep } from 'node:path';
 import type { SyncTableSettings } from '../../core/model';
 import type { SimoneEntity, SimoneProject } from '../../core/simone/entities';
 import type { SimoneEntitySet } from '../../core/simoneEntitySets';
-import { compareKeys } from './compareKeys';
 import { SyncError } from './syncError';
 import { filterText, resolveColumns, type SourceRow, type SyncSource } from './syncSource';
 
@@ -83,7 +82,6 @@ export function simoneSource(project: SimoneProject, set: SimoneEntitySet, proje
     const content = columns.flatMap((column, index) => (values[index] === null ? [] : [`${column.target}:${column.type}`, values[index]]));
     return { key, hash: createHash('md5').update(JSON.stringify(content)).digest('hex'), values };
   });
-  rows.sort((a, b) => compareKeys(a.key, b.key));
 
   async function* inBatches<T>(items: T[], size: number): AsyncGenerator<T[]> {
     for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
@@ -91,6 +89,8 @@ export function simoneSource(project: SimoneProject, set: SimoneEntitySet, proje
   return {
     columns,
     keyColumns,
+    // Two files may carry the same id: the sync checks.
+    uniqueKeys: false,
     count: async () => rows.length,
     keyHashes: (batchSize) => inBatches(rows.map(({ key, hash }) => ({ key, hash })), batchSize),
     rows: (batchSize) => inBatches(rows, batchSize),

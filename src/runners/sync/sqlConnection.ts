@@ -1,6 +1,15 @@
+import type { Readable } from 'node:stream';
+
 /** One database session: what the sync runner and the health probe need from PostgreSQL or PGlite alike. */
 export interface SqlSession {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * PostgreSQL only: the bytes of `COPY (…) TO STDOUT`. Stopping early is allowed: the rest is read and dropped, so
+   * the session finishes its COPY and takes the next query.
+   */
+  copyOut?(sql: string): Readable;
+  /** PostgreSQL only: feeds `COPY … FROM STDIN`; if `data` fails, the COPY fails and writes nothing. */
+  copyIn?(sql: string, data: AsyncIterable<Buffer>): Promise<void>;
 }
 
 export interface TransactionOptions {

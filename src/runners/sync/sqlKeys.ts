@@ -19,4 +19,5 @@ export function keyMatchSql(columns: Array<{ name: string; type: string }>, para
   return `(${tuple}) IN (SELECT ${decoded} FROM (SELECT unnest($${param}::text[])::jsonb AS j) keys)`;
 }
 
-export const sqlLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+/** A string literal; the `E''` form reads the same whatever the server's `standard_conforming_strings`. */
+export const sqlLiteral = (text: string): string => `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

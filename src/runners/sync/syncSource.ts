@@ -24,8 +24,12 @@ export interface SyncSource {
   readonly columns: SyncColumn[];
   /** The key columns, among `columns`. */
   readonly keyColumns: SyncColumn[];
+  /** True when the source itself guarantees one row per key and no missing key (a table's primary key). */
+  readonly uniqueKeys: boolean;
+  /** For a table: one self-contained `SELECT key, hash …` (no parameters), which the database can run or `COPY`. */
+  readonly keyHashQuery?: string;
   count(): Promise<number>;
-  /** Every row's key and hash, ordered by key in code-point order (see compareKeys). */
+  /** Every row's key and hash, in any order. */
   keyHashes(batchSize: number): AsyncIterable<KeyHash[]>;
   /** Every row, in any order. */
   rows(batchSize: number): AsyncIterable<SourceRow[]>;

@@ -1,4 +1,3 @@
-import { streamQuery } from './cursor';
 import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
 import type { KeyHash } from './syncSource';
 
@@ -6,15 +5,15 @@ export const STATE_TABLE = '_simone_sync_state';
 
 /**
  * The content hash last written for each key of each sync, kept in the target database beside the data, so the
- * two always commit together. Keys use the "C" collation: its order is the order the runner merges in.
+ * two always commit together. Keys use the "C" collation (byte order, the same on every server).
  */
 export class SyncState {
-  private readonly table: string;
+  readonly table: string;
 
   constructor(
     private readonly session: SqlSession,
     private readonly schema: string,
-    private readonly syncId: string,
+    readonly syncId: string,
   ) {
     this.table = qualifiedName(schema, STATE_TABLE);
   }
@@ -30,10 +29,6 @@ export class SyncState {
     const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.table]);
     if (!exists) return true;
     return (await this.session.query(`SELECT 1 FROM ${this.table} WHERE sync_id = $1 LIMIT 1`, [this.syncId])).length === 0;
-  }
-
-  entries(batchSize: number): AsyncIterable<KeyHash[]> {
-    return streamQuery<KeyHash>(this.session, `SELECT key, hash FROM ${this.table} WHERE sync_id = $1 ORDER BY key`, [this.syncId], batchSize);
   }
 
   async record(rows: KeyHash[]): Promise<void> {

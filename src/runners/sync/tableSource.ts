@@ -30,7 +30,8 @@ async function primaryKey(session: SqlSession, schema: string, table: string): P
 export async function openTableSource(session: SqlSession, schema: string, table: string, settings: SyncTableSettings, label: string): Promise<SyncSource> {
   const available = await tableColumns(session, schema, table);
   if (available.length === 0) throw new SyncError('source', `${label}: table ${schema}.${table} does not exist`);
-  const { columns, keyColumns } = resolveColumns(available, settings, await primaryKey(session, schema, table), false);
+  const primary = await primaryKey(session, schema, table);
+  const { columns, keyColumns } = resolveColumns(available, settings, primary, false);
 
   const relation = qualifiedName(schema, table);
   const texts = columns.map((column) => `(${quoteIdentifier(column.source)})::text`);
@@ -38,32 +39,35 @@ export async function openTableSource(session: SqlSession, schema: string, table
   const signature = sqlLiteral(columns.map((column) => `${column.target}:${column.type}`).join(',') + '|');
   const hash = `md5(${signature} || row(${texts.join(', ')})::text)`;
   const key = keyTextSql(keyColumns.map((column) => column.source));
-  const filterParams: unknown[] = [];
+  // Filter values are written as literals, so every query (a COPY too) stands alone without parameters.
   const filterConditions = Object.entries(settings.filter ?? {}).map(([column, allowed]) => {
     const texts = allowed.map(filterText);
     const values = texts.filter((text): text is string => text !== null);
-    filterParams.push(values);
-    const match = `(${quoteIdentifier(column)})::text = ANY($${filterParams.length}::text[])`;
+    const match = `(${quoteIdentifier(column)})::text = ANY(ARRAY[${values.map(sqlLiteral).join(', ')}]::text[])`;
     return texts.includes(null) ? `(${match} OR ${quoteIdentifier(column)} IS NULL)` : match;
   });
   const where = (extra: string[]) => (filterConditions.length + extra.length ? ` WHERE ${[...filterConditions, ...extra].join(' AND ')}` : '');
   const keyColumnsBySource = keyColumns.map((column) => ({ name: column.source, type: column.type }));
   const toRow = (row: { key: string; hash: string; [column: string]: string | null }): SourceRow => ({ key: row.key, hash: row.hash, values: columns.map((_, index) => row[`c${index}`]) });
   const selectRow = `SELECT ${key} AS key, ${hash} AS hash, ${texts.map((text, index) => `${text} AS c${index}`).join(', ')} FROM ${relation}`;
+  const keyHashQuery = `SELECT ${key} AS key, ${hash} AS hash FROM ${relation}${where([])}`;
+  const keyIsPrimary = primary.length === keyColumns.length && keyColumns.every((column) => primary.includes(column.source));
 
   return {
     columns,
     keyColumns,
+    uniqueKeys: keyIsPrimary,
+    keyHashQuery,
     async count() {
-      const [row] = await session.query<{ count: string }>(`SELECT count(*) AS count FROM ${relation}${where([])}`, filterParams);
+      const [row] = await session.query<{ count: string }>(`SELECT count(*) AS count FROM ${relation}${where([])}`);
       return Number(row.count);
     },
-    keyHashes: (batchSize) => streamQuery<KeyHash>(session, `SELECT ${key} COLLATE "C" AS key, ${hash} AS hash FROM ${relation}${where([])} ORDER BY 1`, filterParams, batchSize),
+    keyHashes: (batchSize) => streamQuery<KeyHash>(session, keyHashQuery, [], batchSize),
     async *rows(batchSize) {
-      for await (const batch of streamQuery<{ key: string; hash: string }>(session, `${selectRow}${where([])}`, filterParams, batchSize)) yield batch.map(toRow);
+      for await (const batch of streamQuery<{ key: string; hash: string }>(session, `${selectRow}${where([])}`, [], batchSize)) yield batch.map(toRow);
     },
     async rowsByKeys(keys) {
-      const rows = await session.query<{ key: string; hash: string }>(`${selectRow}${where([keyMatchSql(keyColumnsBySource, filterParams.length + 1)])}`, [...filterParams, keys]);
+      const rows = await session.query<{ key: string; hash: string }>(`${selectRow}${where([keyMatchSql(keyColumnsBySource, 1)])}`, [keys]);
       return rows.map(toRow);
     },
   };
