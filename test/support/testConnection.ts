@@ -22,6 +22,7 @@ import {
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Range,
 } from 'vscode-languageserver/node';
 import { startServer, type ServerOptions } from '../../src/server/connection';
 import { pathToUri } from '../../src/server/uris';
@@ -81,6 +82,14 @@ export class TestServer {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     await this.client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Applies incremental edits (ranges in the text before each edit, as LSP says); returns the new version. */
+  async edit(uri: string, changes: Array<{ range: Range; text: string }>): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
     return version;
   }
 
@@ -174,7 +183,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const folders = options.folders ?? [];
   server.initializeResult = await withTimeout(
     server.client.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
+      // An in-process server given a process id would poll it forever and keep the test process alive.
+      processId: options.childProcess ? process.pid : null,
       rootUri: folders[0] ? pathToUri(folders[0]) : null,
       workspaceFolders: folders.map((folder) => ({ uri: pathToUri(folder), name: folder })),
       capabilities: {

@@ -27,9 +27,18 @@ function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: Json
   const resolved = resolveVariables(value, walk.env);
   if (resolved.unresolved.length > 0) return { value, type: 'string', known: false, shown };
   // A resolved reference is read as YAML would read it (so `${PORT}` can be an integer).
-  const reread: unknown = resolved.value.trim() === '' ? resolved.value : parseYamlScalar(resolved.value);
+  const reread: unknown = resolved.value.trim() === '' ? resolved.value : rereadScalar(resolved.value);
   const type: JsonType = typeof reread === 'number' ? (Number.isInteger(reread) ? 'integer' : 'number') : typeof reread === 'boolean' ? 'boolean' : 'string';
   return { value: type === 'string' ? resolved.value : reread, type, known: true, shown };
+}
+
+/** A resolved value read as YAML would read it; text that is not a valid YAML scalar (`%!x`, `[`) stays a string. */
+function rereadScalar(text: string): unknown {
+  try {
+    return parseYamlScalar(text, { logLevel: 'silent' });
+  } catch {
+    return text;
+  }
 }
 
 function typeNames(types: JsonType[]): string {
