@@ -54,7 +54,7 @@ describe('quick fixes (golden files)', () => {
       assert.ok(header, `${name}: first line must be "# quickfix: <code> <title prefix>"`);
       const envPath = join(GOLDEN, `${name}.input.env`);
       const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : undefined;
-      const others = name.startsWith('cross-') ? { 'file:///ws/other.yaml': 'integration:\n  type: webhook\n  name: notify\n  endpoints:\n    - name: slack\n      url: https://hooks.example.com/x\n      secret: ${S}\n' } : {};
+      const others: Record<string, string> = name.startsWith('cross-') ? { 'file:///ws/other.yaml': 'integration:\n  type: webhook\n  name: notify\n  endpoints:\n    - name: slack\n      url: https://hooks.example.com/x\n      secret: ${S}\n' } : {};
       const { file, ctx } = workspaceWith(input, { files: others, texts: envText === undefined ? {} : { [DOT_ENV_URI]: envText }, env: { [DOT_ENV_URI]: { S: 'x' } } });
       const actions = actionsFor(file, ctx);
       const action = actions.find((candidate) => candidate.diagnostics?.[0].code === header[1] && candidate.title.startsWith(header[2]));
