@@ -67,9 +67,10 @@ function mapPath(place: Place, indent: string, dashes: string): Segment[] {
   return [...outer, ...Array.from({ length: dashCount }, () => ({ itemAt: place.offset }))];
 }
 
-function replaceRange(place: Place, startCharacter: number): Range {
+/** From `startCharacter` to the end of the word at the cursor (a key ends before its colon). */
+function replaceRange(place: Place, startCharacter: number, isKey = false): Range {
   const rest = place.file.lineText(place.position.line).slice(place.position.character);
-  const tokenEnd = place.position.character + (/^[^\s#,\]]*/.exec(rest)?.[0].length ?? 0);
+  const tokenEnd = place.position.character + ((isKey ? /^[^\s#,\]:]*/ : /^[^\s#,\]]*/).exec(rest)?.[0].length ?? 0);
   return { start: { line: place.position.line, character: startCharacter }, end: { line: place.position.line, character: tokenEnd } };
 }
 
@@ -78,7 +79,7 @@ function keyOrItemCompletion(place: Place, indent: string, dashes: string, parti
   const document = documentAt(place.tree, place.offset);
   const steps = schemaAlong(document, place.ctx.schema, segments);
   const here = steps[steps.length - 1];
-  const schemas = here.schema ? applicableSchemas(here.schema, place.ctx.schema, isMap(here.node) ? here.node : null) : [];
+  const schemas = here.schema ? withMapAlternative(applicableSchemas(here.schema, place.ctx.schema, isMap(here.node) ? here.node : null), place.ctx.schema) : [];
   const column = indent.length + dashes.length;
   const isObject = schemas.some((schema) => schema.properties || schemaTypes(schema).includes('object'));
   if (!isObject && dashes) return valueItems(place, describingSchemas(here, place.ctx.schema), document, replaceRange(place, column), partial);
@@ -88,6 +89,9 @@ function keyOrItemCompletion(place: Place, indent: string, dashes: string, parti
   const required = new Set(schemas.flatMap((schema) => schema.required ?? []));
   const keys = [...new Set(schemas.flatMap((schema) => Object.keys(schema.properties ?? {})))].filter((key) => !present.has(key));
   const mapNode = isMap(here.node) ? here.node : null;
+  const range = replaceRange(place, column, true);
+  // Renaming a key that already has its colon and value: only the name changes.
+  const hasValue = place.file.lineText(place.position.line).slice(range.end.character).trimStart().startsWith(':');
   return keys.map((key, order): CompletionItem => {
     const property = resolveRef(firstOf([...schemas].reverse(), (schema) => schema.properties?.[key]) as JsonSchema, place.ctx.schema);
     const annotated = annotatedPropertySchemas(here.schema as JsonSchema, place.ctx.schema, mapNode, key);
@@ -100,12 +104,19 @@ function keyOrItemCompletion(place: Place, indent: string, dashes: string, parti
       sortText: `${required.has(key) ? 0 : 1}_${String(order).padStart(3, '0')}`,
       filterText: key,
       documentation: { kind: MarkupKind.Markdown, value: documentation },
-      insertTextFormat: InsertTextFormat.Snippet,
+      insertTextFormat: hasValue ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
       insertTextMode: InsertTextMode.asIs,
-      textEdit: { range: replaceRange(place, column), newText: atColumn(lines, column) },
-      ...(lines[lines.length - 1].trim() === '${1:}' ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
+      textEdit: { range, newText: hasValue ? key : atColumn(lines, column) },
+      ...(!hasValue && lines[lines.length - 1].trim() === '${1:}' ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     };
   });
+}
+
+/** A value that may be a scalar or a map (`oneOf`) is being written as a map when keys are typed under it. */
+function withMapAlternative(schemas: JsonSchema[], root: JsonSchema): JsonSchema[] {
+  if (schemas.some((schema) => schema.properties)) return schemas;
+  const maps = schemas.flatMap((schema) => schema.oneOf ?? []).map((branch) => resolveRef(branch, root)).filter((branch) => schemaTypes(branch).includes('object'));
+  return [...schemas, ...maps.flatMap((branch) => applicableSchemas(branch, root, null))];
 }
 
 function valueCompletion(place: Place, indent: string, dashes: string, key: string, typed: string): CompletionItem[] {

@@ -241,3 +241,22 @@ describe('completion: variables', () => {
     assert.deepEqual((item(list, 'USER_URL').textEdit as { range: unknown }).range, { start: { line: 3, character: 14 }, end: { line: 3, character: 16 } });
   });
 });
+
+describe('completion: maps that may also be scalars', () => {
+  it('offers the object form\'s keys under an endpoint being written as a map', () => {
+    const list = completeAt(`integration:
+  type: request_response
+  name: users
+  endpoints:
+    create_user:
+      ‸
+`);
+    assert.deepEqual(labels(list).sort(), ['body', 'headers', 'method', 'url']);
+    assert.equal(bySort(list)[0], 'url');
+  });
+
+  it('replaces a key up to its colon, not the colon', () => {
+    const list = completeAt('integration:\n  type: webhook\n  name: a\n  time‸out: 5s\n');
+    assert.deepEqual(item(list, 'timeout').textEdit, { range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: 'timeout' });
+  });
+});
