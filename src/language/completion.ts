@@ -24,8 +24,10 @@ const VALUE_LINE = /^([ \t]*)((?:-[ \t]+)*)(["']?)([^\s"'#:][^"'#:]*?)\3[ \t]*:[
 
 interface Place {
   file: ConfigFile;
-  /** The parse to read structure from (the cursor line blanked when the text does not parse). */
+  /** The parse to read structure from (the cursor's document with the cursor line blanked, when it does not parse). */
   tree: ConfigFile;
+  /** Where `tree`'s text starts in the file: tree offsets are file offsets minus this. */
+  treeStart: number;
   ctx: LanguageContext;
   position: Position;
   offset: number;
@@ -37,9 +39,8 @@ export function complete(file: ConfigFile, position: Position, ctx: LanguageCont
   const line = file.lineText(position.line);
   const prefix = line.slice(0, position.character);
   const offset = file.offset(position);
-  const lines = file.text.split(/\r?\n/);
-  const tree = file.syntaxDiagnostics.length ? parseConfigFile(file.uri, blankLine(file, position.line)) : file;
-  const place: Place = { file, tree, ctx, position, offset, lines };
+  const lines = linesOf(file);
+  const place: Place = { file, ctx, position, offset, lines, ...treeFor(file, position.line, offset) };
 
   const variable = VARIABLE_START.exec(prefix);
   if (variable) return list(variableItems(place, variable[1], line.slice(position.character)));
@@ -52,19 +53,35 @@ export function complete(file: ConfigFile, position: Position, ctx: LanguageCont
 
 const list = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
 
-/** The text with one line replaced by spaces, so the rest parses as it will once that line is finished. */
-function blankLine(file: ConfigFile, line: number): string {
+const lineCache = new WeakMap<ConfigFile, string[]>();
+function linesOf(file: ConfigFile): string[] {
+  let lines = lineCache.get(file);
+  if (!lines) lineCache.set(file, (lines = file.text.split(/\r?\n/)));
+  return lines;
+}
+
+/**
+ * The tree to read structure from. When the cursor's document does not parse,
+ * that document alone is parsed again with the cursor line blanked, as it will
+ * parse once the line is finished (a half-typed key must not hide the `type` above it).
+ */
+function treeFor(file: ConfigFile, line: number, offset: number): { tree: ConfigFile; treeStart: number } {
+  const document = documentAt(file, offset);
+  if (!document || document.yaml.errors.length === 0) return { tree: file, treeStart: 0 };
+  const documentStart = document.yaml.range[0];
+  const documentEnd = Math.max(document.yaml.range[2], offset);
   const start = file.offset({ line, character: 0 });
-  const text = file.lineText(line);
-  return file.text.slice(0, start) + ' '.repeat(text.length) + file.text.slice(start + text.length);
+  const end = start + file.lineText(line).length;
+  const text = file.text.slice(documentStart, start) + ' '.repeat(end - start) + file.text.slice(end, documentEnd);
+  return { tree: parseConfigFile(file.uri, text), treeStart: documentStart };
 }
 
 /** The path to the map that holds a key at `keyColumn` (through the dashes written before it on the cursor line). */
 function mapPath(place: Place, indent: string, dashes: string): Segment[] {
   const dashCount = (dashes.match(/-/g) ?? []).length;
-  const offsetOf = (line: number) => place.file.offset({ line, character: 0 });
+  const offsetOf = (line: number) => place.file.offset({ line, character: 0 }) - place.treeStart;
   const outer = pathAbove(place.lines, place.position.line, indent.length, offsetOf, dashCount > 0);
-  return [...outer, ...Array.from({ length: dashCount }, () => ({ itemAt: place.offset }))];
+  return [...outer, ...Array.from({ length: dashCount }, () => ({ itemAt: place.offset - place.treeStart }))];
 }
 
 /** From `startCharacter` to the end of the word at the cursor (a key ends before its colon). */
@@ -76,7 +93,7 @@ function replaceRange(place: Place, startCharacter: number, isKey = false): Rang
 
 function keyOrItemCompletion(place: Place, indent: string, dashes: string, partial: string): CompletionItem[] {
   const segments = mapPath(place, indent, dashes);
-  const document = documentAt(place.tree, place.offset);
+  const document = documentAt(place.tree, place.offset - place.treeStart);
   const steps = schemaAlong(document, place.ctx.schema, segments);
   const here = steps[steps.length - 1];
   const schemas = here.schema ? withMapAlternative(applicableSchemas(here.schema, place.ctx.schema, isMap(here.node) ? here.node : null), place.ctx.schema) : [];
@@ -122,10 +139,10 @@ function withMapAlternative(schemas: JsonSchema[], root: JsonSchema): JsonSchema
 function valueCompletion(place: Place, indent: string, dashes: string, key: string, typed: string): CompletionItem[] {
   const segments: Segment[] = [...mapPath(place, indent, dashes), key];
   const flow = /^\[(?:[^\]]*,)?\s*([^,\]]*)$/.exec(typed);
-  if (flow) segments.push({ itemAt: place.offset });
+  if (flow) segments.push({ itemAt: place.offset - place.treeStart });
   const quoted = /^["']/.test(typed) ? 1 : 0;
   const partial = (flow ? flow[1] : typed).slice(quoted);
-  const document = documentAt(place.tree, place.offset);
+  const document = documentAt(place.tree, place.offset - place.treeStart);
   const steps = schemaAlong(document, place.ctx.schema, segments);
   const start = place.position.character - partial.length;
   return valueItems(place, describingSchemas(steps[steps.length - 1], place.ctx.schema), document, replaceRange(place, start), partial);

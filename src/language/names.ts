@@ -1,7 +1,7 @@
 import type { Location, Position, Range } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
 import { parseHandler } from '../core/validation/references';
-import { indexFile, type Definition, type DefinitionKind, type IndexEntry, type Reference, type ReferenceKind } from '../core/workspaceIndex';
+import { indexFile, type Definition, type FileIndex, type DefinitionKind, type IndexEntry, type Reference, type ReferenceKind } from '../core/workspaceIndex';
 import type { LanguageContext } from './context';
 
 /** Something a name in the config stands for; endpoints and connections are scoped to their integration. */
@@ -20,13 +20,21 @@ export interface NameAt {
   isDeclaration: boolean;
 }
 
+/** A file's own names, read once per parse (hover and navigation ask several times per request). */
+const ownIndexes = new WeakMap<ConfigFile, FileIndex>();
+function ownIndex(file: ConfigFile): FileIndex {
+  let index = ownIndexes.get(file);
+  if (!index) ownIndexes.set(file, (index = indexFile(file)));
+  return index;
+}
+
 /** Definitions of the workspace, with the open file's read from its current text (the index may lag one edit). */
 function definitions(ctx: LanguageContext, file: ConfigFile, kind?: DefinitionKind): Definition[] {
-  return [...ctx.index.definitions(kind).filter((entry) => entry.uri !== file.uri), ...indexFile(file).definitions.filter((entry) => kind === undefined || entry.kind === kind)];
+  return [...ctx.index.definitions(kind).filter((entry) => entry.uri !== file.uri), ...ownIndex(file).definitions.filter((entry) => kind === undefined || entry.kind === kind)];
 }
 
 function references(ctx: LanguageContext, file: ConfigFile, kind?: ReferenceKind): Reference[] {
-  return [...ctx.index.references(kind).filter((entry) => entry.uri !== file.uri), ...indexFile(file).references.filter((entry) => kind === undefined || entry.kind === kind)];
+  return [...ctx.index.references(kind).filter((entry) => entry.uri !== file.uri), ...ownIndex(file).references.filter((entry) => kind === undefined || entry.kind === kind)];
 }
 
 const within = (range: Range, position: Position): boolean =>
@@ -47,7 +55,7 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The name under the cursor: a declaration, or a reference to one. */
 export function nameAt(file: ConfigFile, position: Position): NameAt | undefined {
-  const own = indexFile(file);
+  const own = ownIndex(file);
   for (const entry of own.definitions) {
     const kind = DEFINITION_TARGET[entry.kind];
     if (!kind || !within(entry.range, position)) continue;

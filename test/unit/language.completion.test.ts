@@ -260,3 +260,16 @@ describe('completion: maps that may also be scalars', () => {
     assert.deepEqual(item(list, 'timeout').textEdit, { range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: 'timeout' });
   });
 });
+
+describe('completion: several documents', () => {
+  it('reads the type of the cursor\'s own document while it does not parse', () => {
+    const list = completeAt('integration:\n  type: webhook\n  name: a\n---\nintegration:\n  type: database\n  name: b\n  conn‸\n---\nintegration:\n  type: request_response\n  name: c\n');
+    assert.ok(labels(list).includes('connections'));
+    assert.ok(!labels(list).includes('endpoints') && !labels(list).includes('receiver'));
+  });
+
+  it('offers the auth keys of the scheme in a later, broken document', () => {
+    const list = completeAt('integration:\n  type: webhook\n  name: a\n---\nintegration:\n  type: request_response\n  name: b\n  endpoints: {a: /a}\n  auth:\n    type: basic\n    pass‸\n');
+    assert.deepEqual(labels(list).sort(), ['password', 'username']);
+  });
+});
