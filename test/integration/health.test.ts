@@ -17,7 +17,7 @@ import { ResilienceRegistry } from '../../src/runners/http/resilienceRegistry';
 import { closeSharedAgent } from '../../src/runners/http/sharedAgent';
 import { ConnectionSet } from '../../src/runners/sync/connectionSet';
 import { syncIntegration } from '../../src/runners/sync/runSync';
-import { FlakyServer, ok } from '../support/flakyServer';
+import { FlakyServer, ok, sequence } from '../support/flakyServer';
 import { httpIntegration } from '../support/httpIntegration';
 import { integrationFromYaml } from '../support/integrationFromYaml';
 import { freePort, startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
@@ -112,6 +112,19 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
       assert.equal(stalled.state, 'unhealthy');
       assert.match(stalled.detail, /no answer within 200 ms$/);
       assert.ok(stalled.latencyMs >= 190 && stalled.latencyMs < 1000, String(stalled.latencyMs));
+    });
+
+    it('a connection closed before any answer is tried once more (a stale kept-alive one); twice is unhealthy', async () => {
+      const integration = httpIntegration(server.url, { healthCheck: healthCheck({ path: '/health' }) });
+      server.respond(sequence('reset', ok()));
+      const recovered = await probeOne(integration);
+      assert.equal(recovered.state, 'healthy', recovered.detail);
+      assert.equal(server.requests.length, 2);
+      server.respond('reset');
+      const reset = await probeOne(integration);
+      assert.equal(reset.state, 'unhealthy');
+      assert.match(reset.detail, /the server closed the connection|connection reset/);
+      assert.equal(server.requests.length, 2, 'one retry, not more');
     });
 
     it('without a health_check: a TCP connect to the base URL, else to the first absolute endpoint', async () => {

@@ -128,9 +128,11 @@ describe('HealthMonitor', () => {
       concurrency: 3,
     });
     await monitor.refresh();
+    const pendingBeforeDispose = clock.pending;
     monitor.dispose();
     assert.equal(maxInFlight, 3);
     assert.equal(monitor.results().length, 20);
+    assert.equal(pendingBeforeDispose, 0, 'before start() a refresh schedules nothing');
   });
 
   it('refresh(name) probes that target now and restarts its schedule', async () => {

@@ -137,7 +137,8 @@ export class HealthMonitor implements IDisposable {
     if (signal.aborted) return;
     entry.failures = result.state === 'unhealthy' ? entry.failures + 1 : 0;
     this.record(entry, result);
-    this.schedule(entry);
+    // Before start() a refresh is a one-off probe.
+    if (this.started) this.schedule(entry);
   }
 
   private schedule(entry: Watched): void {

@@ -15,6 +15,9 @@ export interface HttpHealthCheckOptions {
   secrets?: readonly string[];
 }
 
+/** How a reused connection the server had already closed fails. */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 export function formatStatusRanges(ranges: HttpHealthCheckOptions['expectStatus']): string {
   return ranges.map(([low, high]) => (low === high ? String(low) : `${low}-${high}`)).join(', ');
 }
@@ -48,13 +51,17 @@ export async function httpHealthCheck(name: string, url: URL, options: HttpHealt
         return failed(`cannot authorize: ${classifyError(error, secrets).message}`);
       }
     }
-    const response = await request(url, {
-      method: 'GET',
-      headers,
-      signal,
-      dispatcher: options.dispatcher ?? sharedAgent(),
-    });
-    // The body says nothing the status does not; read it to the end so the connection is reused.
+    const send = () => request(url, { method: 'GET', headers, signal, dispatcher: options.dispatcher ?? sharedAgent() });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await send();
+    } catch (error) {
+      // A kept-alive connection the server closed while idle (probes come an interval apart) fails before any
+      // answer: that says nothing about the server, so the GET is sent once more.
+      if (signal.aborted || !STALE_CONNECTION_CODES.has(classifyError(error).code ?? '')) throw error;
+      response = await send();
+    }
+    // The body says nothing the status does not.
     await response.body.dump({ limit: 64 * 1024 });
     const status = response.statusCode;
     if (status === 401) options.auth?.invalidate();
