@@ -80,7 +80,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function startRabbitMq(): Promise<RabbitMqBroker> {
+/** Whether Debian's `rabbitmq-server` is installed (its scripts, or the command on PATH). */
+export function rabbitMqInstalled(): boolean {
+  if (SCRIPT_DIRS.some((dir) => existsSync(join(dir, 'rabbitmq-server')))) return true;
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'rabbitmq-server')));
+}
+
+/** `port`: the AMQP port to listen on (default a free one); distribution and epmd ports are always free ones. */
+export async function startRabbitMq(options: { port?: number } = {}): Promise<RabbitMqBroker> {
   const user = brokerUser();
   const base = mkdtempSync(join(tmpdir(), 'simone-rabbitmq-'));
   const home = join(base, 'home');
@@ -93,7 +100,7 @@ export async function startRabbitMq(): Promise<RabbitMqBroker> {
   writeFileSync(join(base, 'rabbitmq.conf'), 'log.console = false\nlog.file.level = info\n');
   if (user) for (const path of [base, home, join(home, '.erlang.cookie'), join(base, 'mnesia'), join(base, 'log'), join(base, 'enabled_plugins'), join(base, 'rabbitmq.conf'), join(base, 'rabbitmq-env.conf')]) chownSync(path, user.uid, user.gid);
 
-  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, distPort, epmdPort] = [options.port ?? (await freePort()), await freePort(), await freePort()];
   const nodeName = `rabbit-${process.pid}-${++brokerCount}@localhost`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
