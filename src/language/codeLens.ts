@@ -1,4 +1,4 @@
-import { isScalar, type Node } from 'yaml';
+import { isScalar } from 'yaml';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
 import { mapOf, scalarText, seqItems, stringScalar, valueOf } from '../core/yamlNodes';
@@ -25,9 +25,9 @@ export function codeLenses(file: ConfigFile, _ctx: LanguageContext): CodeLens[] 
     const type = scalarText(valueOf(document.body, 'type'));
     switch (type) {
       case 'request_response': {
-        const endpoints = (mapOf(valueOf(document.body, 'endpoints'))?.items ?? []).filter((pair) => isScalar(pair.key));
+        const endpoints = (mapOf(valueOf(document.body, 'endpoints'))?.items ?? []).map((pair) => pair.key).filter(isScalar);
         lenses.push(lens(top, endpoints.length === 1 ? 'Test endpoint' : 'Test all endpoints', 'simone.testEndpoint', args));
-        for (const pair of endpoints) lenses.push(lens(file.rangeOf(pair.key as Node), 'Test', 'simone.testEndpoint', { ...args, endpoint: String((pair.key as { value: unknown }).value) }));
+        for (const key of endpoints) lenses.push(lens(file.rangeOf(key), 'Test', 'simone.testEndpoint', { ...args, endpoint: String(key.value) }));
         break;
       }
       case 'database':

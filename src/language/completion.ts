@@ -1,6 +1,6 @@
 import { isMap } from 'yaml';
 import { CompletionItemKind, InsertTextFormat, InsertTextMode, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
-import { parseConfigFile, type ConfigFile } from '../core/configFile';
+import { parseConfigFile, type ConfigDocument, type ConfigFile } from '../core/configFile';
 import { describeDuration, parseDuration } from '../core/duration';
 import { applicableSchemas, resolveRef, schemaTypes, type JsonSchema } from '../core/jsonSchema';
 import { SIMONE_ENTITY_SETS, SIMONE_EVENTS } from '../core/simoneEntitySets';
@@ -148,7 +148,7 @@ function valueCompletion(place: Place, indent: string, dashes: string, key: stri
   return valueItems(place, describingSchemas(steps[steps.length - 1], place.ctx.schema), document, replaceRange(place, start), partial);
 }
 
-function valueItems(place: Place, schemas: JsonSchema[], document: ReturnType<typeof documentAt>, range: Range, partial: string): CompletionItem[] {
+function valueItems(place: Place, schemas: JsonSchema[], document: ConfigDocument | undefined, range: Range, partial: string): CompletionItem[] {
   const item = (label: string, kind: CompletionItemKind, detail?: string, documentation?: string, sortText?: string): CompletionItem => ({
     label,
     kind,
@@ -175,7 +175,7 @@ type ItemMaker = (label: string, kind: CompletionItemKind, detail?: string, docu
 
 const where = (entry: { uri: string; range: Range }) => `${entry.uri}:${entry.range.start.line + 1}`;
 
-function referenceItems(place: Place, reference: string, document: ReturnType<typeof documentAt>, item: ItemMaker, range: Range, partial: string): CompletionItem[] {
+function referenceItems(place: Place, reference: string, document: ConfigDocument | undefined, item: ItemMaker, range: Range, partial: string): CompletionItem[] {
   const { index } = place.ctx;
   const integration = scalarText(valueOf(document?.body, 'name'));
   const connections = index.definitions('connection').filter((entry) => entry.integration === integration);

@@ -7,7 +7,7 @@ export function looksSecret(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-export const MASK = '••••••';
+const MASK = '••••••';
 
 /** A variable's value as it may be shown: masked when it is (or may be) a secret, with URL passwords hidden otherwise. */
 export function displayValue(name: string, value: string, secretPlace: boolean): string {
