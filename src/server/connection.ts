@@ -120,7 +120,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = store.removeFolders(event.removed.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined));
       for (const uri of removed) publisher.clear(uri);
-      void store.addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined)).then((uris) => publisher.inBackground(uris));
+      // New files may resolve (or duplicate) names anywhere: every file is checked again.
+      void store.addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined)).then(() => publisher.inBackground(store.knownUris()));
     });
   });
 

@@ -86,7 +86,7 @@ export class DiagnosticsPublisher {
 
   private drainOne(): void {
     if (this.disposed) return;
-    const next = [...this.background].find((uri) => this.store.isOpen(uri)) ?? this.background.values().next().value;
+    const next = this.store.openUris().find((uri) => this.background.has(uri)) ?? this.background.values().next().value;
     if (next === undefined) {
       this.draining = false;
       return;

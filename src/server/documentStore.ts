@@ -8,7 +8,7 @@ import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFile
 import type { JsonSchema } from '../core/jsonSchema';
 import { integrationSchema } from '../core/schema';
 import { folderOfFile } from '../core/workspace';
-import { indexFile, WorkspaceIndex } from '../core/workspaceIndex';
+import { WorkspaceIndex } from '../core/workspaceIndex';
 import type { LanguageContext } from '../language/context';
 import { canonicalUri, pathToUri, uriToPath } from './uris';
 
@@ -59,7 +59,12 @@ export class DocumentStore {
     return this.folders;
   }
 
-  /** Reads every integration file below the folders, yielding between batches so requests are still answered. */
+  /**
+   * Reads every integration file below the folders, yielding between batches so
+   * requests are still answered. Returns the files read; their names are not
+   * announced one by one (that would be quadratic): whoever adds folders
+   * validates every known file afterwards.
+   */
   async addFolders(paths: string[], yieldToEvents: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<string[]> {
     const added = paths.filter((path) => !this.folders.includes(path));
     this.folders = [...this.folders, ...added];
@@ -68,7 +73,7 @@ export class DocumentStore {
     for (const folder of added) {
       const files = findIntegrationFiles(folder);
       for (let i = 0; i < files.length; i++) {
-        const uri = this.readFromDisk(files[i]);
+        const uri = this.readFromDisk(files[i], false);
         if (uri) uris.push(uri);
         if (i % INDEX_BATCH === INDEX_BATCH - 1) await yieldToEvents();
       }
@@ -233,7 +238,7 @@ export class DocumentStore {
   }
 
   /** Reads, parses and indexes one file from disk; the parse is dropped afterwards unless recently used. */
-  private readFromDisk(path: string): string | undefined {
+  private readFromDisk(path: string, announce = true): string | undefined {
     let text: string;
     try {
       if (!statSync(path).isFile()) return undefined;
@@ -246,7 +251,7 @@ export class DocumentStore {
     const file = parseConfigFile(uri, text);
     this.parsedDisk.delete(uri);
     this.rememberParsedDiskFile(file);
-    this.reindex(file);
+    this.reindex(file, announce);
     return uri;
   }
 
@@ -268,11 +273,12 @@ export class DocumentStore {
     if (before.size) this.indexChanged.emit({ uri, changedNames: [...new Set([...before].map(nameOfKey))] });
   }
 
-  private reindex(file: ConfigFile): void {
+  private reindex(file: ConfigFile, announce = true): void {
     const before = this.definedNames.get(file.uri) ?? new Set<string>();
     this.index.update(file);
-    const after = new Set(indexFile(file).definitions.map((entry) => `${entry.kind}\u0000${entry.name}`));
+    const after = new Set((this.index.fileEntries(file.uri)?.definitions ?? []).map((entry) => `${entry.kind}\u0000${entry.name}`));
     this.definedNames.set(file.uri, after);
+    if (!announce) return;
     const changed = [...before].filter((key) => !after.has(key)).concat([...after].filter((key) => !before.has(key)));
     if (changed.length) this.indexChanged.emit({ uri: file.uri, changedNames: [...new Set(changed.map(nameOfKey))] });
   }

@@ -32,6 +32,8 @@ export interface TestServerOptions extends ServerOptions {
   folders?: string[];
   /** Run `src/server/server.ts --stdio` as a child process instead of in this process over in-memory streams. */
   childProcess?: boolean;
+  /** Run this command (a server speaking LSP over stdio) instead; the bench starts dist/server.js and yaml-language-server this way. */
+  command?: string[];
   /** Whether the client says it can watch files (then the server registers watchers instead of watching itself); default true. */
   clientWatchesFiles?: boolean;
 }
@@ -163,8 +165,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** Starts a server, initializes it with the folders, and returns the connected test client. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   let server: TestServer;
-  if (options.childProcess) {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../src/server/server.ts'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.processEnv } });
+  const command = options.command ?? (options.childProcess ? [process.execPath, '--import', 'tsx', resolve(__dirname, '../../src/server/server.ts'), '--stdio'] : undefined);
+  if (command) {
+    const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...options.processEnv } });
     const client = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     client.listen();
     server = new TestServer(client, () => (client.dispose(), child.kill()), child);
@@ -184,7 +187,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   server.initializeResult = await withTimeout(
     server.client.sendRequest(InitializeRequest.type, {
       // An in-process server given a process id would poll it forever and keep the test process alive.
-      processId: options.childProcess ? process.pid : null,
+      processId: command ? process.pid : null,
       rootUri: folders[0] ? pathToUri(folders[0]) : null,
       workspaceFolders: folders.map((folder) => ({ uri: pathToUri(folder), name: folder })),
       capabilities: {
