@@ -30,7 +30,6 @@ export async function requestResponseHealth(integration: RequestResponseIntegrat
   const secrets = integrationSecrets(integration);
   const settings = integration.healthCheck;
   const timeoutMs = settings?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const breaker = context.registry.policiesFor(integration).breaker.state;
   const healthPath = settings?.url ?? settings?.path;
   let check: ReachabilityCheck;
   if (healthPath) {
@@ -51,5 +50,7 @@ export async function requestResponseHealth(integration: RequestResponseIntegrat
   } else {
     check = await tcpConnectCheck('connect', hostPortOf(connectUrl(integration)), { timeoutMs, signal });
   }
+  // Read after the check, which may have taken a while: the state now is what calls meet.
+  const breaker = context.registry.policiesFor(integration).breaker.state;
   return resultOfChecks([check], { timeoutMs, breaker, secrets });
 }
