@@ -1,0 +1,170 @@
+/**
+ * The VS Code workbench as a user sees it, through Playwright: the command palette, quick open, the editor,
+ * the suggest widget and the Problems panel. Locators use VS Code's stable class names and ARIA labels.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+/** Bounded waits: generous for a loaded 2-core machine, short enough to fail within minutes. */
+export const UI_TIMEOUT = 30_000;
+const LANGUAGE_SERVER_TIMEOUT = 60_000;
+
+export class Workbench {
+  private watchCount = 0;
+
+  constructor(readonly page: Page) {}
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    // The explorer lists the workspace once the remote file system answers.
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+  }
+
+  private get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator('.quick-input-box input');
+  }
+
+  /**
+   * The command palette's labels for `text`, reopened until one reads `expected` (the extension host registers
+   * contributed commands some seconds after the workbench shows) or the UI timeout passes.
+   */
+  async commandsMatching(text: string, expected: string): Promise<string[]> {
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (;;) {
+      await this.openQuickInput('F1');
+      await this.typeIntoQuickInput(`>${text}`);
+      const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: UI_TIMEOUT });
+      const labels = (await rows.locator('.label-name').allTextContents()).map((label) => label.replace(/\s+/g, ' ').trim());
+      await this.page.keyboard.press('Escape');
+      if (labels.includes(expected) || Date.now() > deadline) return labels;
+      await this.page.waitForTimeout(1_000);
+    }
+  }
+
+  async runCommand(label: string): Promise<void> {
+    await this.openQuickInput('F1');
+    await this.typeIntoQuickInput(`>${label}`);
+    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await row.click();
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Quick open (Ctrl+P) by workspace-relative path; waits until the editor shows the file's tab. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = relativePath.split('/').pop()!;
+    await this.openQuickInput('Control+P');
+    await this.typeIntoQuickInput(relativePath);
+    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT });
+    await this.editor.waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  get editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** The language mode the status bar shows for the active editor ("Simone Integration", "YAML", ...). */
+  async languageMode(): Promise<string> {
+    const item = this.page.locator('#status\\.editor\\.mode');
+    await item.waitFor({ timeout: UI_TIMEOUT });
+    return (await item.innerText()).trim();
+  }
+
+  /** Opens a new line below line `line` (1-based) with Enter, as a user continuing that block would. */
+  async newLineBelow(line: number): Promise<void> {
+    await this.editor.locator('.view-lines').click();
+    await this.openQuickInput('Control+G');
+    await this.typeIntoQuickInput(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Triggers suggest (Ctrl+Space) and returns the labels it lists. */
+  async suggestions(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Space');
+    const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
+    const labels = await rows.locator('.label-name').allTextContents();
+    await this.page.keyboard.press('Escape');
+    return labels.map((label) => label.trim());
+  }
+
+  /** Shows the Problems panel filtered by `filter` (its text filter box). */
+  async showProblems(filter: string): Promise<void> {
+    const panel = this.problemsPanel;
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems');
+    await panel.waitFor({ timeout: UI_TIMEOUT });
+    const filterBox = this.page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
+    await filterBox.fill(filter);
+  }
+
+  get problemsPanel(): Locator {
+    return this.page.locator('.markers-panel');
+  }
+
+  /** The Problems panel row of a marker whose message contains `message`. */
+  problem(message: string): Locator {
+    return this.problemsPanel.locator('.monaco-list-row', { hasText: message }).first();
+  }
+
+  async waitForProblem(message: string): Promise<string> {
+    const row = this.problem(message);
+    await row.waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
+    return (await row.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /**
+   * Starts watching the Problems panel in the page itself (a MutationObserver sees every rendering, however
+   * short) for the moment no row shows `message` any more.
+   */
+  async watchProblemRow(message: string): Promise<{ disappeared(): Promise<void> }> {
+    const flag = `__simoneProblemGone${++this.watchCount}`;
+    // A string, not a function: the test's TypeScript transform would add helpers the page does not have.
+    await this.page.evaluate(`(() => {
+      const message = ${JSON.stringify(message)};
+      const shown = () => Array.from(document.querySelectorAll('.markers-panel .monaco-list-row')).some((row) => row.textContent.includes(message));
+      window[${JSON.stringify(flag)}] = false;
+      const observer = new MutationObserver(() => {
+        if (shown()) return;
+        window[${JSON.stringify(flag)}] = true;
+        observer.disconnect();
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
+    return {
+      disappeared: async () => {
+        await this.page.waitForFunction(`window[${JSON.stringify(flag)}] === true`, undefined, { timeout: UI_TIMEOUT });
+      },
+    };
+  }
+
+  /** Saves a screenshot as `<folder>/<name>.png` and returns its path. */
+  async screenshot(folder: string, name: string): Promise<string> {
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, `${name.replace(/[^A-Za-z0-9_-]+/g, '-')}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  private async openQuickInput(shortcut: string): Promise<void> {
+    if (!(await this.quickInput.isVisible())) {
+      await this.page.keyboard.press(shortcut);
+    }
+    await this.quickInputBox.waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  private async typeIntoQuickInput(text: string): Promise<void> {
+    await this.quickInputBox.fill(text);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * A real VS Code for end-to-end tests: code-server 4.96.4 (VS Code 1.96.4 on Node 20), prepared once by
+ * scripts/prepare-code-server.sh in a cache folder outside the repository, started on a free loopback port with
+ * this repository's built extension installed, and driven through Debian's chromium with playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort } from './rabbitmq';
+
+const repositoryRoot = new URL('../../', import.meta.url).pathname;
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** What the extension needs at run time (the same files .vscodeignore keeps in a .vsix). */
+const EXTENSION_FILES = ['package.json', 'dist', 'schemas', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE'];
+
+export interface CodeServer {
+  /** The workbench URL with the workspace folder open. */
+  readonly url: string;
+  /** Temp folder with code-server's output (`code-server.log`) and VS Code's logs (`user-data/logs`). */
+  readonly logFolder: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the prepare script (a no-op once cached; a cold run takes a few minutes) and returns the prepared folder,
+ * or throws with the script's own explanation.
+ */
+export async function prepareCodeServer(): Promise<string> {
+  const script = join(repositoryRoot, 'scripts/prepare-code-server.sh');
+  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+    // A cold preparation takes minutes: show its steps as they go.
+    process.stderr.write(chunk);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve));
+  if (code !== 0) throw new Error(`scripts/prepare-code-server.sh failed (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+  const folder = stdout.trim().split('\n').pop() ?? '';
+  if (!existsSync(join(folder, 'out/node/entry.js'))) throw new Error(`scripts/prepare-code-server.sh printed "${folder}", which has no out/node/entry.js`);
+  return folder;
+}
+
+/** Why the end-to-end tests cannot run here, or undefined when they can (chromium present, extension built). */
+export function missingPrerequisite(): string | undefined {
+  if (!existsSync(CHROMIUM_PATH)) return `${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
+  if (!existsSync(join(repositoryRoot, 'dist/extension.js'))) return 'dist/extension.js is missing (npm run build)';
+  return undefined;
+}
+
+/**
+ * Installs the built extension the way VS Code installs one from a .vsix: a copy of its run-time files in
+ * `<extensions>/<publisher>.<name>-<version>/`. A copy, not links, so a rebuild during the test changes nothing.
+ */
+function installBuiltExtension(extensionRoot: string, extensionsFolder: string): void {
+  const manifest = JSON.parse(readFileSync(join(extensionRoot, 'package.json'), 'utf8'));
+  const folder = join(extensionsFolder, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  mkdirSync(folder, { recursive: true });
+  for (const file of EXTENSION_FILES) {
+    const source = join(extensionRoot, file);
+    if (existsSync(source)) cpSync(source, join(folder, file), { recursive: true });
+  }
+}
+
+/** User settings that keep the workbench quiet and predictable; the workspace is trusted without the dialog. */
+const USER_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'files.autoSave': 'off',
+};
+
+export interface CodeServerOptions {
+  /** The folder scripts/prepare-code-server.sh printed. */
+  codeServerFolder: string;
+  /** The folder VS Code opens. */
+  workspace: string;
+  /** The built extension to install (package.json, dist/, ...); default: this repository. */
+  extensionRoot?: string;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const base = mkdtempSync(join(tmpdir(), 'simone-code-server-'));
+  const userData = join(base, 'user-data');
+  const extensions = join(base, 'extensions');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  installBuiltExtension(options.extensionRoot ?? repositoryRoot, extensions);
+
+  const port = await freePort();
+  const log = createWriteStream(join(base, 'code-server.log'));
+  const args = [
+    join(options.codeServerFolder, 'out/node/entry.js'),
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--user-data-dir', userData,
+    '--extensions-dir', extensions,
+    options.workspace,
+  ];
+  // Own process group, so stop() ends code-server with everything it started (extension host, language server).
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+
+  const stop = () => stopProcessGroup(child).finally(() => rmSync(base, { recursive: true, force: true, maxRetries: 3 }));
+  try {
+    await waitUntilListening(`http://127.0.0.1:${port}/healthz`, child, join(base, 'code-server.log'));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
+  return { url, logFolder: base, stop };
+}
+
+async function waitUntilListening(url: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before answering:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within 60 s:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+  // Children that outlived code-server itself (an extension host shutting down) go too.
+  signalGroup('SIGKILL');
+}
+
+/** Debian's chromium, headless, with nothing that reaches outside the machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 60_000,
+  });
+}
