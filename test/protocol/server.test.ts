@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Diagnostic, Hover } from 'vscode-languageserver/node';
+import { CancellationTokenSource, type Diagnostic, type Hover } from 'vscode-languageserver/node';
 import { languageFeatures } from '../../src/server/languageFeatures';
 import { startTestServer, type TestServer } from '../support/testConnection';
 import { TempWorkspace } from '../support/tempWorkspace';
@@ -210,6 +210,57 @@ describe('language server wiring over LSP', () => {
       assert.equal(server.registrations.length, 0);
       workspace.write(`${INTEGRATIONS}/broker.yaml`, QUEUES.replace('name: orders', 'name: orders_v2'));
       await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+    });
+  });
+
+  describe('workspace folders', () => {
+    let first: TempWorkspace;
+    let second: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      first = new TempWorkspace();
+      second = new TempWorkspace({ [`${INTEGRATIONS}/broker.yaml`]: QUEUES });
+      server = await startTestServer({ folders: [first.root] });
+    });
+    after(async () => {
+      await server.shutdown();
+      first.dispose();
+      second.dispose();
+    });
+
+    it('indexes a folder added later and forgets it when it is removed', async () => {
+      const events = first.uri(`${INTEGRATIONS}/events.yaml`);
+      await server.open(events, EVENTS);
+      await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+      const folder = { uri: second.uri(''), name: 'second' };
+      await server.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      await server.waitForDiagnostics(events, lacksCode('reference-unknown'));
+      await server.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      await server.waitForDiagnostics(events, hasCode('reference-unknown'));
+      assert.deepEqual(server.latestDiagnostics(second.uri(`${INTEGRATIONS}/broker.yaml`))?.diagnostics, []);
+    });
+  });
+
+  describe('cancellation', () => {
+    let workspace: TempWorkspace;
+    let server: TestServer;
+    before(async () => {
+      // Enough files that the first index is still being read when the request and its cancellation arrive.
+      workspace = new TempWorkspace(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`${INTEGRATIONS}/broker_${i}.yaml`, QUEUES.replace(/broker|orders|invoices/g, (name) => `${name}_${i}`)])));
+      server = await startTestServer({ folders: [workspace.root] });
+    });
+    after(async () => {
+      await server.shutdown();
+      workspace.dispose();
+    });
+
+    it('answers a request cancelled while the workspace is being indexed with RequestCancelled', async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/broker_0.yaml`);
+      await server.open(uri, QUEUES);
+      const source = new CancellationTokenSource();
+      const reply = server.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }, source.token);
+      source.cancel();
+      await assert.rejects(reply, (error: { code?: number }) => error.code === -32800);
     });
   });
 
