@@ -124,7 +124,7 @@ function keyOrItemCompletion(place: Place, indent: string, dashes: string, parti
       insertTextFormat: hasValue ? InsertTextFormat.PlainText : InsertTextFormat.Snippet,
       insertTextMode: InsertTextMode.asIs,
       textEdit: { range, newText: hasValue ? key : atColumn(lines, column) },
-      ...(!hasValue && lines[lines.length - 1].trim() === '${1:}' ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
+      ...(!hasValue && /\$\{\d+:\}$/.test(lines[lines.length - 1]) ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     };
   });
 }

@@ -6,6 +6,8 @@ import { yamlScalar } from './schemaDocs';
 export interface Filler {
   text(value: string): string;
   choice(values: string[]): string;
+  /** A value naming something declared elsewhere: a snippet leaves it empty for name completion, a fix writes the example. */
+  reference(example: string): string;
 }
 
 const escapeSnippet = (text: string): string => text.replace(/[\\$}]/g, '\\$&');
@@ -15,10 +17,11 @@ export function snippetFiller(): Filler {
   return {
     text: (value) => `\${${++stop}:${escapeSnippet(value)}}`,
     choice: (values) => (values.length === 1 ? `\${${++stop}:${escapeSnippet(values[0])}}` : `\${${++stop}|${values.map((value) => value.replace(/[\\,|$}]/g, '\\$&')).join(',')}|}`),
+    reference: () => `\${${++stop}:}`,
   };
 }
 
-export const plainFiller: Filler = { text: (value) => value, choice: (values) => values[0] };
+export const plainFiller: Filler = { text: (value) => value, choice: (values) => values[0], reference: (example) => example };
 
 const MAX_DEPTH = 3;
 
@@ -42,6 +45,7 @@ function scalarTemplate(schemas: JsonSchema[], filler: Filler): string {
     return filler.choice(ordered.map((value) => yamlScalar(value)));
   }
   const example = fallback ?? firstOf(schemas, (schema) => schema.examples?.[0]);
+  if (firstOf(schemas, (schema) => schema['x-reference'])) return filler.reference(example === undefined ? '' : yamlScalar(example));
   return example === undefined || typeof example === 'object' ? filler.text('') : filler.text(yamlScalar(example));
 }
 

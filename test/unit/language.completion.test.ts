@@ -78,7 +78,7 @@ describe('completion: keys', () => {
     assert.ok(!labels(list).includes('endpoints'), 'a database integration is not offered endpoints');
     assert.ok(!labels(list).includes('type') && !labels(list).includes('name'), 'present keys are not offered');
     assert.deepEqual(bySort(list).slice(0, 2), ['connections', 'sync_tables']);
-    assert.equal(newText(item(list, 'sync_tables')), 'sync_tables:\n    - source: ${1:milestones}\n      target: ${2:project_milestones}');
+    assert.equal(newText(item(list, 'sync_tables')), 'sync_tables:\n    - source: ${1:}\n      target: ${2:project_milestones}');
     assert.equal(newText(item(list, 'connections')), 'connections:\n    - name: ${1:analytics_db}');
   });
 
@@ -105,7 +105,10 @@ describe('completion: keys', () => {
     - ‸
 `);
     assert.deepEqual(labels(list).sort(), ['destination', 'events', 'name']);
-    assert.equal(newText(item(list, 'events')), 'events:\n        - ${1:milestone_created}');
+    assert.equal(newText(item(list, 'events')), 'events:\n        - ${1:}', 'names are left empty for name completion');
+    assert.equal(newText(item(list, 'destination')), 'destination: ${1:}');
+    assert.equal(item(list, 'destination').command?.command, 'editor.action.triggerSuggest');
+    assert.equal(item(list, 'name').command, undefined);
   });
 
   it('fills a map-valued key with its required keys and a discriminated one with a choice', () => {
