@@ -83,6 +83,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
+  /** Wraps a notification handler: an exception is logged, and the server goes on. */
+  function guardNotification<P>(method: string, run: (params: P) => void) {
+    return (params: P): void => {
+      try {
+        run(params);
+      } catch (error) {
+        connection.console.error(`${method} failed: ${describeError(error)}`);
+      }
+    };
+  }
+
   connection.onInitialize((params): InitializeResult => {
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     void store
@@ -117,12 +128,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void ready.then(() => disposables.push(watchFolders(store.workspaceFolders(), (path, deleted) => diskChanged(path, deleted))));
     }
     void ready.then(() => publisher.inBackground(store.knownUris()));
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    connection.workspace.onDidChangeWorkspaceFolders(guardNotification('didChangeWorkspaceFolders', (event) => {
       const removed = store.removeFolders(event.removed.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined));
       for (const uri of removed) publisher.clear(uri);
       // New files may resolve (or duplicate) names anywhere: every file is checked again.
-      void store.addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined)).then(() => publisher.inBackground(store.knownUris()));
-    });
+      void store
+        .addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined))
+        .catch((error) => connection.console.error(`indexing added folders failed: ${describeError(error)}`))
+        .then(() => publisher.inBackground(store.knownUris()));
+    }));
   });
 
   function diskChanged(path: string, deleted: boolean): void {
@@ -135,28 +149,36 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
-  connection.onDidChangeWatchedFiles((params) => {
-    for (const change of params.changes) {
-      const path = uriToPath(change.uri);
-      if (path) diskChanged(path, change.type === FileChangeType.Deleted);
-    }
-  });
+  connection.onDidChangeWatchedFiles(
+    guardNotification('didChangeWatchedFiles', (params) => {
+      for (const change of params.changes) {
+        const path = uriToPath(change.uri);
+        if (path) diskChanged(path, change.type === FileChangeType.Deleted);
+      }
+    }),
+  );
 
   // TextDocuments reports an opening as a content change too: that one is validated by onDidOpen.
   const justOpened = new Set<string>();
-  documents.onDidOpen((event) => {
-    justOpened.add(event.document.uri);
-    publisher.now(store.open(event.document));
-  });
-  documents.onDidChangeContent((event) => {
-    if (!justOpened.delete(event.document.uri)) publisher.debounced(store.changed(event.document));
-  });
-  documents.onDidClose((event) => {
-    justOpened.delete(event.document.uri);
-    const uri = canonicalUri(event.document.uri);
-    if (store.close(event.document.uri)) publisher.inBackground([uri]);
-    else publisher.clear(uri, event.document.uri);
-  });
+  documents.onDidOpen(
+    guardNotification('didOpen', (event) => {
+      justOpened.add(event.document.uri);
+      publisher.now(store.open(event.document));
+    }),
+  );
+  documents.onDidChangeContent(
+    guardNotification('didChange', (event) => {
+      if (!justOpened.delete(event.document.uri)) publisher.debounced(store.changed(event.document));
+    }),
+  );
+  documents.onDidClose(
+    guardNotification('didClose', (event) => {
+      justOpened.delete(event.document.uri);
+      const uri = canonicalUri(event.document.uri);
+      if (store.close(event.document.uri)) publisher.inBackground([uri]);
+      else publisher.clear(uri, event.document.uri);
+    }),
+  );
 
   if (features.complete) connection.onCompletion(guard('completion', null, (file, params, context) => features.complete!(file, params.position, context)));
   if (features.hover) connection.onHover(guard('hover', null, (file, params, context) => features.hover!(file, params.position, context)));

@@ -117,7 +117,6 @@ export class DocumentStore {
     this.openDocuments.set(uri, document);
     this.diskTexts.delete(uri);
     this.parsedDisk.delete(uri);
-    this.file(uri);
     return uri;
   }
 
