@@ -32,13 +32,22 @@ function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: Json
   return { value: type === 'string' ? resolved.value : reread, type, known: true, shown };
 }
 
+/** Resolved values repeat (`${TOKEN:-none}` in every integration), and a YAML parse per scalar is costly. */
+const rereadCache = new Map<string, unknown>();
+const REREAD_CACHE_SIZE = 1_000;
+
 /** A resolved value read as YAML would read it; text that is not a valid YAML scalar (`%!x`, `[`) stays a string. */
 function rereadScalar(text: string): unknown {
+  if (rereadCache.has(text)) return rereadCache.get(text);
+  let value: unknown;
   try {
-    return parseYamlScalar(text, { logLevel: 'silent' });
+    value = parseYamlScalar(text, { logLevel: 'silent' });
   } catch {
-    return text;
+    value = text;
   }
+  if (rereadCache.size >= REREAD_CACHE_SIZE) rereadCache.clear();
+  rereadCache.set(text, value);
+  return value;
 }
 
 function typeNames(types: JsonType[]): string {
