@@ -22,6 +22,8 @@ export interface DemoOptions {
   workspace: string;
   /** Remove the PGlite data first, so the sync starts from nothing. */
   fresh: boolean;
+  /** Start no broker: the queue steps are skipped (faster). */
+  noBroker: boolean;
 }
 
 export interface DemoRun {
@@ -106,18 +108,11 @@ export async function runDemo(options: DemoOptions, write: (text: string) => voi
 
   transcript.section('Local services, where examples/ expects them');
   let services: RunningServices | undefined;
-  const brokerStarting: Promise<BrokerStart> = startDemoBroker(plan!.broker);
-  // The broker is stopped whatever happens, even when the services fail to start.
-  stops.push(async () => {
-    const started = await brokerStarting.catch(() => undefined);
-    if (started?.kind === 'started') await started.broker.stop();
-  });
   const deliveries = new ReceivedDeliveries();
   const up = await transcript.step('services', async () => {
     services = await startServices(plan, (service, line) => transcript.output(line, `  [${service}] `));
     stops.push(services.stop);
     transcript.output(services.listing.join('\n'));
-    transcript.output(`RabbitMQ: ${'booting a private broker in the background'} (queue steps wait for it)`);
     const receiver = plan.integrations.notifications;
     let listening!: () => void;
     const ready = new Promise<void>((resolve) => (listening = resolve));
@@ -127,7 +122,14 @@ export async function runDemo(options: DemoOptions, write: (text: string) => voi
     if (code !== 0 || !receiver.receiver) return { outcome: 'failed', detail: `the receiver of ${receiver.name} did not start` };
     return { outcome: 'ok', detail: `${services.listing.length} services and the ${receiver.name} receiver on ${receiver.receiver.host}:${receiver.receiver.port} listening` };
   });
+  if (!options.noBroker) transcript.line('RabbitMQ: a private broker boots in the background while the next steps run; the queue steps wait for it.');
   if (up.outcome !== 'ok') return finish();
+  const brokerStarting: Promise<BrokerStart> = options.noBroker ? Promise.resolve({ kind: 'skipped', reason: '--no-broker: queue steps skipped' }) : startDemoBroker(plan!.broker);
+  // Stopped whatever happens next, once it is up.
+  stops.push(async () => {
+    const started = await brokerStarting.catch(() => undefined);
+    if (started?.kind === 'started') await started.broker.stop();
+  });
 
   const context: DemoContext = {
     transcript,

@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --serve] [--fresh] [--workspace DIR]`: the product end to
+ * `npm run demo [-- --serve] [--fresh] [--no-broker] [--workspace DIR]`: the product end to
  * end on examples/ with live local services. See docs/demo.md.
  */
 import { existsSync } from 'node:fs';
@@ -7,16 +7,17 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo';
 
-const USAGE = `usage: npm run demo [-- [--serve] [--fresh] [--workspace DIR]]
+const USAGE = `usage: npm run demo [-- [--serve] [--fresh] [--no-broker] [--workspace DIR]]
 
   --serve          keep the services (and the broker) running after the transcript, until Ctrl+C
   --fresh          remove the workspace's PGlite data first, so the sync starts from nothing
+  --no-broker      start no RabbitMQ: the queue steps are reported as skipped (faster)
   --workspace DIR  the example workspace to run on (default: examples/)
 `;
 
 function options() {
   try {
-    const { values } = parseArgs({ options: { serve: { type: 'boolean' }, fresh: { type: 'boolean' }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ options: { serve: { type: 'boolean' }, fresh: { type: 'boolean' }, 'no-broker': { type: 'boolean' }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
     return values;
   } catch (error) {
     process.stderr.write(`demo: ${(error as Error).message}\n\n${USAGE}`);
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, interrupt);
 
-  const run = await runDemo({ workspace, fresh: values.fresh ?? false }, (text) => process.stdout.write(text), controller.signal);
+  const run = await runDemo({ workspace, fresh: values.fresh ?? false, noBroker: values['no-broker'] ?? false }, (text) => process.stdout.write(text), controller.signal);
   if (values.serve && !interrupted && run.transcript.results.some((result) => result.step === 'services' && result.outcome === 'ok')) {
     run.transcript.line();
     run.transcript.line(`Serving until Ctrl+C: open ${workspace} in VS Code to watch live health, or run the commands above yourself.`);
