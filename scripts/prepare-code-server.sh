@@ -52,6 +52,8 @@ vscode="$package/lib/vscode"
 node_dir="$(dirname "$(dirname "$(command -v node)")")"
 if [ -f "$node_dir/include/node/node_version.h" ]; then
   export npm_config_nodedir="$node_dir"
+else
+  echo "prepare-code-server: warning: no Node headers in $node_dir/include/node; node-gyp will try to download them from nodejs.org" >&2
 fi
 npm_quiet=(--no-audit --no-fund --loglevel=error)
 

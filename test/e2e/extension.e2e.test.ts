@@ -19,8 +19,9 @@ const UNKNOWN_PROPERTY_FILE = '.simone/integrations/schema-unknown-property.yaml
 const UNKNOWN_PROPERTY_MESSAGE = 'Unknown property "timout"';
 const UNKNOWN_PROPERTY_CODE = 'schema-unknown-property';
 
-const screenshots = process.env.SIMONE_E2E_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
-const alwaysScreenshot = process.env.SIMONE_E2E_SCREENSHOTS !== undefined;
+/** SIMONE_E2E_SCREENSHOTS=<folder> keeps a screenshot of every step; otherwise only failures get one, in a temp folder. */
+const stepScreenshots = process.env.SIMONE_E2E_SCREENSHOTS;
+let failureScreenshots: string | undefined;
 
 let workspace: string | undefined;
 let server: CodeServer | undefined;
@@ -51,9 +52,10 @@ async function step(t: TestContext, run: () => Promise<void>): Promise<void> {
   if (unavailable) return void t.skip(unavailable);
   try {
     await run();
-    if (alwaysScreenshot) await workbench.screenshot(screenshots, t.name);
+    if (stepScreenshots) await workbench.screenshot(stepScreenshots, t.name);
   } catch (error) {
-    const path = await workbench.screenshot(screenshots, `FAILED-${t.name}`).catch((screenshotError: Error) => `(no screenshot: ${screenshotError.message})`);
+    failureScreenshots ??= stepScreenshots ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
+    const path = await workbench.screenshot(failureScreenshots, `FAILED-${t.name}`).catch((screenshotError: Error) => `(no screenshot: ${screenshotError.message})`);
     t.diagnostic(`screenshot: ${path}`);
     t.diagnostic(`code-server logs: ${server?.logFolder}`);
     console.error(`e2e failure screenshot: ${path}`);
@@ -75,7 +77,8 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
+    await server?.stop({ keepLogs: failureScreenshots !== undefined });
+    if (failureScreenshots) console.error(`e2e: code-server and VS Code logs kept in ${server?.logFolder}`);
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -144,7 +144,9 @@ export class Workbench {
     })()`);
     return {
       disappeared: async () => {
-        await this.page.waitForFunction(`window[${JSON.stringify(flag)}] === true`, undefined, { timeout: UI_TIMEOUT });
+        await this.page.waitForFunction(`window[${JSON.stringify(flag)}] === true`, undefined, { timeout: UI_TIMEOUT }).catch(() => {
+          throw new Error(`the Problems panel kept showing "${message}" for ${UI_TIMEOUT / 1000} s: nothing cleared it`);
+        });
       },
     };
   }

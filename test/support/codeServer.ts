@@ -20,7 +20,8 @@ export interface CodeServer {
   readonly url: string;
   /** Temp folder with code-server's output (`code-server.log`) and VS Code's logs (`user-data/logs`). */
   readonly logFolder: string;
-  stop(): Promise<void>;
+  /** Stops code-server with everything it started; `keepLogs` leaves `logFolder` for a failure to be read. */
+  stop(options?: { keepLogs?: boolean }): Promise<void>;
 }
 
 /**
@@ -39,7 +40,11 @@ export async function prepareCodeServer(): Promise<string> {
     process.stderr.write(chunk);
   });
   const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve));
-  if (code !== 0) throw new Error(`scripts/prepare-code-server.sh failed (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+  if (code !== 0) {
+    const lines = stderr.trim().split('\n');
+    const reason = [...lines].reverse().find((line) => line.includes('FAILED')) ?? lines.at(-1);
+    throw new Error(`scripts/prepare-code-server.sh failed (exit ${code}): ${reason}\n${lines.slice(-15).join('\n')}`);
+  }
   const folder = stdout.trim().split('\n').pop() ?? '';
   if (!existsSync(join(folder, 'out/node/entry.js'))) throw new Error(`scripts/prepare-code-server.sh printed "${folder}", which has no out/node/entry.js`);
   return folder;
@@ -114,7 +119,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
 
-  const stop = () => stopProcessGroup(child).finally(() => rmSync(base, { recursive: true, force: true, maxRetries: 3 }));
+  const stop = async ({ keepLogs = false } = {}) => {
+    await stopProcessGroup(child);
+    if (!keepLogs) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
+  };
   try {
     await waitUntilListening(`http://127.0.0.1:${port}/healthz`, child, join(base, 'code-server.log'));
   } catch (error) {
