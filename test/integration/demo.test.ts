@@ -11,6 +11,8 @@ const ROOT = join(__dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'examples');
 /** Every port examples/ names for a local service; the copy gets free ones so parallel test files never collide. */
 const EXAMPLE_PORTS = [4010, 4020, 4030, 4041, 4042, 4043, 4050];
+/** About 60 s on a loaded 2-core machine; the broker's boot is the slow part. */
+const DEMO_TIMEOUT_MS = 240_000;
 
 interface DemoOutput {
   code: number | null;
@@ -25,7 +27,14 @@ function runDemo(workspace: string, env: NodeJS.ProcessEnv): Promise<DemoOutput>
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output, ms: performance.now() - started })));
+  // A demo that hangs is stopped the way Ctrl+C would stop it, so it takes its broker down.
+  const guard = setTimeout(() => child.kill('SIGTERM'), DEMO_TIMEOUT_MS);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output, ms: performance.now() - started });
+    }),
+  );
 }
 
 /** The values of examples/.env that are secrets (and the Standard Webhooks key inside its whsec_ form). */
