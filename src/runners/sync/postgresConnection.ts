@@ -5,6 +5,8 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { ConnectionSettings } from '../../core/model';
 import type { SqlConnection, SqlSession, TransactionOptions } from './sqlConnection';
 
+const TEMP_BUFFERS = '128MB';
+
 /** `pg` settings from a connection: `url`, or host/port/database/user/password; `ssl` verifies the server. */
 export function postgresClientConfig(settings: ConnectionSettings, timeoutMs: number): ClientConfig {
   const common: ClientConfig = { connectionTimeoutMillis: timeoutMs, ssl: settings.ssl ? { rejectUnauthorized: true } : undefined, application_name: 'simone-integrations' };
@@ -18,6 +20,9 @@ export async function openPostgresConnection(settings: ConnectionSettings, timeo
   // A dropped connection surfaces as the next query's error; without a listener it would end the process.
   client.on('error', () => undefined);
   await client.connect();
+  // Room for a sync's staged (key, hash) pairs in the session's own buffers; it can only be set before the session's
+  // first temporary table, and the server takes the memory only as it is used.
+  await client.query(`SET temp_buffers = '${TEMP_BUFFERS}'`);
   let queue: Promise<unknown> = Promise.resolve();
   const session: SqlSession = {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],

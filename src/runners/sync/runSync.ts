@@ -91,6 +91,9 @@ function throwIfCancelled(signal: AbortSignal | undefined, syncId: string): void
   if (signal?.aborted) throw new SyncError('cancelled', `sync ${syncId} cancelled; nothing was written`);
 }
 
+/** Server memory for the join that classifies (about a million pairs without spilling to disk). */
+const JOIN_MEMORY = '128MB';
+
 const rowObject = (source: SyncSource, row: SourceRow) => Object.fromEntries(source.columns.map((column, index) => [column.target, row.values[index]]));
 
 /**
@@ -186,7 +189,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
               report();
             },
           });
-          const classified = await staged.classify(state);
+          const classified = await staged.classify(state, targetConnection.type === 'postgresql' ? JOIN_MEMORY : undefined);
           counts.inserted = classified.inserted;
           counts.updated = classified.updated;
           counts.unchanged = classified.total - classified.inserted - classified.updated;

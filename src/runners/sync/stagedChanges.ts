@@ -1,5 +1,6 @@
 import { streamQuery } from './cursor';
 import type { SqlSession } from './sqlConnection';
+import { sqlLiteral } from './sqlKeys';
 import { SyncError } from './syncError';
 import type { SyncState } from './syncState';
 import type { SyncSource } from './syncSource';
@@ -27,7 +28,11 @@ const NEWLINE = 0x0a;
  * the transaction ends (a dry run rolls them back with the rest).
  */
 export class StagedChanges {
-  private constructor(private readonly session: SqlSession) {}
+  private constructor(
+    private readonly session: SqlSession,
+    /** Pairs staged: the source's rows. */
+    private readonly total: number,
+  ) {}
 
   /**
    * Stages the source's pairs. `sourceSession` is where a table source is read, when it is not `session` itself.
@@ -38,13 +43,13 @@ export class StagedChanges {
     const checkCancelled = () => {
       if (options.signal?.aborted) throw options.cancelled();
     };
+    let rows = 0;
     if (source.keyHashQuery && !sourceSession) {
       await session.query(`INSERT INTO ${STAGED} (key, hash) ${source.keyHashQuery}`);
-      const [{ count }] = await session.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${STAGED}`);
-      options.onRows(count);
+      [{ rows }] = await session.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM ${STAGED}`);
+      options.onRows(rows);
     } else if (source.keyHashQuery && sourceSession?.copyOut && session.copyIn) {
       const bytes = sourceSession.copyOut(`COPY (${source.keyHashQuery}) TO STDOUT`);
-      let rows = 0;
       let reported = 0;
       // Text COPY escapes newlines inside values, so each newline byte ends one row.
       async function* counted(): AsyncGenerator<Buffer> {
@@ -58,7 +63,6 @@ export class StagedChanges {
       await session.copyIn(`COPY ${STAGED} (key, hash) FROM STDIN`, counted());
       options.onRows(rows);
     } else {
-      let rows = 0;
       for await (const batch of source.keyHashes(options.batchSize)) {
         checkCancelled();
         await session.query(`INSERT INTO ${STAGED} (key, hash) SELECT * FROM unnest($1::text[], $2::text[])`, [batch.map((pair) => pair.key), batch.map((pair) => pair.hash)]);
@@ -71,11 +75,16 @@ export class StagedChanges {
       if (bad?.key === null) throw new SyncError('source', `${what}: a row has no value in its key column`);
       if (bad) throw new SyncError('source', `${what}: key "${bad.key}" appears more than once (keys must be unique)`);
     }
-    return new StagedChanges(session);
+    return new StagedChanges(session, rows);
   }
 
-  /** Compares the staged pairs with the state in one hash join, keeping only the keys that differ. */
-  async classify(state: SyncState): Promise<ChangeCounts> {
+  /**
+   * Compares the staged pairs with the state in one hash join, keeping only the keys that differ. `joinMemory`
+   * (`work_mem` for this transaction only) lets a server hold a million pairs at once instead of spilling them to disk
+   * in batches; PGlite, whose memory is this process's, keeps its default.
+   */
+  async classify(state: SyncState, joinMemory?: string): Promise<ChangeCounts> {
+    if (joinMemory) await this.session.query(`SET LOCAL work_mem = ${sqlLiteral(joinMemory)}`);
     await this.session.query(`CREATE TEMP TABLE ${CHANGES.slice('pg_temp.'.length)} (key text COLLATE "C" NOT NULL, change text NOT NULL) ON COMMIT DROP`);
     await this.session.query(
       `INSERT INTO ${CHANGES} (key, change)
@@ -86,8 +95,7 @@ export class StagedChanges {
     );
     const rows = await this.session.query<{ change: Change; count: number }>(`SELECT change, count(*)::int AS count FROM ${CHANGES} GROUP BY change`);
     const count = (change: Change) => rows.find((row) => row.change === change)?.count ?? 0;
-    const [{ total }] = await this.session.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${STAGED}`);
-    return { total, inserted: count('insert'), updated: count('update'), gone: count('delete') };
+    return { total: this.total, inserted: count('insert'), updated: count('update'), gone: count('delete') };
   }
 
   /** The changed keys, in batches. */
