@@ -31,6 +31,8 @@ export function internalErrorDiagnostic(): Diagnostic {
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When each file was last validated: an edit after a quiet spell is checked at once. */
+  private readonly lastRun = new Map<string, number>();
   private readonly background = new Set<string>();
   private draining = false;
   private disposed = false;
@@ -50,15 +52,22 @@ export class DiagnosticsPublisher {
     void this.ready.then(() => this.validateAndPublish(uri));
   }
 
-  /** Validates after the debounce delay; a newer edit restarts it. */
+  /**
+   * Validates on the leading edge of a quiet file (the first keystroke after a pause is
+   * checked at once), else after the debounce delay, which a newer edit restarts.
+   */
   debounced(uri: string): void {
+    const quiet = !this.timers.has(uri) && performance.now() - (this.lastRun.get(uri) ?? -Infinity) >= this.debounceMs;
     this.cancelTimer(uri);
     this.timers.set(
       uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.ready.then(() => this.validateAndPublish(uri));
-      }, this.debounceMs),
+      setTimeout(
+        () => {
+          this.timers.delete(uri);
+          void this.ready.then(() => this.validateAndPublish(uri));
+        },
+        quiet ? 0 : this.debounceMs,
+      ),
     );
   }
 
@@ -73,6 +82,7 @@ export class DiagnosticsPublisher {
 
   clear(uri: string, clientUri = uri): void {
     this.cancelTimer(uri);
+    this.lastRun.delete(uri);
     this.background.delete(uri);
     this.target.publish(clientUri, []);
   }
@@ -105,6 +115,7 @@ export class DiagnosticsPublisher {
 
   private validateAndPublish(uri: string): void {
     if (this.disposed) return;
+    this.lastRun.set(uri, performance.now());
     const version = this.store.version(uri);
     const clientUri = this.store.clientUri(uri);
     let diagnostics: Diagnostic[];
