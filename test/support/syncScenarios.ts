@@ -138,6 +138,72 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
       assert.deepEqual(await query('main', 'SELECT label FROM shop.even_items WHERE id = 10'), [{ label: 'renamed' }]);
     });
 
+    it('a source in the target session (INSERT … SELECT) and one on another connection (COPY or batches) classify alike', async () => {
+      const create = `CREATE TABLE eq_items (id integer PRIMARY KEY, name text, price numeric(10,2), tags text[], note text);
+        INSERT INTO eq_items SELECT g, 'item ' || g, g * 0.5, ARRAY['t' || (g % 4)], CASE WHEN g % 3 = 0 THEN E'tab\\there, new\\nline, back\\\\slash' END FROM generate_series(1, 3000) g`;
+      for (const connection of ['main', 'src']) for (const statement of create.split(';')) await query(connection, statement);
+      const model = integration(
+        '    - { source: main.eq_items, target: eq_local, delete: propagate }\n    - { source: src.eq_items, target: eq_remote, delete: propagate, filter: { note: [null, "x"] } }\n    - { source: main.eq_items, target: eq_local_filtered, delete: propagate, filter: { note: [null, "x"] } }',
+      );
+      const first = await sync(model);
+      assert.deepEqual(first.tables.map(counts)[0], { inserted: 3000, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 });
+      assert.deepEqual(counts(first.tables[1]), counts(first.tables[2]));
+      const change = ["UPDATE eq_items SET price = price + 1 WHERE id % 50 = 1", 'DELETE FROM eq_items WHERE id % 300 = 2', "INSERT INTO eq_items VALUES (5001, 'new', 1, '{}', 'x'), (5002, 'hidden', 1, '{}', 'filtered out')", "UPDATE eq_items SET note = 'x' WHERE id = 3"];
+      for (const connection of ['main', 'src']) for (const statement of change) await query(connection, statement);
+      const dry = await sync(model, { dryRun: true });
+      const real = await sync(model);
+      assert.deepEqual(real.tables.map(counts), dry.tables.map(counts), 'the dry run classifies as the real run');
+      assert.deepEqual(counts(real.tables[0]), { inserted: 2, updated: 61, deleted: 10, unchanged: 2929, deletesIgnored: 0 });
+      assert.deepEqual(counts(real.tables[1]), counts(real.tables[2]), 'same table, same filter: same classification on either path');
+      const [remote, local] = [dry.tables[1], dry.tables[2]] as SyncTableResult[];
+      assert.deepEqual(remote.samples, local.samples);
+      assert.deepEqual(remote.samples?.updated[0], { key: '1', changed: { price: { from: '0.50', to: '1.50' } } });
+      const content = (table: string) => query('main', `SELECT id, name, price::text, tags::text, note FROM ${table} ORDER BY id`);
+      assert.deepEqual(await content('eq_remote'), await content('eq_local_filtered'));
+      assert.deepEqual((await content('eq_local')).length, 2992);
+      assert.deepEqual(counts(real.tables[1]), { inserted: 2, updated: 40, deleted: 10, unchanged: 1950, deletesIgnored: 0 });
+      assert.deepEqual(counts((await sync(model)).tables[1]), { inserted: 0, updated: 0, deleted: 0, unchanged: 1992, deletesIgnored: 0 });
+    });
+
+    it('a key that is not unique stops the sync with its value, and writes nothing', async () => {
+      for (const connection of ['main', 'src']) {
+        await query(connection, 'CREATE TABLE dup_items (code text, n integer)');
+        await query(connection, "INSERT INTO dup_items VALUES ('a', 1), ('b', 2)");
+      }
+      const model = integration('    - { source: main.dup_items, target: dup_local, key: [code] }\n    - { source: src.dup_items, target: dup_remote, key: [code] }');
+      await sync(model);
+      for (const connection of ['main', 'src']) await query(connection, "INSERT INTO dup_items VALUES ('b', 3)");
+      const result = await sync(model);
+      for (const table of result.tables) assert.ok('error' in table && /key "b" appears more than once/.test(table.error.message), JSON.stringify(table));
+      assert.deepEqual(await query('main', 'SELECT code, n FROM dup_remote ORDER BY code'), [{ code: 'a', n: 1 }, { code: 'b', n: 2 }]);
+    });
+
+    it('cancelled while reading the source: nothing written, the connections stay usable', async () => {
+      const model = integration('    - { source: src.eq_items, target: eq_cancel_remote }\n    - { source: main.eq_items, target: eq_cancel_local }');
+      await sync(model);
+      for (const connection of ['main', 'src']) await query(connection, 'UPDATE eq_items SET name = name || $1 WHERE id % 7 = 0', ['!']);
+      const controller = new AbortController();
+      const reads: number[] = [];
+      const cancelled = await sync(model, {
+        signal: controller.signal,
+        batchSize: 100,
+        progress: {
+          report: (progress) => {
+            if (progress.rowsRead > 0) {
+              reads.push(progress.rowsRead);
+              controller.abort();
+            }
+          },
+        },
+      });
+      assert.ok(reads.length > 0, 'progress reported rows read');
+      for (const table of cancelled.tables) assert.ok('error' in table && table.error.kind === 'cancelled', JSON.stringify(table));
+      for (const table of ['eq_cancel_remote', 'eq_cancel_local']) assert.deepEqual(await query('main', `SELECT count(*)::int AS n FROM ${table} WHERE name LIKE '%!'`), [{ n: 0 }]);
+      const [{ n: changed }] = await query<{ n: number }>('src', 'SELECT count(*)::int AS n FROM eq_items WHERE id % 7 = 0');
+      const after = await sync(model);
+      assert.deepEqual(after.tables.map((table) => counts(table).updated), [changed, changed]);
+    });
+
     it('a sync killed (SIGKILL) mid-apply leaves the target as it was, and the next run completes', async () => {
       const model = `    - { source: src.items, target: killed_items }`;
       const config = join(root, `kill-${label}.yaml`);
