@@ -26,14 +26,19 @@ let failureScreenshots: string | undefined;
 let workspace: string | undefined;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
-let workbench: Workbench;
+let workbench: Workbench | undefined;
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 /** Why the tests cannot run on this machine (only ever set outside CI: in CI that is a failure). */
 let unavailable: string | undefined;
 
-async function setUp(): Promise<void> {
+/** code-server prepared (cached) and chromium present, or why not. */
+async function prepare(): Promise<string> {
   const missing = missingPrerequisite();
   if (missing) throw new Error(missing);
-  const codeServerFolder = await prepareCodeServer();
+  return prepareCodeServer();
+}
+
+async function openWorkbench(codeServerFolder: string): Promise<void> {
   workspace = mkdtempSync(join(tmpdir(), 'simone-e2e-workspace-'));
   // The example project, without the broken files' own project: one broken file is enough and keeps the panel short.
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) });
@@ -47,58 +52,75 @@ async function setUp(): Promise<void> {
   await workbench.waitUntilReady();
 }
 
-/** Runs one step of the story; on failure saves a screenshot and says where it is and where the logs are. */
-async function step(t: TestContext, run: () => Promise<void>): Promise<void> {
+/** Saves a screenshot of the failed moment and says where it and the logs are. */
+async function reportFailure(name: string, log: (message: string) => void): Promise<void> {
+  failureScreenshots ??= stepScreenshots ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
+  const path = workbench
+    ? await workbench.screenshot(failureScreenshots, `FAILED-${name}`).catch((error: Error) => `(no screenshot: ${error.message})`)
+    : '(no screenshot: the browser did not open)';
+  log(`e2e failure screenshot: ${path}`);
+  log(`e2e code-server logs: ${server?.logFolder ?? '(code-server did not start)'}`);
+}
+
+/** Runs one step of the story; on failure leaves a screenshot. */
+async function step(t: TestContext, run: (ui: Workbench) => Promise<void>): Promise<void> {
   if (unavailable) return void t.skip(unavailable);
+  if (!workbench) throw new Error('the workbench did not open (see the before hook)');
+  const ui = workbench;
   try {
-    await run();
-    if (stepScreenshots) await workbench.screenshot(stepScreenshots, t.name);
+    await run(ui);
+    if (stepScreenshots) await ui.screenshot(stepScreenshots, t.name);
   } catch (error) {
-    failureScreenshots ??= stepScreenshots ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
-    const path = await workbench.screenshot(failureScreenshots, `FAILED-${t.name}`).catch((screenshotError: Error) => `(no screenshot: ${screenshotError.message})`);
-    t.diagnostic(`screenshot: ${path}`);
-    t.diagnostic(`code-server logs: ${server?.logFolder}`);
-    console.error(`e2e failure screenshot: ${path}`);
+    await reportFailure(t.name, (message) => (t.diagnostic(message), console.error(message)));
     throw error;
   }
 }
 
 describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 * 60_000 }, () => {
   before(async () => {
+    let codeServerFolder: string;
     try {
-      await setUp();
+      codeServerFolder = await prepare();
     } catch (error) {
       const reason = `end-to-end tests need code-server and chromium: ${(error as Error).message}`;
-      if (process.env.CI) throw new Error(`${reason}\n(see docs/testing.md; .ci/run installs chromium and ripgrep)`);
+      if (inCi) throw new Error(`${reason}\n(see docs/testing.md; .ci/run installs chromium and ripgrep)`);
       unavailable = `${reason.split('\n')[0]} -- run scripts/prepare-code-server.sh and see docs/testing.md`;
       console.error(`e2e skipped: ${unavailable}`);
+      return;
     }
-  });
+    // From here on a problem is the extension's or the test's, never a reason to skip.
+    try {
+      await openWorkbench(codeServerFolder);
+    } catch (error) {
+      await reportFailure('opening the workbench', console.error);
+      throw error;
+    }
+  }, { timeout: 8 * 60_000 });
 
   after(async () => {
     await browser?.close();
+    // After a failure the logs stay where reportFailure said.
     await server?.stop({ keepLogs: failureScreenshots !== undefined });
-    if (failureScreenshots) console.error(`e2e: code-server and VS Code logs kept in ${server?.logFolder}`);
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   it('activates in a workspace with .simone: its commands are in the palette and its server reports problems before any file is opened', async (t) => {
-    await step(t, async () => {
-      const commands = await workbench.commandsMatching('Simone: Restart', 'Simone: Restart Language Server');
+    await step(t, async (ui) => {
+      const commands = await ui.commandsMatching('Simone: Restart', 'Simone: Restart Language Server');
       assert.ok(commands.includes('Simone: Restart Language Server'), `palette lists: ${commands.join(', ')}`);
       // Only our language server reports problems here: nothing opened a file yet, so activation came from
       // `workspaceContains:**/.simone/**` and the server validated the workspace on its own.
-      await workbench.showProblems(UNKNOWN_PROPERTY_MESSAGE);
-      await workbench.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
+      await ui.showProblems(UNKNOWN_PROPERTY_MESSAGE);
+      await ui.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
     });
   });
 
   it('shows the unknown-property diagnostic of an integration file in the Problems panel', async (t) => {
-    await step(t, async () => {
-      await workbench.openFile(UNKNOWN_PROPERTY_FILE);
-      assert.equal(await workbench.languageMode(), 'Simone Integration');
-      await workbench.showProblems(UNKNOWN_PROPERTY_MESSAGE);
-      const row = await workbench.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
+    await step(t, async (ui) => {
+      await ui.openFile(UNKNOWN_PROPERTY_FILE);
+      assert.equal(await ui.languageMode(), 'Simone Integration');
+      await ui.showProblems(UNKNOWN_PROPERTY_MESSAGE);
+      const row = await ui.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
       assert.match(row, /Unknown property "timout"\. Did you mean "timeout"\?/);
       assert.ok(row.includes(UNKNOWN_PROPERTY_CODE), `the row shows the code: ${row}`);
       assert.match(row, /\[Ln 8, Col 3\]/);
@@ -106,10 +128,11 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
   });
 
   it('suggests the keys of the integration on a new line (Ctrl+Space)', async (t) => {
-    await step(t, async () => {
+    await step(t, async (ui) => {
       // Below `timout: 10s`, inside `integration:` (Enter keeps its indentation).
-      await workbench.newLineBelow(8);
-      const labels = await workbench.suggestions();
+      await ui.newLineBelow(8);
+      // The widget renders its first dozen rows: these keys are among the first offered.
+      const labels = await ui.suggestions();
       for (const key of ['retry', 'circuit_breaker', 'auth']) assert.ok(labels.includes(key), `suggestions: ${labels.join(', ')}`);
       // Keys already written are not offered again.
       assert.ok(!labels.includes('base_url'), `suggestions: ${labels.join(', ')}`);
@@ -117,14 +140,14 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
   });
 
   it('"Simone: Restart Language Server" brings the diagnostics back', async (t) => {
-    await step(t, async () => {
-      await workbench.showProblems(UNKNOWN_PROPERTY_MESSAGE);
-      await workbench.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
-      const watch = await workbench.watchProblemRow(UNKNOWN_PROPERTY_MESSAGE);
-      await workbench.runCommand('Simone: Restart Language Server');
+    await step(t, async (ui) => {
+      await ui.showProblems(UNKNOWN_PROPERTY_MESSAGE);
+      await ui.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
+      const watch = await ui.watchProblemRow(UNKNOWN_PROPERTY_MESSAGE);
+      await ui.runCommand('Simone: Restart Language Server');
       // The old server's diagnostics go with it; the new server publishes them again.
       await watch.disappeared();
-      const row = await workbench.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
+      const row = await ui.waitForProblem(UNKNOWN_PROPERTY_MESSAGE);
       assert.ok(row.includes(UNKNOWN_PROPERTY_CODE), row);
     });
   });
