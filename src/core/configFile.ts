@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import { diagnostic, type ConfigDiagnostic, type Position, type Range } from './diagnostic';
+import { parseChunks, splitDocuments, type DocumentChunk } from './documentChunks';
 import { directiveProblems } from './yamlDirectives';
 
 export const DOCUMENT_KINDS = ['integration', 'microservices', 'api_gateway'] as const;
@@ -16,21 +17,45 @@ export interface ConfigDocument {
   body?: YAMLMap;
 }
 
+export interface ParseOptions {
+  /**
+   * Parse document by document, keeping each document's parse for the next version
+   * (an editor's open file). `previous` is the version before: its unchanged documents
+   * are reused, and its ranges are no longer valid afterwards.
+   */
+  incremental?: boolean;
+  previous?: ConfigFile;
+}
+
 /** A parsed integration file that keeps every node's source range. */
 export class ConfigFile {
   readonly lineCounter = new LineCounter();
   readonly documents: ConfigDocument[];
   readonly syntaxDiagnostics: ConfigDiagnostic[] = [];
+  /** Set when parsed incrementally: what the next version can reuse. */
+  readonly chunks?: DocumentChunk[];
 
   constructor(
     readonly uri: string,
     readonly text: string,
+    options: ParseOptions = {},
   ) {
-    // Repeated keys are allowed here so that validation can tell a repeated endpoint (name-duplicate) from other repeats.
-    const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
-    const documents = 'empty' in parsed ? [] : parsed;
+    const pieces = options.incremental ? splitDocuments(text) : undefined;
+    let documents: Document.Parsed[];
+    let errors: Array<{ message: string; pos: [number, number] }>;
+    if (pieces) {
+      this.chunks = parseChunks(pieces, options.previous?.chunks);
+      documents = this.chunks.flatMap((chunk) => chunk.documents);
+      errors = this.chunks.flatMap((chunk) => [...chunk.streamErrors, ...chunk.documents.flatMap((yaml) => yaml.errors)]);
+      this.lineCounter.addNewLine(0);
+      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) this.lineCounter.addNewLine(newline + 1);
+    } else {
+      // Repeated keys are allowed here so that validation can tell a repeated endpoint (name-duplicate) from other repeats.
+      const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
+      documents = 'empty' in parsed ? [] : parsed;
+      errors = 'empty' in parsed ? parsed.errors : documents.flatMap((yaml) => yaml.errors);
+    }
     this.documents = documents.map((yaml, index) => describeDocument(yaml, index));
-    const errors = 'empty' in parsed ? parsed.errors : documents.flatMap((yaml) => yaml.errors);
     for (const error of errors) this.addSyntaxError(error.message.split('\n')[0], error.pos[0], error.pos[1]);
     for (const problem of directiveProblems(text)) this.addSyntaxError(problem.message, problem.offset, problem.offset + problem.length);
   }
@@ -79,6 +104,6 @@ function describeDocument(yaml: Document.Parsed, index: number): ConfigDocument 
   return { index, yaml, kind, kindKey: key, body: kind && isMap(first.value) ? (first.value as YAMLMap) : undefined };
 }
 
-export function parseConfigFile(uri: string, text: string): ConfigFile {
-  return new ConfigFile(uri, text);
+export function parseConfigFile(uri: string, text: string, options?: ParseOptions): ConfigFile {
+  return new ConfigFile(uri, text, options);
 }

@@ -173,7 +173,8 @@ export class DocumentStore {
     if (document) {
       const cached = this.parsedOpen.get(uri);
       if (cached?.version === document.version) return cached.file;
-      const file = parseConfigFile(uri, document.getText());
+      // An open document is edited one YAML document at a time: re-parse only what changed.
+      const file = parseConfigFile(uri, document.getText(), { incremental: true, previous: cached?.file });
       this.parsedOpen.set(uri, { version: document.version, file });
       this.reindex(file);
       return file;

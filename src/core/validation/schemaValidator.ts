@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, parse as parseYamlScalar, type Document, type Node, type Pair, type Scalar } from 'yaml';
-import type { ConfigFile } from '../configFile';
+import type { ConfigDocument, ConfigFile } from '../configFile';
 import { diagnostic, type ConfigDiagnostic, type DiagnosticCode, type DiagnosticData, type Range } from '../diagnostic';
 import { resolveVariables, type EnvironmentProvider } from '../env';
 import { applicableSchemas, itemSchema, nodeJsonType, propertySchema, schemaTypes, typeAccepts, type JsonSchema, type JsonType } from '../jsonSchema';
@@ -152,14 +152,11 @@ function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: 
   }
 }
 
-/** Every schema-level problem of a file: unknown and missing keys, types, enums, formats, ranges. */
-export function validateSchema(file: ConfigFile, root: JsonSchema, env: EnvironmentProvider): ConfigDiagnostic[] {
+/** Every schema-level problem of one document: unknown and missing keys, types, enums, formats, ranges. */
+export function validateSchema(file: ConfigFile, document: ConfigDocument, root: JsonSchema, env: EnvironmentProvider): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
-  for (const document of file.documents) {
-    const contents = document.yaml.contents as Node | null;
-    if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) continue;
-    const walk: Walk = { file, doc: document.yaml, root, env, out };
-    validateNode(contents, root, walk, file.rangeOf(contents), true);
-  }
+  const contents = document.yaml.contents as Node | null;
+  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) return out;
+  validateNode(contents, root, { file, doc: document.yaml, root, env, out }, file.rangeOf(contents), true);
   return out;
 }

@@ -1,5 +1,6 @@
-import type { ConfigFile } from '../configFile';
-import { diagnostic, type ConfigDiagnostic } from '../diagnostic';
+import type { Document } from 'yaml';
+import type { ConfigDocument, ConfigFile } from '../configFile';
+import { diagnostic, type ConfigDiagnostic, type Position } from '../diagnostic';
 import type { EnvironmentProvider } from '../env';
 import type { JsonSchema } from '../jsonSchema';
 import { walkWithSchema } from '../schemaWalk';
@@ -43,21 +44,44 @@ function byPosition(a: ConfigDiagnostic, b: ConfigDiagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code);
 }
 
+const NODE_RULES = RULES.filter((rule) => rule.node);
+
+/**
+ * What a document's own checks (schema and node rules) found, by parsed document: they read
+ * nothing but the document, the environment and the schema, so a document reused by an
+ * incremental parse keeps its result, moved to its new first line.
+ */
+const documentResults = new WeakMap<Document, { env: EnvironmentProvider; schema: JsonSchema; line: number; diagnostics: ConfigDiagnostic[] }>();
+
+function moveLines(diagnostics: ConfigDiagnostic[], delta: number): ConfigDiagnostic[] {
+  if (delta === 0) return diagnostics;
+  const move = (position: Position): Position => ({ line: position.line + delta, character: position.character });
+  return diagnostics.map((entry) => ({ ...entry, range: { start: move(entry.range.start), end: move(entry.range.end) } }));
+}
+
+function documentDiagnostics(document: ConfigDocument, ruleContext: RuleContext): ConfigDiagnostic[] {
+  const { file, env, schema } = ruleContext;
+  const line = file.position(document.yaml.range[0]).line;
+  const cached = documentResults.get(document.yaml);
+  if (cached && cached.env === env && cached.schema === schema) return moveLines(cached.diagnostics, line - cached.line);
+  const found = validateSchema(file, document, schema, env);
+  const context: RuleContext = { ...ruleContext, report: (code, message, range, data) => found.push(diagnostic(code, message, range, data)) };
+  walkWithSchema(document, schema, (visit) => {
+    for (const rule of NODE_RULES) rule.node?.(context, visit, document);
+  });
+  documentResults.set(document.yaml, { env, schema, line, diagnostics: found });
+  return found;
+}
+
 /** Every diagnostic of one file, sorted by position, without duplicates or silenced lines. */
 export function validateFile(file: ConfigFile, context: ValidationContext): ConfigDiagnostic[] {
   const schema = context.schema ?? (integrationSchema as JsonSchema);
   const found: ConfigDiagnostic[] = [...file.syntaxDiagnostics];
-  // A document that does not parse is not judged further: its tree is a guess.
+  // A file that does not parse is not judged further: its tree is a guess.
   if (found.length === 0) {
-    found.push(...validateSchema(file, schema, context.env));
     const ruleContext: RuleContext = { file, index: context.index, env: context.env, schema, report: (code, message, range, data) => found.push(diagnostic(code, message, range, data)) };
+    for (const document of file.documents) found.push(...documentDiagnostics(document, ruleContext));
     for (const rule of RULES) rule.file?.(ruleContext);
-    const nodeRules = RULES.filter((rule) => rule.node);
-    for (const document of file.documents) {
-      walkWithSchema(document, schema, (visit) => {
-        for (const rule of nodeRules) rule.node?.(ruleContext, visit, document);
-      });
-    }
   }
   const seen = new Set<string>();
   const unique = found.filter((entry) => {
