@@ -102,6 +102,18 @@ export function activeConditionals(schema: JsonSchema, root: JsonSchema, node: N
  * and the `then` of each holding discriminator. Later entries are more specific.
  */
 export function applicableSchemas(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
+  if (!node) return computeApplicable(schema, root, node);
+  // Validation and the rules' walk ask the same question of every node: answer it once.
+  let bySchema = applicableCache.get(node);
+  if (!bySchema) applicableCache.set(node, (bySchema = new Map()));
+  let found = bySchema.get(schema);
+  if (!found) bySchema.set(schema, (found = computeApplicable(schema, root, node)));
+  return found.slice();
+}
+
+const applicableCache = new WeakMap<Node, Map<JsonSchema, JsonSchema[]>>();
+
+function computeApplicable(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
   const resolved = resolveRef(schema, root);
   const result = [resolved];
   const branch = resolved.oneOf ? oneOfBranch(resolved, root, node) : undefined;

@@ -41,24 +41,24 @@ export function checkStatusRanges(value: unknown): string | undefined {
 
 /**
  * A format problem as a code and message, or undefined when the value fits its format.
- * `shown` is the text as written (a `${VAR}` stays a reference), so no resolved secret reaches a message.
+ * `shown` gives the text as written (a `${VAR}` stays a reference), so no resolved secret reaches a message.
  */
-export function checkFormat(schema: JsonSchema, value: unknown, shown: string = String(value)): { code: DiagnosticCode; message: string } | undefined {
+export function checkFormat(schema: JsonSchema, value: unknown, shown: () => string = () => String(value)): { code: DiagnosticCode; message: string } | undefined {
   switch (schema.format) {
     case 'duration':
-      return parseDuration(value) === undefined ? { code: 'duration-invalid', message: `"${shown}" is not a duration: use 250ms, 30s, 5m, 1h, 1d, combinations such as 1m30s, or a number of seconds.` } : undefined;
+      return parseDuration(value) === undefined ? { code: 'duration-invalid', message: `"${shown()}" is not a duration: use 250ms, 30s, 5m, 1h, 1d, combinations such as 1m30s, or a number of seconds.` } : undefined;
     case 'uri':
-      return typeof value === 'string' && parsesAs(value, ['http:', 'https:']) ? undefined : { code: 'url-invalid', message: `"${shown}" is not an http(s) URL.` };
+      return typeof value === 'string' && parsesAs(value, ['http:', 'https:']) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an http(s) URL.` };
     case 'amqp-uri':
-      return typeof value === 'string' && parsesAs(value, ['amqp:', 'amqps:']) ? undefined : { code: 'url-invalid', message: `"${shown}" is not an amqp:// or amqps:// URL.` };
+      return typeof value === 'string' && parsesAs(value, ['amqp:', 'amqps:']) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an amqp:// or amqps:// URL.` };
     case 'uri-template':
-      return typeof value === 'string' && isUrlTemplate(value) ? undefined : { code: 'url-invalid', message: `"${shown}" is not a URL or path template (placeholders are written {name}).` };
+      return typeof value === 'string' && isUrlTemplate(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not a URL or path template (placeholders are written {name}).` };
     case 'status-range': {
-      const problem = checkStatusRanges(value)?.replace(String(value), shown);
+      const problem = checkStatusRanges(value)?.replace(String(value), shown());
       return problem ? { code: 'range-invalid', message: `${problem}.` } : undefined;
     }
     case 'byte-size':
-      return parseByteSize(value) === undefined ? { code: 'schema-type', message: `"${shown}" is not a size such as 512KB or 1MB.` } : undefined;
+      return parseByteSize(value) === undefined ? { code: 'schema-type', message: `"${shown()}" is not a size such as 512KB or 1MB.` } : undefined;
     default:
       return undefined;
   }

@@ -20,9 +20,10 @@ function report(walk: Walk, code: DiagnosticCode, message: string, range: Range,
 }
 
 /** A scalar as the schema should judge it: `${VAR}`s resolved where known; `known: false` when a reference can't be resolved. */
-function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: JsonType; known: boolean; shown: string } {
+function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: JsonType; known: boolean; shown: () => string } {
   const value = node.value;
-  const shown = maskUrlCredentials(node.source ?? String(value));
+  // Only a message needs the text as written, with any URL password masked.
+  const shown = () => maskUrlCredentials(node.source ?? String(value));
   if (typeof value !== 'string' || !value.includes('${')) return { value, type: nodeJsonType(node), known: true, shown };
   const resolved = resolveVariables(value, walk.env);
   if (resolved.unresolved.length > 0) return { value, type: 'string', known: false, shown };
@@ -71,12 +72,12 @@ function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: 
     const allowed = enumValues.map(String);
     const suggestions = didYouMean(String(scalar.value), allowed);
     const listed = allowed.length <= 8 ? ` Allowed: ${allowed.join(', ')}.` : '';
-    report(walk, 'schema-enum', `"${scalar.shown}" is not an allowed value.${didYouMeanText(suggestions)}${suggestions.length ? '' : listed}`, range, { suggestions: suggestions.length ? suggestions : allowed });
+    report(walk, 'schema-enum', `"${scalar.shown()}" is not an allowed value.${didYouMeanText(suggestions)}${suggestions.length ? '' : listed}`, range, { suggestions: suggestions.length ? suggestions : allowed });
     return;
   }
   const pattern = lastDefined(schemas, (schema) => schema.pattern);
   if (pattern && typeof scalar.value === 'string' && !new RegExp(pattern).test(scalar.value)) {
-    report(walk, 'schema-type', `"${scalar.shown}" does not have the expected form (${pattern}).`, range);
+    report(walk, 'schema-type', `"${scalar.shown()}" does not have the expected form (${pattern}).`, range);
     return;
   }
   for (const schema of schemas) {
