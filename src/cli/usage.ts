@@ -28,3 +28,14 @@ export function formatOption(value: string | undefined, allowed: readonly string
   if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${format}"`);
   return format;
 }
+
+/** Repeated `--option key=value` values as a record. */
+export function keyValueOptions(values: string[] | undefined, option: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const equals = value.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--${option} needs key=value, not "${value}"`);
+    pairs[value.slice(0, equals)] = value.slice(equals + 1);
+  }
+  return pairs;
+}

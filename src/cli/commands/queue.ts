@@ -5,7 +5,7 @@ import { classifyError, integrationSecrets } from '../../runners/errors';
 import { QueueConnection } from '../../runners/queue/queueConnection';
 import type { QueueMessage } from '../../runners/queue/queueMessage';
 import { queueSettings } from '../../runners/queue/topology';
-import { formatOption, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
+import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
 const PUBLISH_USAGE = 'usage: queue publish <integration> <queue> --message JSON [--header k=v]... [--message-id ID] [--workspace DIR] [--format text|json]';
 const PEEK_USAGE = 'usage: queue peek <integration> <queue> [--count N] [--workspace DIR] [--format text|json]';
@@ -28,16 +28,6 @@ function target(positionals: string[], workspaceDir: string | undefined, io: Cli
     throw new UsageError((error as Error).message);
   }
   return { integration, queue };
-}
-
-function parseHeaders(values: string[] | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const value of values ?? []) {
-    const equals = value.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--header needs key=value, not "${value}"`);
-    headers[value.slice(0, equals)] = value.slice(equals + 1);
-  }
-  return headers;
 }
 
 function parseMessage(text: string | undefined): unknown {
@@ -67,7 +57,7 @@ async function publish(args: string[], io: CliIO): Promise<number> {
   });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   const message = parseMessage(values.message);
-  const headers = parseHeaders(values.header);
+  const headers = keyValueOptions(values.header, 'header');
   const { integration, queue } = target(positionals, values.workspace, io, PUBLISH_USAGE);
   // One attempt: a CLI run should fail fast and say why, not wait for a broker to come back.
   const connection = new QueueConnection(integration, { reconnect: false });

@@ -8,21 +8,11 @@ import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
 import { runEndpoint } from '../../runners/http/runEndpoint';
 import { closeSharedAgent } from '../../runners/http/sharedAgent';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
-import { formatOption, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
+import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
 const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
 /** Endpoints of one integration in flight at once when testing them all. */
 const CONCURRENCY = 4;
-
-function parseParams(values: string[] | undefined): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const value of values ?? []) {
-    const equals = value.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--param needs key=value, not "${value}"`);
-    params[value.slice(0, equals)] = value.slice(equals + 1);
-  }
-  return params;
-}
 
 /** The named request_response integration (and endpoint), or a usage error saying what there is. */
 function target(spec: string, workspaceDir: string | undefined, io: CliIO): { integration: RequestResponseIntegration; endpoint?: string } {
@@ -95,7 +85,7 @@ export const test: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { param: { type: 'string', multiple: true }, format: { type: 'string' }, workspace: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError(USAGE);
-  const params = parseParams(values.param);
+  const params = keyValueOptions(values.param, 'param');
   const { integration, endpoint } = target(positionals[0], values.workspace, io);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env }) : undefined;
   try {
