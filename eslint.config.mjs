@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'examples/', '.vscode-test/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'examples/', '.vscode-test/', 'coverage/', '.cache/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
