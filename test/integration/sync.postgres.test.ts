@@ -1,10 +1,9 @@
 import { startPostgres } from '../support/postgres';
 import { syncScenarios } from '../support/syncScenarios';
 
-syncScenarios('PostgreSQL', async () => {
+syncScenarios('PostgreSQL', true, async () => {
   const server = await startPostgres();
   return {
-    sessions: true,
     async connection(name) {
       if (name === 'main') return `    - { name: ${name}, type: postgresql, url: "${server.url}" }`;
       await server.createDatabase(`simone_${name}`);

@@ -20,8 +20,6 @@ export interface SyncBackend {
   connection(name: string): Promise<string>;
   /** A connection that cannot connect, and the secret in it that must never be shown. */
   badConnection(name: string): { yaml: string; secret?: string };
-  /** True when two connections are two sessions (PostgreSQL); PGlite has one session per database. */
-  sessions: boolean;
   stop(): Promise<void>;
 }
 
@@ -33,7 +31,8 @@ function counts(table: SyncIntegrationResult['tables'][number]) {
   return { inserted, updated, deleted, unchanged, deletesIgnored };
 }
 
-export function syncScenarios(label: string, startBackend: () => Promise<SyncBackend>): void {
+/** `sessions`: two connections are two sessions (PostgreSQL); PGlite has one session per database. */
+export function syncScenarios(label: string, sessions: boolean, startBackend: () => Promise<SyncBackend>): void {
   describe(`sync runner on ${label}`, { timeout: 300_000 }, () => {
     let backend: SyncBackend;
     let connectionsYaml: string;
@@ -209,7 +208,7 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
       const config = join(root, `kill-${label}.yaml`);
       writeFileSync(config, `integration:\n  name: killed\n  type: database\n  connections:\n${connectionsYaml}\n  sync_tables:\n${model}\n`);
       // PGlite opens a data folder in one process at a time: hand it over to the child.
-      if (!backend.sessions) await connections.close();
+      if (!sessions) await connections.close();
       const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'syncChild.ts'), config, project, '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       const killedAt = await new Promise<number>((resolve, reject) => {
@@ -228,7 +227,7 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
       assert.equal(child.signalCode, 'SIGKILL');
       assert.ok(killedAt > 0 && killedAt < 20000, `killed after ${killedAt} rows were written`);
-      if (!backend.sessions) connections = new ConnectionSet(integration(''));
+      if (!sessions) connections = new ConnectionSet(integration(''));
       assert.deepEqual(await query('main', "SELECT to_regclass('killed_items') IS NULL AS absent"), [{ absent: true }], 'the table created in the killed transaction is gone too');
       assert.deepEqual(await query('main', "SELECT count(*)::int AS n FROM _simone_sync_state WHERE sync_id LIKE 'killed:%'"), [{ n: 0 }]);
       const next = await sync(integrationFromYaml('database', `integration:\n  name: killed\n  type: database\n  connections:\n${connectionsYaml}\n  sync_tables:\n${model}\n`));
@@ -239,7 +238,7 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
     it('two runs of the same sync at once do not interleave: one writes, the other then finds nothing to do', async () => {
       const model = integration('    - { source: src.items, target: concurrent_items }');
       // PostgreSQL: two sessions and the advisory lock; PGlite: one session, which runs one transaction at a time.
-      const [a, b] = backend.sessions
+      const [a, b] = sessions
         ? await Promise.all([sync(model, { connections: null }), sync(model, { connections: null })])
         : await Promise.all([sync(model), sync(model)]);
       const both = [counts(a.tables[0]), counts(b.tables[0])].sort((x, y) => y.inserted - x.inserted);
@@ -250,8 +249,9 @@ export function syncScenarios(label: string, startBackend: () => Promise<SyncBac
       assert.deepEqual(await query('main', 'SELECT count(*)::int AS n FROM concurrent_items'), [{ n: 20001 }]);
     });
 
-    it('a run that cannot get the lock in time says it is busy and writes nothing (PostgreSQL: two sessions)', async (t) => {
-      if (!backend.sessions) return t.skip('PGlite has one session: a second run waits for the first');
+    // Only a backend with two sessions can hold the lock while another run asks for it
+    // (PGlite has one session: a second run waits for the first, as the test above shows).
+    if (sessions) it('a run that cannot get the lock in time says it is busy and writes nothing', async () => {
       const model = integration('    - { source: src.items, target: busy_items }');
       const holder = new ConnectionSet(model);
       try {
