@@ -22,7 +22,6 @@ describe('extension manifest', () => {
     assert.ok(JSON.parse(readFileSync(new URL(language.configuration, root), 'utf8')).comments.lineComment === '#');
     for (const validation of contributes.yamlValidation) assert.ok(existsSync(new URL(validation.url, root)), validation.url);
     assert.ok(existsSync(new URL('LICENSE', root)));
-    assert.ok(manifest.repository?.url);
   });
 
   it('claims the same files in the language, in yamlValidation and in the CLI', () => {
