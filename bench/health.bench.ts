@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { RequestResponseIntegration } from '../src/core/model';
+import { integrationFromYaml } from '../test/support/integrationFromYaml';
 import { createHealthProbeContext } from '../src/runners/health/healthProbeContext';
 import { DEFAULT_HEALTH_CONCURRENCY, runHealthRound } from '../src/runners/health/healthRound';
 import { healthTargets } from '../src/runners/health/healthTarget';
@@ -16,20 +17,10 @@ const INTEGRATIONS = 1000;
 const SERVERS = 4;
 const ROUNDS = 5;
 
+/** A request_response integration as a user writes it, with the engine's own defaults. */
 function integration(index: number, baseUrl: string, withHealthCheck: boolean): RequestResponseIntegration {
-  return {
-    name: `service_${index}`,
-    type: 'request_response',
-    baseUrl,
-    timeoutMs: 30_000,
-    retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 10_000, backoffFactor: 2, jitter: true },
-    circuitBreaker: { failureThreshold: 5, openMs: 60_000, halfOpenMaxCalls: 1 },
-    bulkhead: { maxConcurrent: 10, maxQueue: 0 },
-    healthCheck: withHealthCheck ? { path: '/health', intervalMs: 30_000, timeoutMs: 2000, expectStatus: [[200, 299]] } : undefined,
-    enabled: true,
-    endpoints: [{ name: 'items', url: '/items', method: 'GET', headers: {} }],
-    source: { uri: 'bench.yaml', documentIndex: 0 },
-  };
+  const healthCheck = withHealthCheck ? '  health_check:\n    path: /health\n    timeout: 2s\n    expect_status: 200-299\n' : '';
+  return integrationFromYaml('request_response', `integration:\n  type: request_response\n  name: service_${index}\n  base_url: ${baseUrl}\n${healthCheck}  endpoints:\n    items: /items\n`);
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

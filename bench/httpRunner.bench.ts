@@ -4,7 +4,7 @@
 // The server runs in a worker thread so its work does not share the measuring thread.
 import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
-import type { RequestResponseIntegration } from '../src/core/model';
+import { integrationFromYaml } from '../test/support/integrationFromYaml';
 import { ResilienceRegistry } from '../src/runners/http/resilienceRegistry';
 import { runEndpoint } from '../src/runners/http/runEndpoint';
 import { closeSharedAgent, sharedAgent } from '../src/runners/http/sharedAgent';
@@ -37,18 +37,7 @@ export default async function bench(): Promise<BenchRow[]> {
   const worker = new Worker(SERVER, { eval: true });
   const port = await new Promise<number>((resolve) => worker.once('message', resolve));
   const url = `http://127.0.0.1:${port}/items`;
-  const integration: RequestResponseIntegration = {
-    name: 'bench',
-    type: 'request_response',
-    baseUrl: `http://127.0.0.1:${port}`,
-    timeoutMs: 30_000,
-    retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, backoffFactor: 2, jitter: true },
-    circuitBreaker: { failureThreshold: 5, openMs: 60_000, halfOpenMaxCalls: 1 },
-    bulkhead: { maxConcurrent: 10, maxQueue: 0 },
-    enabled: true,
-    source: { uri: 'bench', documentIndex: 0 },
-    endpoints: [{ name: 'items', url: '/items', method: 'GET', headers: {} }],
-  };
+  const integration = integrationFromYaml('request_response', `integration:\n  type: request_response\n  name: bench\n  base_url: http://127.0.0.1:${port}\n  endpoints:\n    items: /items\n`);
   const registry = new ResilienceRegistry();
   const raw = async () => {
     const response = await request(url, { dispatcher: sharedAgent() });
