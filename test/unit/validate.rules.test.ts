@@ -112,3 +112,13 @@ describe('diagnostic rules', () => {
     });
   }
 });
+
+describe('a file with one broken document', () => {
+  it('still checks its other documents, and leaves the file-wide rules until it parses', () => {
+    const text = `${api('  timout: 5s\n')}---\nintegration:\n  type: webhook\n  name: [hooks\n`;
+    const codes = diagnose(text).map((entry) => `${entry.code}@${entry.range.start.line}`);
+    assert.ok(codes.includes('schema-unknown-property@3'), codes.join(' '));
+    assert.ok(codes.some((code) => code.startsWith('yaml-syntax@')), codes.join(' '));
+    assert.ok(!codes.some((code) => code.startsWith('schema-missing-property')), 'the broken document is not judged');
+  });
+});

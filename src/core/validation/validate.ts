@@ -77,12 +77,11 @@ function documentDiagnostics(document: ConfigDocument, ruleContext: RuleContext)
 export function validateFile(file: ConfigFile, context: ValidationContext): ConfigDiagnostic[] {
   const schema = context.schema ?? (integrationSchema as JsonSchema);
   const found: ConfigDiagnostic[] = [...file.syntaxDiagnostics];
-  // A file that does not parse is not judged further: its tree is a guess.
-  if (found.length === 0) {
-    const ruleContext: RuleContext = { file, index: context.index, env: context.env, schema, report: (code, message, range, data) => found.push(diagnostic(code, message, range, data)) };
-    for (const document of file.documents) found.push(...documentDiagnostics(document, ruleContext));
-    for (const rule of RULES) rule.file?.(ruleContext);
-  }
+  const ruleContext: RuleContext = { file, index: context.index, env: context.env, schema, report: (code, message, range, data) => found.push(diagnostic(code, message, range, data)) };
+  // A document that does not parse is not judged further (its tree is a guess), but the file's other documents are;
+  // the file-wide rules wait until the whole file parses.
+  for (const document of file.documents) if (document.yaml.errors.length === 0) found.push(...documentDiagnostics(document, ruleContext));
+  if (file.syntaxDiagnostics.length === 0) for (const rule of RULES) rule.file?.(ruleContext);
   const seen = new Set<string>();
   const unique = found.filter((entry) => {
     const key = `${entry.code}|${entry.range.start.line}:${entry.range.start.character}|${entry.message}`;
