@@ -167,7 +167,7 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
   const attempt = async ({ signal }: IRetryContext): Promise<CapturedResponse> => {
     if (policies.rateLimiter) timing.rateLimitWaitMs += await policies.rateLimiter.take(integration.timeoutMs, signal);
     return policies.breaker.execute(
-      (breakerSignal) =>
+      () =>
         policies.timeout.execute(async ({ signal: attemptSignal }) => {
           let response = await sendOnce(attemptSignal);
           if (response.status === 401 && options.auth) {
@@ -179,7 +179,7 @@ export async function runEndpoint(integration: RequestResponseIntegration, endpo
             throw new AttemptFailure(attempts.at(-1)!.error!, true, response, parseRetryAfter(response.headers['retry-after']));
           }
           return response;
-        }, breakerSignal),
+        }, options.signal),
       signal,
     );
   };

@@ -5,12 +5,16 @@
  * W3C trace context injected into the request headers, and the
  * `http.client.request.duration` histogram.
  */
-import { context, metrics, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, createNoopMeter, metrics, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 export const INSTRUMENTATION_SCOPE = 'simone-integrations.http';
 
 /** The semantic conventions' recommended buckets for HTTP durations, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+// What the API hands out while no SDK is set up (the proxy's fallback provider, the no-op meter's histogram).
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('');
 
 // `trace.disable()` (a telemetry re-setup) swaps the global proxy provider and strands tracers taken from the
 // old one: look the tracer up again whenever the global provider changes.
@@ -55,7 +59,17 @@ export interface HttpRequestRecording {
   end(outcome: { status?: number; errorType?: string; errorMessage?: string }): void;
 }
 
+/** Nothing to record: no span would be sampled, no duration kept, so nothing is injected either. */
+const NOT_RECORDING: HttpRequestRecording = { inject() {}, end() {} };
+
+function isNoopTracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER;
+}
+
 export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
+  // Without an SDK every span and measurement is dropped: skip building them (the runner's hot path).
+  if (isNoopTracing() && durationHistogram() === NOOP_HISTOGRAM) return NOT_RECORDING;
   const startedAt = performance.now();
   const attributes: Attributes = {
     'http.request.method': info.method,
