@@ -23,7 +23,7 @@ import { canonicalUri, pathToUri, uriToPath } from './uris';
 
 export interface ServerOptions {
   features?: LanguageFeatures;
-  /** Delay between the last edit and validation. */
+  /** Delay between the last edit of a burst and validation (an edit after a quiet spell is validated at once). */
   debounceMs?: number;
   processEnv?: NodeJS.ProcessEnv;
 }
