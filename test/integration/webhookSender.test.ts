@@ -112,4 +112,12 @@ describe('webhook sender', () => {
     assert.deepEqual([delivery.ok, delivery.attempts.length, flakyHits, delivery.error?.kind], [false, 0, 0, 'config']);
     assert.match(delivery.error!.message, /no secret; unsigned webhooks are sent only with signature: none/);
   });
+
+  it('refuses a secret its scheme cannot use as a config error, without attempts or retries', async () => {
+    flakyHits = 0;
+    const integration = senderIntegration(flakyUrl);
+    const broken = { ...integration, endpoints: integration.endpoints.map((endpoint) => (endpoint.name === 'to_standard' ? { ...endpoint, secret: 'whsec_not base64!' } : endpoint)) };
+    const delivery = await sendWebhook(broken, 'to_standard', 'x', {});
+    assert.deepEqual([delivery.ok, delivery.attempts.length, flakyHits, delivery.error?.kind], [false, 0, 0, 'config']);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -119,6 +119,25 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       assert.deepEqual((await query<{ id: string }>('main', 'SELECT id FROM tasks_keep ORDER BY id')).map((row) => row.id), ['T001', 'T002', 'T01_S01', 'T02_S01'], 'ignore keeps the row');
       assert.deepEqual((await query<{ id: string }>('main', 'SELECT id FROM tasks_mirror ORDER BY id')).map((row) => row.id), ['T002', 'T01_S01', 'T02_S01'], 'propagate deletes it');
       assert.deepEqual(counts((await sync(model)).tables[1]), { inserted: 0, updated: 0, deleted: 0, unchanged: 3, deletesIgnored: 0 });
+    });
+
+    it('an unreadable Simone file stops a full rewrite and a propagating sync, and is a warning for an incremental one', async () => {
+      const model = integration('    - { source: tasks, target: unreadable_full, mode: full }\n    - { source: tasks, target: unreadable_mirror, delete: propagate }\n    - { source: tasks, target: unreadable_keep }');
+      await sync(model);
+      const rowsBefore = await versions('unreadable_full');
+      const path = '04_GENERAL_TASKS/T002_D.md';
+      const good = readFileSync(join(project, '.simone', path), 'utf8');
+      writeTask(path, '---\ntask_id: [unclosed\n---\n');
+      try {
+        const result = await sync(model);
+        for (const table of result.tables.slice(0, 2)) assert.ok('error' in table && table.error.kind === 'source' && /cannot be read/.test(table.error.message), JSON.stringify(table));
+        assert.deepEqual(await versions('unreadable_full'), rowsBefore, 'the full rewrite did not run');
+        const kept = result.tables[2] as SyncTableResult;
+        assert.ok(kept.warnings?.some((warning) => warning.includes('T002_D.md')), JSON.stringify(kept));
+        assert.equal(counts(kept).deleted, 0);
+      } finally {
+        writeTask(path, good);
+      }
     });
 
     it('syncs a table from another connection with columns and filter, exact types, then only what changed', async () => {

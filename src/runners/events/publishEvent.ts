@@ -61,7 +61,7 @@ async function deliver(integration: EventDrivenIntegration, publisher: Publisher
   const destination = resolveDestination(publisher.destination, options.integrations);
   const body = JSON.stringify(event);
 
-  if (destination.kind === 'unresolved') return { ...base, kind: 'unresolved', ok: false, error: destination.error, durationMs: 0 };
+  if (destination.kind === 'unresolved') return { ...base, kind: 'unresolved', ok: false, error: { ...destination.error, message: redact(destination.error.message, secrets) }, durationMs: 0 };
 
   if (destination.kind === 'queue') {
     const queueBase = { ...base, kind: 'queue' as const, integration: destination.integration.name, queue: destination.queue };

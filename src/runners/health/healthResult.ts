@@ -105,15 +105,23 @@ export function healthResult(
   },
   secrets: Iterable<string> = [],
 ): HealthResult {
+  const secretList = [...secrets];
   const result: HealthResult = {
     state: fields.state,
     latencyMs: roundMs(fields.latencyMs),
-    detail: redact(fields.detail.replace(/\s+/g, ' ').trim(), secrets),
+    detail: redact(fields.detail.replace(/\s+/g, ' ').trim(), secretList),
     checkedAt: new Date().toISOString(),
   };
   if (fields.breaker) result.breaker = fields.breaker;
-  if (fields.extra) result.extra = fields.extra;
+  if (fields.extra) result.extra = redactExtra(fields.extra, secretList);
   return result;
+}
+
+/** Checks name URLs and destinations as configured: they go out with the same secrets removed as the detail. */
+function redactExtra(extra: HealthExtra, secrets: string[]): HealthExtra {
+  if (extra.kind !== 'endpoints' && extra.kind !== 'destinations') return extra;
+  const checks = extra.checks.map((check) => ({ ...check, target: redact(check.target, secrets), ...(check.error === undefined ? {} : { error: redact(check.error, secrets) }) }));
+  return { ...extra, checks };
 }
 
 export function unknownResult(detail: string): HealthResult {

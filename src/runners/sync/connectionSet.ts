@@ -1,25 +1,16 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { maskUrlCredentials, urlPassword } from '../../core/secrets';
 import type { ConnectionSettings, DatabaseIntegration } from '../../core/model';
 import { openPglite, pgliteConnection } from './pgliteConnection';
 import { openPostgresConnection } from './postgresConnection';
 import type { SqlConnection } from './sqlConnection';
 import { SyncError } from './syncError';
+import { integrationSecrets, redact } from '../errors';
 
-/** Where a connection points, for messages: never its password. */
-export function describeConnection(settings: ConnectionSettings): string {
+/** Where a connection points, for messages (redacted by the caller). */
+function describeConnection(settings: ConnectionSettings): string {
   if (settings.type === 'pglite') return `pglite ${settings.path ?? '(no path)'}`;
-  if (settings.url) return `postgresql ${maskUrlCredentials(settings.url)}`;
+  if (settings.url) return `postgresql ${settings.url}`;
   return `postgresql ${settings.user ?? ''}${settings.user ? '@' : ''}${settings.host ?? '127.0.0.1'}:${settings.port ?? 5432}/${settings.database ?? ''}`;
-}
-
-/** An error text with every secret of the connection taken out. */
-export function redactConnectionSecrets(text: string, settings: ConnectionSettings): string {
-  let redacted = maskUrlCredentials(text);
-  for (const secret of [settings.password, settings.url && urlPassword(settings.url)]) {
-    if (secret) redacted = redacted.split(secret).join('***');
-  }
-  return redacted;
 }
 
 /**
@@ -62,8 +53,9 @@ export class ConnectionSet {
       return pgliteConnection(settings, await db);
     } catch (error) {
       if (error instanceof SyncError) throw error;
-      const reason = redactConnectionSecrets((error as Error).message || String(error), settings);
-      throw new SyncError('connection', `cannot connect to "${settings.name}" (${describeConnection(settings)}): ${reason}`);
+      // The shared redaction: passwords in any form, URL credentials, and secret query parameters (`?password=`).
+      const reason = (error as Error).message || String(error);
+      throw new SyncError('connection', redact(`cannot connect to "${settings.name}" (${describeConnection(settings)}): ${reason}`, integrationSecrets(this.integration)));
     }
   }
 

@@ -115,8 +115,10 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
   if ((SIMONE_ENTITY_SETS as readonly string[]).includes(settings.source)) {
     const project = readSimoneProject(join(options.projectFolder, '.simone'), options.fileSystem);
     warnings.push(...project.problems.map((problem) => `${problem.file}:${problem.line}: ${problem.message}`));
-    // A file left out for a problem would otherwise look deleted.
-    if (warnings.length && settings.delete === 'propagate') throw new SyncError('source', `${settings.source}: the Simone project has files that cannot be read, so deletes cannot be told apart:\n  ${warnings.join('\n  ')}`);
+    // A file left out for a problem would otherwise look deleted (propagate) or vanish from the rewrite (full).
+    if (warnings.length && (settings.delete === 'propagate' || settings.mode === 'full')) {
+      throw new SyncError('source', `${settings.source}: the Simone project has files that cannot be read, so a ${settings.mode === 'full' ? 'full rewrite' : 'delete'} could lose their rows:\n  ${warnings.join('\n  ')}`);
+    }
     openSource = async () => simoneSource(project, settings.source as SimoneEntitySet, options.projectFolder, settings);
   } else {
     const [connectionName, ...rest] = settings.source.split('.');

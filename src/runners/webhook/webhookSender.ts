@@ -57,6 +57,11 @@ export async function sendWebhook(integration: WebhookIntegration, endpointName:
   const url = endpoint.url;
   const body = JSON.stringify(event);
   const scheme = SIGNATURE_SCHEMES[endpoint.signature];
+  try {
+    scheme.sign(body, endpoint.secret ?? '', { id: event.id }); // a secret the scheme refuses is a config error, not worth a retry
+  } catch (error) {
+    return fail(new ClassifiedError('config', `endpoint ${endpointName}: ${classifyError(error, secrets).message}`));
+  }
   const policy = retry(handleWhen(isRetryableFailure), { maxAttempts: Math.max(0, integration.retry.maxAttempts - 1), backoff: new RetryBackoff(integration.retry) });
   let delayMs = 0;
   policy.onRetry(({ delay }) => (delayMs = delay));
@@ -82,8 +87,8 @@ export async function sendWebhook(integration: WebhookIntegration, endpointName:
       if (cancelled) record.error = runnerError('transient', 'cancelled', 'cancelled');
       else if (signal.aborted) record.error = runnerError('timeout', `no answer within ${describeDuration(integration.timeoutMs)}`, 'timeout');
       else record.error = classifyError(error, secrets);
-      // A timeout of this attempt is worth retrying; the caller's cancellation is not.
-      throw new AttemptFailure(record.error, !cancelled);
+      // A timeout or a connection failure of this attempt is worth retrying; the caller's cancellation or a config error is not.
+      throw new AttemptFailure(record.error, !cancelled && (record.error.kind === 'transient' || record.error.kind === 'timeout'));
     }
   };
 
