@@ -30,7 +30,7 @@ export interface VariableSource {
   origin: string;
 }
 
-/** What resolves `${VAR}`s: the process, `.env` files, the editor's secret storage. */
+/** What resolves `${VAR}`s: the process and `.env` files (and, once the editor provides it, its secret storage). */
 export interface EnvironmentProvider {
   lookup(name: string): VariableSource | undefined;
   names(): string[];

@@ -9,7 +9,6 @@ import type { LanguageContext } from './context';
 import { documentAt } from './nodePath';
 import { schemaDocumentation, yamlScalar } from './schemaDocs';
 import { allowedValues, annotatedPropertySchemas, describingSchemas, firstOf, schemaAlong, type Segment } from './schemaPath';
-import { displayValue } from './secretDisplay';
 import { pathAbove, siblingKeys } from './textPath';
 import { atColumn, keyTemplate, snippetFiller } from './yamlTemplate';
 
@@ -222,7 +221,8 @@ function variableItems(place: Place, typed: string, after: string): CompletionIt
       kind: CompletionItemKind.Variable,
       detail: source?.origin,
       sortText: `${fromFile ? 0 : 1}_${name}`,
-      documentation: source ? { kind: MarkupKind.Markdown, value: `From ${source.origin}: \`${displayValue(name, source.value, false)}\`` } : undefined,
+      // No value here: the list shows every variable, wherever the cursor is, and any could be a secret (hover shows it where safe).
+      documentation: source ? { kind: MarkupKind.Markdown, value: `From ${source.origin}` } : undefined,
       textEdit: { range, newText: closes ? name : `${name}}` },
     };
   });

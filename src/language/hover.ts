@@ -1,3 +1,4 @@
+import { urlUserInfo } from '../core/secrets';
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Location, type Position } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
@@ -46,10 +47,10 @@ export function hover(file: ConfigFile, position: Position, ctx: LanguageContext
   return docs ? markdown(`${title}${title ? '\n\n' : ''}${docs}`, range) : null;
 }
 
-/** True when offset `at` lies in the `user:password@` part of a URL. */
+/** True when offset `at` lies in the `user:password@` part of a URL (quoted or not). */
 function inUserInfo(text: string, at: number): boolean {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]*)@/i.exec(text);
-  return match !== null && at >= match[0].indexOf('//') + 2 && at < match[0].length - 1;
+  const userInfo = urlUserInfo(text);
+  return userInfo !== undefined && at >= userInfo.start && at < userInfo.end;
 }
 
 function variableText(name: string, fallback: string | undefined, secretPlace: boolean, ctx: LanguageContext): string {

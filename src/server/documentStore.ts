@@ -248,6 +248,8 @@ export class DocumentStore {
     }
     const uri = pathToUri(path);
     this.diskTexts.set(uri, text);
+    // An open document's names come from the editor's text, not from disk.
+    if (this.openDocuments.has(uri)) return uri;
     const file = parseConfigFile(uri, text);
     this.parsedDisk.delete(uri);
     this.rememberParsedDiskFile(file);

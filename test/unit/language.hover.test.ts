@@ -56,6 +56,8 @@ describe('hover', () => {
     assert.match(secretName, /••••••/);
     const userinfo = hoverText('integration:\n  type: message_queue\n  name: a\n  connection_url: amqp://guest:${PLAIN_P‸ASS}@host\n  queues: [{name: q}]\n', { env: { x: { PLAIN_P: 'visible', PLAIN_PASS: 'x', OTHER: 'o' } } });
     assert.ok(userinfo && !userinfo.includes('`x`'), 'a value in URL userinfo is masked');
+    const quoted = hoverText('integration:\n  type: message_queue\n  name: a\n  connection_url: "amqp://guest:${RMQ_‸PW}@rabbit.example.com"\n  queues: [{name: q}]\n', { env: { x: { RMQ_PW: 'hunter2' } } });
+    assert.ok(quoted && !quoted.includes('hunter2'), 'a value in the userinfo of a quoted URL is masked too');
     const url = hoverText('integration:\n  type: message_queue\n  name: a\n  connection_url: ${RABBIT‸_URL}\n  queues: [{name: q}]\n', { env: ENV });
     assert.ok(url && !url.includes('hunter2') && url.includes('amqp://guest:***@broker.internal:5672'), 'a URL password inside a value is masked');
   });

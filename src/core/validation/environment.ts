@@ -3,7 +3,7 @@ import { findVariableReferences } from '../env';
 import { didYouMean, didYouMeanText } from '../suggest';
 import type { Rule } from './rule';
 
-/** `${VAR}` without a default that neither the process, a `.env` file nor secret storage defines. */
+/** `${VAR}` without a default that neither the process nor a `.env` file defines. */
 export const undefinedVariables: Rule = {
   node({ file, env, report }, { node }) {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range || !node.value.includes('${')) return;

@@ -19,7 +19,7 @@ export const literalSecrets: Rule = {
     if (!secretKey && (password === undefined || hasVariableReference(password))) return;
     const variable = suggestedVariable(scalarText(valueOf(document.body, 'name')), path);
     const message = secretKey
-      ? `"${path[path.length - 1]}" holds a literal secret: keep it in \${${variable}} (a .env file or the editor's secret storage).`
+      ? `"${path[path.length - 1]}" holds a literal secret: keep it in \${${variable}}, set in the environment or a .env file.`
       : `This URL holds a literal password: write it as \${${variable}_PASSWORD} or keep the whole URL in \${${variable}}.`;
     report('secret-literal', message, file.rangeOf(node), { variable });
   },

@@ -16,19 +16,21 @@ export function yaml11Reading(source: string): string | undefined {
   return AMBIGUOUS.find((entry) => entry.pattern.test(source))?.yaml11;
 }
 
-function check(node: unknown, file: ConfigFile, report: RuleContext['report']): void {
+function check(node: unknown, file: ConfigFile, report: RuleContext['report'], secret = false): void {
   if (!isScalar(node) || node.type !== Scalar.PLAIN || !node.range) return;
   const source = file.text.slice(node.range[0], node.range[1]);
   const reading = yaml11Reading(source);
   if (!reading) return;
   const now = typeof node.value === 'string' ? `the string "${node.value}"` : `${JSON.stringify(node.value)}`;
-  report('yaml11-ambiguous', `${source} is ${now} in YAML 1.2 but ${reading} for YAML 1.1 readers: quote it, or write what you mean explicitly.`, file.rangeOf(node));
+  // A secret-bearing value is not repeated in a message that may reach a CI log.
+  const said = secret ? `This value is ${typeof node.value === 'string' ? 'a string' : 'a number'}` : `${source} is ${now}`;
+  report('yaml11-ambiguous', `${said} in YAML 1.2 but ${reading} for YAML 1.1 readers: quote it, or write what you mean explicitly.`, file.rangeOf(node));
 }
 
 /** Values, and the keys of maps (`on:` is a key PyYAML reads as true). */
 export const yaml11Ambiguities: Rule = {
-  node({ file, report }, { node }) {
+  node({ file, report }, { node, schema }) {
     if (isMap(node)) for (const pair of node.items) check(pair.key, file, report);
-    else check(node, file, report);
+    else check(node, file, report, schema?.['x-secret'] === true);
   },
 };
