@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildModel, type BuiltDocument } from './buildModel';
 import { parseConfigFile, type ConfigFile } from './configFile';
 import { workspaceEnvironment, type EnvironmentProvider } from './env';
@@ -33,6 +33,8 @@ export class Workspace {
     readonly folders: string[],
     readonly files: ConfigFile[],
     readonly env: EnvironmentProvider,
+    /** What the files' paths are relative to. */
+    private readonly cwd: string = process.cwd(),
   ) {}
 
   static load(options: LoadOptions = {}): Workspace {
@@ -58,13 +60,14 @@ export class Workspace {
         }
       }
     }
-    return new Workspace([...folders], files, workspaceEnvironment([...folders], options.processEnv));
+    return new Workspace([...folders], files, workspaceEnvironment([...folders], options.processEnv), cwd);
   }
 
   /** The workspace folder a file belongs to (the longest folder that contains it). */
   folderOf(uri: string): string {
-    const absolute = resolve(uri);
-    return this.folders.filter((folder) => absolute.startsWith(folder)).sort((a, b) => b.length - a.length)[0] ?? this.folders[0] ?? process.cwd();
+    const absolute = resolve(this.cwd, uri);
+    const containing = this.folders.filter((folder) => !relative(folder, absolute).startsWith('..') && !isAbsolute(relative(folder, absolute)));
+    return containing.sort((a, b) => b.length - a.length)[0] ?? this.folders[0] ?? this.cwd;
   }
 
   /** Every document's typed model, built once. */
