@@ -38,13 +38,11 @@ if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const io: CliIO = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), cwd: process.cwd(), env: process.env, signal: controller.signal };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: Error) => {
-      process.stderr.write(`simone-integrations: ${error.message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // Once a command is done, nothing it left behind (an AMQP connect that cannot be cancelled, a kept-alive socket)
+  // may hold the process: exit as soon as the output is written.
+  const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  main(process.argv.slice(2), io).then(exit, (error: Error) => {
+    process.stderr.write(`simone-integrations: ${error.message}\n`);
+    exit(1);
+  });
 }
