@@ -20,6 +20,13 @@ describe('circuit breaker per integration', () => {
   const breakerFor = (overrides: Partial<RequestResponseIntegration['circuitBreaker']> = {}) =>
     httpIntegration(server.url, { retry: NO_RETRY, circuitBreaker: { failureThreshold: 2, openMs: OPEN_MS, halfOpenMaxCalls: 1, ...overrides } });
   const states = (): BreakerState[] => changes.map((change) => change.state);
+  /** Two failures open the breaker (threshold 2); after its open time the next call is a trial. */
+  const openAndWaitForTrial = async (integration: RequestResponseIntegration) => {
+    server.respond({ status: 500 });
+    await run(integration);
+    await run(integration);
+    await delay(OPEN_MS + 10);
+  };
 
   before(async () => {
     server = await FlakyServer.start();
@@ -96,20 +103,14 @@ describe('circuit breaker per integration', () => {
 
   it('with half_open_max_calls: 3 needs three good trial calls to close, and one bad one reopens', async () => {
     const integration = breakerFor({ halfOpenMaxCalls: 3 });
-    server.respond({ status: 500 });
-    await run(integration);
-    await run(integration);
-    await delay(OPEN_MS + 10);
+    await openAndWaitForTrial(integration);
     server.respond(ok());
     assert.equal((await run(integration)).breaker, 'half-open');
     assert.equal((await run(integration)).breaker, 'half-open');
     assert.equal((await run(integration)).breaker, 'closed');
     assert.deepEqual(states(), ['open', 'half-open', 'closed']);
 
-    server.respond({ status: 500 });
-    await run(integration);
-    await run(integration);
-    await delay(OPEN_MS + 10);
+    await openAndWaitForTrial(integration);
     server.respond(ok());
     assert.equal((await run(integration)).breaker, 'half-open');
     server.respond({ status: 500 });
@@ -119,10 +120,7 @@ describe('circuit breaker per integration', () => {
 
   it('limits concurrent trial calls to the ones left', async () => {
     const integration = breakerFor({ halfOpenMaxCalls: 2 });
-    server.respond({ status: 500 });
-    await run(integration);
-    await run(integration);
-    await delay(OPEN_MS + 10);
+    await openAndWaitForTrial(integration);
     server.respond(ok());
     await run(integration);
     server.respond({ status: 200, delayMs: 40 });
