@@ -171,9 +171,9 @@ describe('webhook listen', () => {
   it('names an unknown or non-webhook integration', async () => {
     const unknown = captured(undefined, workspace);
     assert.equal(await main(['webhook', 'listen', 'nope'], unknown), 2);
-    assert.match(unknown.err, /no integration named nope in /);
+    assert.match(unknown.err, /no integration named "nope" in /);
     const wrongType = captured(undefined, workspace);
     assert.equal(await main(['webhook', 'listen', 'api'], wrongType), 2);
-    assert.equal(wrongType.err, 'simone-integrations: api is a request_response integration, not a webhook\n');
+    assert.equal(wrongType.err, 'simone-integrations: "api" is a request_response integration, not a webhook one\n');
   });
 });

@@ -1,10 +1,10 @@
 import type { MessageQueueIntegration } from '../../core/model';
-import { didYouMean, didYouMeanText } from '../../core/suggest';
 import { Workspace } from '../../core/workspace';
 import { classifyError, integrationSecrets } from '../../runners/errors';
 import { QueueConnection } from '../../runners/queue/queueConnection';
 import type { QueueMessage } from '../../runners/queue/queueMessage';
 import { queueSettings } from '../../runners/queue/topology';
+import { findIntegration } from '../findIntegration';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
 const PUBLISH_USAGE = 'usage: queue publish <integration> <queue> --message JSON [--header k=v]... [--message-id ID] [--workspace DIR] [--format text|json]';
@@ -14,14 +14,7 @@ const PEEK_USAGE = 'usage: queue peek <integration> <queue> [--count N] [--works
 function target(positionals: string[], workspaceDir: string | undefined, io: CliIO, usage: string): { integration: MessageQueueIntegration; queue: string } {
   if (positionals.length !== 2) throw new UsageError(usage);
   const [name, queue] = positionals;
-  const workspace = Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env });
-  const integration = workspace.integration(name);
-  if (!integration) {
-    const queues = workspace.integrations().filter((candidate) => candidate.type === 'message_queue');
-    const hint = didYouMeanText(didYouMean(name, queues.map((candidate) => candidate.name)));
-    throw new UsageError(`no integration named "${name}" in ${workspace.folders.join(', ')}.${hint}`);
-  }
-  if (integration.type !== 'message_queue') throw new UsageError(`"${name}" is a ${integration.type} integration, not a message_queue`);
+  const integration = findIntegration(Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env }), name, 'message_queue');
   try {
     queueSettings(integration, queue);
   } catch (error) {

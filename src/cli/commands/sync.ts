@@ -1,5 +1,6 @@
 import { Workspace } from '../../core/workspace';
 import { syncIntegration, type SyncIntegrationResult } from '../../runners/sync/runSync';
+import { findIntegration } from '../findIntegration';
 import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
 
 function jsonReport(result: SyncIntegrationResult): string {
@@ -47,9 +48,7 @@ export const sync: Command = async (args, io) => {
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError('sync: give one integration name (sync <integration> [--table SOURCE] [--dry-run])');
   const workspace = Workspace.load({ workspace: values.workspace, processEnv: io.env, cwd: io.cwd });
-  const integration = workspace.integration(positionals[0]);
-  if (!integration) throw new UsageError(`sync: no integration "${positionals[0]}" in ${workspace.folders.join(', ')}`);
-  if (integration.type !== 'database') throw new UsageError(`sync: "${integration.name}" is a ${integration.type} integration, not a database one`);
+  const integration = findIntegration(workspace, positionals[0], 'database');
   const unknown = (values.table ?? []).filter((source) => !integration.syncTables.some((entry) => entry.source === source));
   if (unknown.length) throw new UsageError(`sync: "${integration.name}" has no sync_tables entry with source ${unknown.map((source) => `"${source}"`).join(', ')} (sources: ${integration.syncTables.map((entry) => entry.source).join(', ')})`);
 

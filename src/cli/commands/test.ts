@@ -8,6 +8,7 @@ import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
 import { runEndpoint } from '../../runners/http/runEndpoint';
 import { closeSharedAgent } from '../../runners/http/sharedAgent';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
+import { findIntegration } from '../findIntegration';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
 const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
@@ -20,13 +21,7 @@ function target(spec: string, workspaceDir: string | undefined, io: CliIO): { in
   const dot = spec.indexOf('.');
   const name = dot < 0 ? spec : spec.slice(0, dot);
   const endpoint = dot < 0 ? undefined : spec.slice(dot + 1);
-  const workspace = Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env });
-  const integration = workspace.integration(name);
-  if (!integration) {
-    const hint = didYouMeanText(didYouMean(name, workspace.integrations().map((candidate) => candidate.name)));
-    throw new UsageError(`no integration named "${name}" in ${workspace.folders.join(', ')}.${hint}`);
-  }
-  if (integration.type !== 'request_response') throw new UsageError(`"${name}" is a ${integration.type} integration; test calls the endpoints of request_response integrations`);
+  const integration = findIntegration(Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env }), name, 'request_response');
   if (endpoint !== undefined && !integration.endpoints.some((candidate) => candidate.name === endpoint)) {
     const names = integration.endpoints.map((candidate) => candidate.name);
     const hint = didYouMeanText(didYouMean(endpoint, names)) || ` Its endpoints: ${names.join(', ')}.`;

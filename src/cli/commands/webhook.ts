@@ -5,6 +5,7 @@ import { Workspace } from '../../core/workspace';
 import { WebhookSecretError } from '../../runners/webhook/signatureScheme';
 import { SIGNATURE_SCHEMES, SIGNING_SCHEMES } from '../../runners/webhook/signatureSchemes';
 import { WebhookReceiver, WebhookReceiverError } from '../../runners/webhook/webhookReceiver';
+import { findIntegration } from '../findIntegration';
 import { parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
 const SIGNATURE_OPTIONS = {
@@ -93,11 +94,7 @@ function verify(args: string[], io: CliIO): number {
 async function listen(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('usage: webhook listen <integration> [--workspace DIR]');
-  const name = positionals[0];
-  const workspace = Workspace.load({ workspace: values.workspace, cwd: io.cwd, processEnv: io.env });
-  const integration = workspace.integration(name);
-  if (!integration) throw new UsageError(`no integration named ${name} in ${workspace.folders.join(', ')}`);
-  if (integration.type !== 'webhook') throw new UsageError(`${name} is a ${integration.type} integration, not a webhook`);
+  const integration = findIntegration(Workspace.load({ workspace: values.workspace, cwd: io.cwd, processEnv: io.env }), positionals[0], 'webhook');
   const receiver = new WebhookReceiver(integration);
   receiver.onDidReceive((event) => io.stdout(JSON.stringify(event) + '\n'));
   receiver.onDidReject((rejection) => io.stderr(`rejected ${rejection.status}${rejection.endpoint ? ` ${rejection.endpoint}` : ''}: ${rejection.reason}\n`));
