@@ -1,23 +1,19 @@
 import type { RequestResponseIntegration } from '../../core/model';
 import { ClassifiedError, integrationSecrets } from '../errors';
-import { endpointUrl } from '../http/endpointUrl';
+import { isAbsoluteUrl } from '../http/urlJoin';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type ReachabilityCheck } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';
+import { healthUrl } from './healthUrl';
 import { resultOfChecks } from './resultOfChecks';
 import { hostPortOf, tcpConnectCheck } from './tcpConnectCheck';
 
-const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
 /** Where a connect goes when there is no health URL: the base URL's server, else the first absolute endpoint's. */
 function connectUrl(integration: RequestResponseIntegration): URL {
-  const url = integration.baseUrl ?? integration.endpoints.find((endpoint) => ABSOLUTE.test(endpoint.url))?.url;
-  if (!url) throw new ClassifiedError('config', 'nothing to connect to: no base_url and no absolute endpoint URL');
-  try {
-    return new URL(url);
-  } catch {
-    throw new ClassifiedError('config', `"${url}" is not a valid URL`);
-  }
+  if (integration.baseUrl) return healthUrl(integration.baseUrl, undefined, 'base_url');
+  const endpoint = integration.endpoints.find((candidate) => isAbsoluteUrl(candidate.url));
+  if (!endpoint) throw new ClassifiedError('config', 'nothing to connect to: no base_url and no absolute endpoint URL');
+  return healthUrl(endpoint.url, undefined, `endpoint "${endpoint.name}"`);
 }
 
 /**
@@ -33,13 +29,7 @@ export async function requestResponseHealth(integration: RequestResponseIntegrat
   const healthPath = settings?.url ?? settings?.path;
   let check: ReachabilityCheck;
   if (healthPath) {
-    const url = endpointUrl(integration, {
-      name: 'health_check',
-      url: healthPath,
-      method: 'GET',
-      headers: {},
-    });
-    check = await httpHealthCheck('health_check', url, {
+    check = await httpHealthCheck('health_check', healthUrl(healthPath, integration.baseUrl || undefined, 'health_check'), {
       timeoutMs,
       expectStatus: settings!.expectStatus,
       auth: context.authorizer(integration),

@@ -1,21 +1,13 @@
 import type { ApiGateway, Microservices, ServiceSettings } from '../../core/model';
-import { ClassifiedError } from '../errors';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';
+import { healthUrl } from './healthUrl';
 import { resultOfChecks } from './resultOfChecks';
 import { hostPortOf, tcpConnectCheck } from './tcpConnectCheck';
 
 /** What a service's health URL must answer: the same default as an integration's `expect_status`. */
 const SERVICE_EXPECT_STATUS: Array<[number, number]> = [[200, 399]];
-
-function parseUrl(url: string, what: string): URL {
-  try {
-    return new URL(url);
-  } catch {
-    throw new ClassifiedError('config', `${what} "${url}" is not a valid URL`);
-  }
-}
 
 /**
  * A microservice: its `health_check` (a path joined to its URL, or a URL) as a
@@ -24,7 +16,7 @@ function parseUrl(url: string, what: string): URL {
  */
 export async function serviceHealth(service: ServiceSettings, microservices: Microservices, context: HealthProbeContext, signal: AbortSignal): Promise<HealthResult> {
   const timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS;
-  const base = parseUrl(service.url, `service ${service.name}: url`);
+  const base = healthUrl(service.url, undefined, `service ${service.name}: url`);
   if (!service.healthCheck || microservices.communication.type === 'grpc') {
     return resultOfChecks(
       [
@@ -36,9 +28,7 @@ export async function serviceHealth(service: ServiceSettings, microservices: Mic
       { timeoutMs },
     );
   }
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(service.healthCheck)
-    ? parseUrl(service.healthCheck, `service ${service.name}: health_check`)
-    : new URL(`${base.href.replace(/\/+$/, '')}/${service.healthCheck.replace(/^\/+/, '')}`);
+  const url = healthUrl(service.healthCheck, service.url, `service ${service.name}: health_check`);
   return resultOfChecks(
     [
       await httpHealthCheck('health_check', url, {

@@ -3,6 +3,7 @@ import { integrationSecrets } from '../errors';
 import { DEFAULT_HEALTH_TIMEOUT_MS, unknownResult, type HealthResult, type ReachabilityCheck } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';
+import { healthUrl } from './healthUrl';
 import { resultOfChecks } from './resultOfChecks';
 import { hostPortOf, tcpConnectCheck } from './tcpConnectCheck';
 
@@ -39,7 +40,7 @@ export async function webhookHealth(integration: WebhookIntegration, context: He
   }
   if (settings?.url) {
     pending.push(
-      httpHealthCheck('health_check', new URL(settings.url), {
+      httpHealthCheck('health_check', healthUrl(settings.url, undefined, 'health_check.url'), {
         timeoutMs,
         expectStatus: settings.expectStatus,
         auth: context.authorizer(integration),

@@ -1,15 +1,7 @@
 import type { EndpointSettings, RequestResponseIntegration } from '../../core/model';
 import { ClassifiedError } from '../errors';
 import { fillPlaceholders } from './placeholders';
-
-/** `base_url` + relative path, string-wise (placeholders must survive); a query on the base is kept after the path. */
-function joinToBase(base: string, path: string): string {
-  const queryAt = base.search(/[?#]/);
-  const head = queryAt < 0 ? base : base.slice(0, queryAt);
-  const baseQuery = queryAt < 0 || base[queryAt] === '#' ? '' : base.slice(queryAt + 1).split('#')[0];
-  const joined = `${head.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-  return baseQuery ? `${joined}${joined.includes('?') ? '&' : '?'}${baseQuery}` : joined;
-}
+import { resolveAgainstBase } from './urlJoin';
 
 /**
  * The URL an endpoint calls: a relative endpoint is appended to `base_url`
@@ -24,11 +16,10 @@ export function endpointUrl(
   params: Readonly<Record<string, string>> = {},
   usedElsewhere: ReadonlySet<string> = new Set(),
 ): URL {
-  const isAbsolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint.url);
-  if (!isAbsolute && !integration.baseUrl) {
+  const template = resolveAgainstBase(endpoint.url, integration.baseUrl || undefined);
+  if (template === undefined) {
     throw new ClassifiedError('config', `endpoint "${endpoint.name}" of "${integration.name}" is a relative path and the integration has no base_url`);
   }
-  const template = isAbsolute ? endpoint.url : joinToBase(integration.baseUrl!, endpoint.url);
   const used = new Set<string>(usedElsewhere);
   const filled = fillPlaceholders(template, params, endpoint.name, used, encodeURIComponent);
   let url: URL;
