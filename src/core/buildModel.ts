@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ConfigDocument } from './configFile';
 import { parseDuration } from './duration';
 import { resolveVariables, type EnvironmentProvider } from './env';
+import { parseStatusRanges } from './statusRanges';
 import type {
   ApiGateway, AuthSettings, ConnectionSettings, EndpointSettings, HealthCheckSettings, HttpMethod, Integration,
   IntegrationBase, Microservices, QueueSettings, RateLimitSettings, RetrySettings, SyncTableSettings, WebhookEndpointSettings,
@@ -78,19 +79,14 @@ function authSettings(value: unknown): AuthSettings | undefined {
   }
 }
 
-/** `200-399`, `200`, `[200, 204]` or `"200,204,300-399"` as inclusive ranges. */
-export function parseStatusRanges(value: unknown): Array<[number, number]> {
-  const parts = Array.isArray(value) ? value.map(String) : value === undefined ? ['200-399'] : String(value).split(',');
-  return parts.map((part) => {
-    const [low, high] = part.trim().split('-').map(Number);
-    return [low, Number.isFinite(high) ? high : low] as [number, number];
-  });
-}
-
 function healthCheck(value: unknown): HealthCheckSettings | undefined {
   if (value === undefined) return undefined;
   const raw = asRaw(value);
-  return { path: str(raw.path), url: str(raw.url), intervalMs: ms(raw.interval, 30_000), timeoutMs: ms(raw.timeout, 5000), expectStatus: parseStatusRanges(raw.expect_status) };
+  return {
+    path: str(raw.path), url: str(raw.url), intervalMs: ms(raw.interval, 30_000), timeoutMs: ms(raw.timeout, 5000),
+    // A value validation rejects gets the default, as for the other settings.
+    expectStatus: parseStatusRanges(raw.expect_status) ?? [[200, 399]],
+  };
 }
 
 function base(raw: Raw, ctx: BuildContext, documentIndex: number): IntegrationBase {

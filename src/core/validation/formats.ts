@@ -2,6 +2,7 @@ import { parseByteSize } from '../buildModel';
 import type { DiagnosticCode } from '../diagnostic';
 import { parseDuration } from '../duration';
 import type { JsonSchema } from '../jsonSchema';
+import { statusRangesProblem } from '../statusRanges';
 
 const URL_TEMPLATE_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -27,18 +28,6 @@ export function templateParameters(value: string): string[] {
   return [...value.matchAll(URL_TEMPLATE_PARAM)].map((match) => match[1]);
 }
 
-/** `200-399`, `200,204`, or a status number, each status within 100..599. */
-export function checkStatusRanges(value: unknown): string | undefined {
-  const text = String(value).replace(/\s/g, '');
-  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(text)) return `"${value}" is not a status range such as 200-399 or 200,204`;
-  for (const part of text.split(',')) {
-    const [low, high = low] = part.split('-').map(Number);
-    if (low < 100 || high > 599) return `status ${low < 100 ? low : high} is outside 100-599`;
-    if (low > high) return `range ${part} runs backwards`;
-  }
-  return undefined;
-}
-
 /**
  * A format problem as a code and message, or undefined when the value fits its format.
  * `shown` gives the text as written (a `${VAR}` stays a reference), so no resolved secret reaches a message.
@@ -54,7 +43,7 @@ export function checkFormat(schema: JsonSchema, value: unknown, shown: () => str
     case 'uri-template':
       return typeof value === 'string' && isUrlTemplate(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not a URL or path template (placeholders are written {name}).` };
     case 'status-range': {
-      const problem = checkStatusRanges(value)?.replace(String(value), shown());
+      const problem = statusRangesProblem(value)?.replace(String(value), shown());
       return problem ? { code: 'range-invalid', message: `${problem}.` } : undefined;
     }
     case 'byte-size':

@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { formatStatusRanges } from '../../core/statusRanges';
 import { classifyError, redact } from '../errors';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
 import { sharedAgent } from '../http/sharedAgent';
@@ -17,10 +18,6 @@ export interface HttpHealthCheckOptions {
 
 /** How a reused connection the server had already closed fails. */
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-
-export function formatStatusRanges(ranges: HttpHealthCheckOptions['expectStatus']): string {
-  return ranges.map(([low, high]) => (low === high ? String(low) : `${low}-${high}`)).join(', ');
-}
 
 /**
  * `GET url` once, with the timeout covering authorization, headers and body;
