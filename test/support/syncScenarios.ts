@@ -196,6 +196,60 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       assert.deepEqual(await query('main', 'SELECT code, n FROM dup_remote ORDER BY code'), [{ code: 'a', n: 1 }, { code: 'b', n: 2 }]);
     });
 
+    it('reads only the rows written since the last run, and compares every row when the counts or the config say so', async () => {
+      await query('src', 'CREATE TABLE tracked (id integer PRIMARY KEY, name text, n integer)');
+      await query('src', "INSERT INTO tracked SELECT g, 'row ' || g, g FROM generate_series(1, 1000) g");
+      // One integration name throughout: the same sync, whose config changes below.
+      const model = (columns = '') => integrationFromYaml('database', `integration:\n  name: tracked_sync\n  type: database\n  connections:\n${connectionsYaml}\n  sync_tables:\n    - { source: src.tracked, target: tracked, delete: propagate${columns} }\n`);
+      const run = async (config = model()) => {
+        const [table] = (await sync(config)).tables;
+        return { ...counts(table), rowsCompared: (table as SyncTableResult).rowsCompared };
+      };
+      assert.equal((await run()).inserted, 1000);
+      assert.deepEqual(await run(), { inserted: 0, updated: 0, deleted: 0, unchanged: 1000, deletesIgnored: 0, rowsCompared: 0 });
+
+      await query('src', 'UPDATE tracked SET n = n + 1 WHERE id IN (1, 2, 3)');
+      await query('src', "INSERT INTO tracked VALUES (1001, 'new', 0)");
+      const changed = await run();
+      assert.deepEqual(changed, { inserted: 1, updated: 3, deleted: 0, unchanged: 997, deletesIgnored: 0, rowsCompared: 4 }, 'only the 4 rows written since were read');
+
+      // A delete leaves no row to read: the counts do not add up, so every row is compared.
+      await query('src', 'DELETE FROM tracked WHERE id = 10');
+      assert.deepEqual(await run(), { inserted: 0, updated: 0, deleted: 1, unchanged: 1000, deletesIgnored: 0, rowsCompared: 1000 });
+
+      // New `columns` change every row's hash though no row was written: a mark of another reading is not used.
+      const renamed = model(', columns: { id: id, name: label, n: n }');
+      assert.deepEqual(await run(renamed), { inserted: 0, updated: 1000, deleted: 0, unchanged: 0, deletesIgnored: 0, rowsCompared: 1000 });
+      assert.deepEqual(await query('main', 'SELECT label FROM tracked WHERE id = 1001'), [{ label: 'new' }]);
+
+      if (sessions) {
+        // A change not yet committed when a run starts is invisible to it, and is still read by the next run.
+        const writer = new ConnectionSet(integration(''));
+        try {
+          let commit!: () => void;
+          let written!: () => void;
+          const updated = new Promise<void>((resolve) => (written = resolve));
+          const transaction = (await writer.get('src')).transaction(async (session) => {
+            await session.query('UPDATE tracked SET n = -1 WHERE id = 500');
+            written();
+            await new Promise<void>((release) => (commit = release));
+          });
+          await updated;
+          // A later transaction that ends first: the server's next id moves past the one still running.
+          await query('src', 'CREATE TABLE tracked_other (n integer)');
+          assert.equal((await run(renamed)).updated, 0);
+          commit();
+          await transaction;
+          const after = await run(renamed);
+          assert.equal(after.updated, 1);
+          assert.ok(after.rowsCompared < 1000, `read ${after.rowsCompared} rows`);
+          assert.deepEqual(await query('main', 'SELECT n FROM tracked WHERE id = 500'), [{ n: -1 }]);
+        } finally {
+          await writer.close();
+        }
+      }
+    });
+
     it('cancelled while reading the source: nothing written, the connections stay usable', async () => {
       const model = integration('    - { source: src.eq_items, target: eq_cancel_remote }\n    - { source: main.eq_items, target: eq_cancel_local }');
       await sync(model);

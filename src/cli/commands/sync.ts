@@ -12,7 +12,7 @@ function jsonReport(result: SyncIntegrationResult): string {
         ? { source: table.source, target: table.target, error: table.error.message, errorKind: table.error.kind }
         : {
             source: table.source, target: table.target, inserted: table.inserted, updated: table.updated, deleted: table.deleted, unchanged: table.unchanged,
-            durationMs: table.durationMs, deletesIgnored: table.deletesIgnored, ...(table.samples ? { samples: table.samples } : {}), ...(table.warnings.length ? { warnings: table.warnings } : {}),
+            durationMs: table.durationMs, deletesIgnored: table.deletesIgnored, rowsCompared: table.rowsCompared, ...(table.samples ? { samples: table.samples } : {}), ...(table.warnings.length ? { warnings: table.warnings } : {}),
           },
     ),
   }, null, 2);
@@ -26,7 +26,7 @@ function textReport(result: SyncIntegrationResult): string {
       continue;
     }
     const ignored = table.deletesIgnored ? `, ${table.deletesIgnored} gone from the source (kept: delete is ignore)` : '';
-    lines.push(`  ${table.source} -> ${table.target}: ${table.inserted} inserted, ${table.updated} updated, ${table.deleted} deleted, ${table.unchanged} unchanged${ignored} (${table.durationMs} ms)`);
+    lines.push(`  ${table.source} -> ${table.target}: ${table.inserted} inserted, ${table.updated} updated, ${table.deleted} deleted, ${table.unchanged} unchanged${ignored} (${table.rowsCompared} rows compared, ${table.durationMs} ms)`);
     for (const warning of table.warnings) lines.push(`    warning: ${warning}`);
     if (table.samples) {
       for (const row of table.samples.inserted) lines.push(`    + ${JSON.stringify(row)}`);

@@ -9,7 +9,7 @@ import type { SqlConnection, SqlSession } from './sqlConnection';
 import { StagedChanges } from './stagedChanges';
 import { SyncError } from './syncError';
 import { lockSync } from './syncLock';
-import type { SourceRow, SyncSource } from './syncSource';
+import type { KeyHashSource, SourceRow, SyncSource } from './syncSource';
 import { SyncState } from './syncState';
 import { openTableSource } from './tableSource';
 import { TargetTable } from './targetTable';
@@ -47,6 +47,11 @@ export interface SyncTableResult {
   unchanged: number;
   /** Rows gone from the source but kept in the target (`delete: ignore`). */
   deletesIgnored: number;
+  /**
+   * Source rows whose hash was compared with the state: all of them, or (a table whose changes PostgreSQL tracks,
+   * synced before) only those written since the last run.
+   */
+  rowsCompared: number;
   durationMs: number;
   samples?: SyncSamples;
   /** Simone files that could not be read (they are left out of the sync). */
@@ -128,7 +133,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
     openSource = (session) => openTableSource(session, table.schema, table.table, settings, settings.source);
   }
 
-  const counts = { inserted: 0, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0 };
+  const counts = { inserted: 0, updated: 0, deleted: 0, unchanged: 0, deletesIgnored: 0, rowsCompared: 0 };
   const progress = { source: settings.source, target: settings.target, rowsRead: 0, rowsWritten: 0, total: 0 };
   const report = () => options.progress?.report({ ...progress });
 
@@ -138,6 +143,8 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
       async (session) => {
         await lockSync(session, syncId, options.lockTimeoutMs ?? integration.timeoutMs, options.signal);
         const source = await openSource(sourceSession ?? session);
+        // Taken before reading anything, so whatever changes while the run reads is at or after it.
+        const mark = await source.changeTracking?.mark();
         const state = new SyncState(session, targetConnection.schema, syncId);
         if (!dryRun) await state.ensure();
         const table = await TargetTable.prepare(session, target.schema, target.table, source.columns, source.keyColumns, dryRun);
@@ -178,20 +185,34 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
         } else {
           await mergeWithState();
         }
+        if (!dryRun) await state.setMark(mark);
         return dryRun ? samples : undefined;
 
-        /** Stages the source's keys and hashes beside the state, classifies in SQL, then writes only what changed. */
+        /**
+         * Stages keys and hashes beside the state, classifies in SQL, then writes only what changed. When the source
+         * tracks its changes and the state was saved at a mark of it, only the rows written since are staged.
+         */
         async function mergeWithState(): Promise<void> {
-          const staged = await StagedChanges.stage(session, source, sourceSession, settings.source, {
-            batchSize,
-            signal: options.signal,
-            cancelled: () => new SyncError('cancelled', `sync ${syncId} cancelled; nothing was written`),
-            onRows: (rows) => {
-              progress.rowsRead = rows;
-              report();
-            },
-          });
-          const classified = await staged.classify(state, targetConnection.type === 'postgresql' ? JOIN_MEMORY : undefined);
+          const stage = (pairs: KeyHashSource) =>
+            StagedChanges.stage(session, pairs, sourceSession, settings.source, {
+              batchSize,
+              signal: options.signal,
+              cancelled: () => new SyncError('cancelled', `sync ${syncId} cancelled; nothing was written`),
+              onRows: (rows) => {
+                progress.rowsRead = rows;
+                report();
+              },
+            });
+          const since = mark && (await state.mark());
+          const changedRows = since && mark && source.changeTracking?.changedSince(since, mark);
+          let staged = changedRows && (await stage(changedRows));
+          let classified = staged && (await staged.classifyChanged(state, progress.total));
+          if (!staged || !classified) {
+            await staged?.discard();
+            staged = await stage(source);
+            classified = await staged.classify(state, targetConnection.type === 'postgresql' ? JOIN_MEMORY : undefined);
+          }
+          counts.rowsCompared = staged.total;
           counts.inserted = classified.inserted;
           counts.updated = classified.updated;
           counts.unchanged = classified.total - classified.inserted - classified.updated;

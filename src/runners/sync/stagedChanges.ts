@@ -3,7 +3,7 @@ import type { SqlSession } from './sqlConnection';
 import { sqlLiteral } from './sqlKeys';
 import { SyncError } from './syncError';
 import type { SyncState } from './syncState';
-import type { SyncSource } from './syncSource';
+import type { KeyHashSource } from './syncSource';
 
 export type Change = 'insert' | 'update' | 'delete';
 
@@ -30,15 +30,15 @@ const NEWLINE = 0x0a;
 export class StagedChanges {
   private constructor(
     private readonly session: SqlSession,
-    /** Pairs staged: the source's rows. */
-    private readonly total: number,
+    /** Pairs staged. */
+    readonly total: number,
   ) {}
 
   /**
    * Stages the source's pairs. `sourceSession` is where a table source is read, when it is not `session` itself.
    * `onRows` hears how many pairs arrived so far; the signal is checked as they arrive.
    */
-  static async stage(session: SqlSession, source: SyncSource, sourceSession: SqlSession | undefined, what: string, options: { batchSize: number; onRows(count: number): void; signal?: AbortSignal; cancelled(): SyncError }): Promise<StagedChanges> {
+  static async stage(session: SqlSession, source: KeyHashSource, sourceSession: SqlSession | undefined, what: string, options: { batchSize: number; onRows(count: number): void; signal?: AbortSignal; cancelled(): SyncError }): Promise<StagedChanges> {
     await session.query(`CREATE TEMP TABLE ${STAGED.slice('pg_temp.'.length)} (key text COLLATE "C", hash text) ON COMMIT DROP`);
     const checkCancelled = () => {
       if (options.signal?.aborted) throw options.cancelled();
@@ -85,7 +85,7 @@ export class StagedChanges {
    */
   async classify(state: SyncState, joinMemory?: string): Promise<ChangeCounts> {
     if (joinMemory) await this.session.query(`SET LOCAL work_mem = ${sqlLiteral(joinMemory)}`);
-    await this.session.query(`CREATE TEMP TABLE ${CHANGES.slice('pg_temp.'.length)} (key text COLLATE "C" NOT NULL, change text NOT NULL) ON COMMIT DROP`);
+    await this.createChanges();
     await this.session.query(
       `INSERT INTO ${CHANGES} (key, change)
        SELECT coalesce(s.key, t.key), CASE WHEN t.key IS NULL THEN 'insert' WHEN s.key IS NULL THEN 'delete' ELSE 'update' END
@@ -96,6 +96,38 @@ export class StagedChanges {
     const rows = await this.session.query<{ change: Change; count: number }>(`SELECT change, count(*)::int AS count FROM ${CHANGES} GROUP BY change`);
     const count = (change: Change) => rows.find((row) => row.change === change)?.count ?? 0;
     return { total: this.total, inserted: count('insert'), updated: count('update'), gone: count('delete') };
+  }
+
+  /**
+   * Classifies staged pairs that are only the source's changed rows (see ChangeTracking): every other source row is
+   * known to be in the state unchanged, so only these keys are looked up. Rows gone from the source leave no row to
+   * stage, so they show only as a count that does not add up; then this returns undefined and the caller compares
+   * everything instead.
+   */
+  async classifyChanged(state: SyncState, sourceRows: number): Promise<ChangeCounts | undefined> {
+    await this.createChanges();
+    // Each staged key is looked up in the state's index (a scalar subquery per key, so no plan scans the whole state).
+    const [{ known, inserted, updated }] = await this.session.query<{ known: number; inserted: number; updated: number }>(
+      `WITH compared AS MATERIALIZED (
+         SELECT s.key, s.hash, (SELECT t.hash FROM ${state.table} t WHERE t.sync_id = $1 AND t.key = s.key) AS saved FROM ${STAGED} s),
+       changed AS (
+         INSERT INTO ${CHANGES} (key, change) SELECT key, CASE WHEN saved IS NULL THEN 'insert' ELSE 'update' END FROM compared
+         WHERE hash IS DISTINCT FROM saved RETURNING change)
+       SELECT (SELECT count(*)::int FROM compared WHERE saved IS NOT NULL) AS known,
+         (SELECT count(*)::int FROM changed WHERE change = 'insert') AS inserted, (SELECT count(*)::int FROM changed WHERE change = 'update') AS updated`,
+      [state.syncId],
+    );
+    const gone = (await state.size()) - (sourceRows - this.total) - known;
+    return gone === 0 ? { total: sourceRows, inserted, updated, gone } : undefined;
+  }
+
+  /** Drops what was staged, so the session can stage again. */
+  async discard(): Promise<void> {
+    await this.session.query(`DROP TABLE IF EXISTS ${STAGED}, ${CHANGES}`);
+  }
+
+  private async createChanges(): Promise<void> {
+    await this.session.query(`CREATE TEMP TABLE ${CHANGES.slice('pg_temp.'.length)} (key text COLLATE "C" NOT NULL, change text NOT NULL) ON COMMIT DROP`);
   }
 
   /** The changed keys, in batches. */

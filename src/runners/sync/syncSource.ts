@@ -19,18 +19,52 @@ export interface SourceRow extends KeyHash {
   values: Array<string | null>;
 }
 
-/** What a sync reads from: a Simone entity set or a table. */
-export interface SyncSource {
-  readonly columns: SyncColumn[];
-  /** The key columns, among `columns`. */
-  readonly keyColumns: SyncColumn[];
+/**
+ * Where a source database stood when a sync started reading it: rows written later carry a newer transaction id.
+ * `identity` names the server, database, table and the exact key/hash query, so a mark is only ever compared with
+ * the same source read the same way.
+ */
+export interface SavedMark {
+  identity: string;
+  /** The oldest transaction still running then (64-bit, as text): everything older had ended. */
+  xid: string;
+}
+
+/** A mark just taken, with how far the source's transaction ids have got. */
+export interface SourceMark extends SavedMark {
+  /** The next transaction id (64-bit, as text). */
+  nextXid: string;
+}
+
+/** The source database's own record of which rows changed: PostgreSQL stamps each row version with its writer's id. */
+export interface ChangeTracking {
+  /** Where the source stands now; undefined when it cannot tell (a view, or no access to the server's identity). */
+  mark(): Promise<SourceMark | undefined>;
+  /**
+   * The pairs of the rows written at or after `since` (and maybe a few older ones), when `since` was taken from the
+   * same source (`now` is its current mark) and is not too far back to tell; else undefined.
+   */
+  changedSince(since: SavedMark, now: SourceMark): KeyHashSource | undefined;
+}
+
+/** Where a sync reads keys and content hashes from. */
+export interface KeyHashSource {
   /** True when the source itself guarantees one row per key and no missing key (a table's primary key). */
   readonly uniqueKeys: boolean;
   /** For a table: one self-contained `SELECT key, hash …` (no parameters), which the database can run or `COPY`. */
   readonly keyHashQuery?: string;
-  count(): Promise<number>;
   /** Every row's key and hash, in any order. */
   keyHashes(batchSize: number): AsyncIterable<KeyHash[]>;
+}
+
+/** What a sync reads from: a Simone entity set or a table. */
+export interface SyncSource extends KeyHashSource {
+  readonly columns: SyncColumn[];
+  /** The key columns, among `columns`. */
+  readonly keyColumns: SyncColumn[];
+  /** For a table with a primary key: lets an incremental sync read only the rows changed since its last run. */
+  readonly changeTracking?: ChangeTracking;
+  count(): Promise<number>;
   /** Every row, in any order. */
   rows(batchSize: number): AsyncIterable<SourceRow[]>;
   /** The rows with these keys (fewer if some are gone). */

@@ -1,7 +1,9 @@
 import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
-import type { KeyHash } from './syncSource';
+import type { KeyHash, SavedMark } from './syncSource';
 
 export const STATE_TABLE = '_simone_sync_state';
+/** Per sync: where its source stood when the state was last written (see ChangeTracking). */
+const MARK_TABLE = '_simone_sync_marks';
 
 /**
  * The content hash last written for each key of each sync, kept in the target database beside the data, so the
@@ -9,6 +11,12 @@ export const STATE_TABLE = '_simone_sync_state';
  */
 export class SyncState {
   readonly table: string;
+  private readonly marks: string;
+  /**
+   * How many keys the state holds now, when known without counting them: saved with the mark, 0 when empty, then
+   * kept up to date by every write (a run that compares only changed rows must not scan the whole state to count).
+   */
+  private keys: number | undefined;
 
   constructor(
     private readonly session: SqlSession,
@@ -16,6 +24,7 @@ export class SyncState {
     readonly syncId: string,
   ) {
     this.table = qualifiedName(schema, STATE_TABLE);
+    this.marks = qualifiedName(schema, MARK_TABLE);
   }
 
   async ensure(): Promise<void> {
@@ -23,28 +32,65 @@ export class SyncState {
     await this.session.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
       sync_id text NOT NULL, key text COLLATE "C" NOT NULL, hash text NOT NULL, synced_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (sync_id, key))`);
+    await this.session.query(`CREATE TABLE IF NOT EXISTS ${this.marks} (sync_id text PRIMARY KEY, identity text NOT NULL, xid text NOT NULL, keys bigint NOT NULL)`);
+  }
+
+  /** Keys in the state. */
+  async size(): Promise<number> {
+    if (this.keys === undefined) {
+      const [{ count }] = await this.session.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${this.table} WHERE sync_id = $1`, [this.syncId]);
+      this.keys = count;
+    }
+    return this.keys;
+  }
+
+  /** The source's mark saved with the state, if any. */
+  async mark(): Promise<SavedMark | undefined> {
+    const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.marks]);
+    if (!exists) return undefined;
+    const [row] = await this.session.query<SavedMark & { keys: number }>(`SELECT identity, xid, keys::int AS keys FROM ${this.marks} WHERE sync_id = $1`, [this.syncId]);
+    if (!row) return undefined;
+    this.keys = row.keys;
+    return { identity: row.identity, xid: row.xid };
+  }
+
+  /** Saves (or, with none, forgets) the mark the state now stands at, with its size; it commits with the state. */
+  async setMark(mark: SavedMark | undefined): Promise<void> {
+    await this.session.query(`DELETE FROM ${this.marks} WHERE sync_id = $1`, [this.syncId]);
+    if (mark) await this.session.query(`INSERT INTO ${this.marks} (sync_id, identity, xid, keys) VALUES ($1, $2, $3, $4)`, [this.syncId, mark.identity, mark.xid, await this.size()]);
   }
 
   async isEmpty(): Promise<boolean> {
     const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.table]);
-    if (!exists) return true;
-    return (await this.session.query(`SELECT 1 FROM ${this.table} WHERE sync_id = $1 LIMIT 1`, [this.syncId])).length === 0;
+    const empty = !exists || (await this.session.query(`SELECT 1 FROM ${this.table} WHERE sync_id = $1 LIMIT 1`, [this.syncId])).length === 0;
+    if (empty) this.keys = 0;
+    return empty;
   }
 
   async record(rows: KeyHash[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.session.query(
-      `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM unnest($2::text[], $3::text[]) AS x(k, h)
-       ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`,
+    // The count runs on the snapshot before the upsert (one statement): the keys that were not there yet.
+    const [{ added }] = await this.session.query<{ added: number }>(
+      `WITH incoming AS (SELECT k, h FROM unnest($2::text[], $3::text[]) AS x(k, h)),
+       upsert AS (INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM incoming
+         ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at)
+       SELECT count(*)::int AS added FROM incoming WHERE NOT EXISTS (SELECT 1 FROM ${this.table} t WHERE t.sync_id = $1 AND t.key = incoming.k)`,
       [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)],
     );
+    if (this.keys !== undefined) this.keys += added;
   }
 
   async forget(keys: string[]): Promise<void> {
-    if (keys.length) await this.session.query(`DELETE FROM ${this.table} WHERE sync_id = $1 AND key = ANY($2::text[])`, [this.syncId, keys]);
+    if (keys.length === 0) return;
+    const [{ removed }] = await this.session.query<{ removed: number }>(
+      `WITH removed AS (DELETE FROM ${this.table} WHERE sync_id = $1 AND key = ANY($2::text[]) RETURNING 1) SELECT count(*)::int AS removed FROM removed`,
+      [this.syncId, keys],
+    );
+    if (this.keys !== undefined) this.keys -= removed;
   }
 
   async clear(): Promise<void> {
     await this.session.query(`DELETE FROM ${this.table} WHERE sync_id = $1`, [this.syncId]);
+    this.keys = 0;
   }
 }

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { SyncTableSettings } from '../../core/model';
 import { streamQuery } from './cursor';
 import { keyMatchSql, keyTextSql, sqlLiteral } from './sqlKeys';
 import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
 import { SyncError } from './syncError';
-import { filterText, resolveColumns, type KeyHash, type SourceRow, type SyncSource } from './syncSource';
+import { filterText, resolveColumns, type ChangeTracking, type KeyHash, type KeyHashSource, type SourceMark, type SourceRow, type SyncSource } from './syncSource';
 
 /** The columns of a table (name and full type, e.g. `numeric(10,2)`), in table order; empty when it does not exist. */
 export async function tableColumns(session: SqlSession, schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
@@ -21,6 +22,33 @@ async function primaryKey(session: SqlSession, schema: string, table: string): P
     [qualifiedName(schema, table)],
   );
   return rows.map((row) => row.name);
+}
+
+/** Transaction ids are 32 bits on rows and wrap around: "at or after" is a comparison on the circle. */
+const XID_SPACE = 2n ** 32n;
+/** Row ids within half the circle of a mark are placed before or after it. */
+const XID_HALF = 2n ** 31n;
+/** A mark older than this is not used (a server keeps far fewer live ids: it freezes rows long before). */
+const MARK_HORIZON = 2n ** 30n;
+
+/**
+ * Rows whose version was written at or after transaction `xid`. A row's `xmin` keeps its writer's id even once frozen,
+ * and any change to a row writes a new version; a frozen row old enough to wrap around only comes along needlessly.
+ */
+const writtenSince = (xid: string) => `((xmin::text::bigint - ${BigInt(xid) % XID_SPACE}) & ${XID_SPACE - 1n}) < ${XID_HALF}`;
+
+/** Where this session's snapshot stands, for a plain table (views and foreign tables keep no row versions). */
+async function currentMark(session: SqlSession, relation: string, reading: string): Promise<SourceMark | undefined> {
+  const [row] = await session.query<{ system: string | null; database: string; relation: string; kind: string; xid: string; next: string }>(
+    `SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE') THEN (SELECT system_identifier::text FROM pg_control_system()) END AS system,
+       (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS database, c.oid::text AS relation, c.relkind::text AS kind,
+       txid_snapshot_xmin(txid_current_snapshot())::text AS xid, txid_snapshot_xmax(txid_current_snapshot())::text AS next
+     FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [relation],
+  );
+  if (!row?.system || !['r', 'p'].includes(row.kind)) return undefined;
+  const query = createHash('sha256').update(reading).digest('hex').slice(0, 32);
+  return { identity: `${row.system}/${row.database}/${row.relation}/${query}`, xid: row.xid, nextXid: row.next };
 }
 
 /**
@@ -52,19 +80,29 @@ export async function openTableSource(session: SqlSession, schema: string, table
   const keyColumnsBySource = keyColumns.map((column) => ({ name: column.source, type: column.type }));
   const toRow = (row: { key: string; hash: string; [column: string]: string | null }): SourceRow => ({ key: row.key, hash: row.hash, values: columns.map((_, index) => row[`c${index}`]) });
   const selectRow = `SELECT ${key} AS key, ${hash} AS hash, ${texts.map((text, index) => `${text} AS c${index}`).join(', ')} FROM ${relation}`;
-  const keyHashQuery = `SELECT ${key} AS key, ${hash} AS hash FROM ${relation}${where([])}`;
   const keyIsPrimary = primary.length === keyColumns.length && keyColumns.every((column) => primary.includes(column.source));
+  const pairsWhere = (extra: string[]): Required<KeyHashSource> => {
+    const query = `SELECT ${key} AS key, ${hash} AS hash FROM ${relation}${where(extra)}`;
+    return { keyHashQuery: query, uniqueKeys: keyIsPrimary, keyHashes: (batchSize) => streamQuery<KeyHash>(session, query, [], batchSize) };
+  };
+  const pairs = pairsWhere([]);
+  // Reading only changed rows needs the primary key: the unchanged rest is then known to be unique and complete.
+  const changeTracking: ChangeTracking | undefined = keyIsPrimary
+    ? {
+        mark: () => currentMark(session, relation, pairs.keyHashQuery),
+        changedSince: (since, now) => (since.identity === now.identity && BigInt(now.nextXid) - BigInt(since.xid) < MARK_HORIZON ? pairsWhere([writtenSince(since.xid)]) : undefined),
+      }
+    : undefined;
 
   return {
     columns,
     keyColumns,
-    uniqueKeys: keyIsPrimary,
-    keyHashQuery,
+    ...pairs,
+    changeTracking,
     async count() {
       const [row] = await session.query<{ count: string }>(`SELECT count(*) AS count FROM ${relation}${where([])}`);
       return Number(row.count);
     },
-    keyHashes: (batchSize) => streamQuery<KeyHash>(session, keyHashQuery, [], batchSize),
     async *rows(batchSize) {
       for await (const batch of streamQuery<{ key: string; hash: string }>(session, `${selectRow}${where([])}`, [], batchSize)) yield batch.map(toRow);
     },
