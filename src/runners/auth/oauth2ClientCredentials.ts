@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { classifyError, classifyStatus, redact } from '../errors';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
 import { sharedAgent } from '../http/sharedAgent';
+import { raceAbort } from '../raceAbort';
 import { TokenRequestError } from './tokenRequestError';
 
 export interface OAuth2ClientCredentialsSettings {
@@ -29,17 +30,6 @@ interface CachedToken {
 /** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 asks for the client id and secret before Basic encoding. */
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-/** Waits for a shared promise, giving up (alone) when this caller's signal aborts. */
-function waitFor<T>(shared: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return shared;
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
@@ -76,7 +66,8 @@ export class OAuth2ClientCredentials implements RequestAuthorizer {
     const now = (this.options.now ?? Date.now)();
     if (this.token && (this.token.refreshAt === undefined || now < this.token.refreshAt)) return Promise.resolve(this.token);
     this.inflight ??= this.requestToken().finally(() => (this.inflight = undefined));
-    return waitFor(this.inflight, signal);
+    // A caller that gives up leaves the shared request running for the others.
+    return raceAbort(this.inflight, signal);
   }
 
   private async requestToken(): Promise<CachedToken> {

@@ -1,21 +1,9 @@
 import type { DatabaseIntegration } from '../../core/model';
 import { integrationSecrets } from '../errors';
+import { raceAbort } from '../raceAbort';
 import { databaseHealth } from '../sync/databaseHealth';
 import { DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, worstState, type HealthResult } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
-
-/** `work`, or 'cancelled' as soon as `signal` aborts: a cancelled probe does not wait for a database that does not answer. */
-async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
-  if (signal.aborted) return 'cancelled';
-  let onAbort!: () => void;
-  const cancelled = new Promise<'cancelled'>((resolve) => (onAbort = () => resolve('cancelled')));
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await Promise.race([work, cancelled]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
 
 /**
  * Through the sync runner's databaseHealth: every connection answers `SELECT 1`
@@ -26,13 +14,17 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 export async function databaseIntegrationHealth(integration: DatabaseIntegration, context: HealthProbeContext, signal: AbortSignal): Promise<HealthResult> {
   const secrets = integrationSecrets(integration);
   const timeoutMs = integration.healthCheck?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const outcome = await unlessAborted(
+  // A cancelled probe does not wait for a database that does not answer.
+  const outcome = await raceAbort(
     databaseHealth(integration, {
       projectFolder: context.projectFolder(integration),
       connections: context.databaseConnections?.(integration),
     }),
     signal,
-  );
+  ).catch((error: unknown) => {
+    if (signal.aborted) return 'cancelled' as const;
+    throw error;
+  });
   if (outcome === 'cancelled')
     return healthResult({
       state: 'unknown',
