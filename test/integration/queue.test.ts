@@ -5,6 +5,7 @@ import { ClassifiedError } from '../../src/runners/errors';
 import { QueueConnection, type QueueConnectionState } from '../../src/runners/queue/queueConnection';
 import type { QueueMessage } from '../../src/runners/queue/queueMessage';
 import { probeQueues } from '../../src/runners/queue/queueProbe';
+import { startAmqpProxy } from '../support/amqpProxy';
 import { integrationFromYaml } from '../support/integrationFromYaml';
 import { startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
 
@@ -194,6 +195,53 @@ describe('message queue runner against a real RabbitMQ', () => {
     const down = await probeQueues(open('amqp://guest:guest@127.0.0.1:1', `    - { name: q1 }`, '', false));
     assert.deepEqual({ ok: down.ok, kind: down.error?.kind, queues: down.queues }, { ok: false, kind: 'transient', queues: [] });
   });
+
+  test('close() during a connect the broker does not answer returns at once; the late connection is closed on arrival', async () => {
+    const proxy = await startAmqpProxy(broker.port);
+    try {
+      proxy.hold();
+      const queues = open(`amqp://guest:guest@127.0.0.1:${proxy.port}`, `    - { name: late_connect }`);
+      const states: QueueConnectionState[] = [];
+      queues.onDidChangeState(({ state }) => states.push(state));
+      const waiting = queues.whenConnected().then(
+        () => 'connected',
+        (error: Error) => error.message,
+      );
+      await until(() => proxy.accepted === 1, 'the connect to reach the proxy');
+      const started = performance.now();
+      await queues.close();
+      assert.ok(performance.now() - started < 1000, `close() took ${Math.round(performance.now() - started)} ms`);
+      assert.equal(await waiting, 'the connection of "orders_bus" was closed');
+      proxy.release();
+      // The handshake now completes and the connection is closed straight away: the client says connection.close.
+      await until(() => proxy.clientMethods.some((method) => method.classId === 10 && method.methodId === 50), 'connection.close from the client');
+      assert.deepEqual(states, ['connecting', 'closed']);
+      assert.ok(!proxy.clientMethods.some((method) => method.classId === 20 && method.methodId === 10), 'no channel opened: nothing declared for a closed connection');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  for (const operation of ['peek', 'inspect'] as const) {
+    test(`${operation}: a channel the broker opens after the timeout is closed when it arrives`, async () => {
+      const proxy = await startAmqpProxy(broker.port);
+      try {
+        const queues = open(`amqp://guest:guest@127.0.0.1:${proxy.port}`, `    - { name: late_channel }`);
+        await queues.whenConnected();
+        const seen = proxy.clientMethods.length;
+        proxy.hold();
+        const run = operation === 'peek' ? queues.peek('late_channel', { timeoutMs: 200 }) : queues.inspect('late_channel', { timeoutMs: 200 });
+        await assert.rejects(run, (error: ClassifiedError) => error.kind === 'timeout' && /could not open a channel within 200 ms/.test(error.message));
+        const opened = proxy.clientMethods.slice(seen).find((method) => method.classId === 20 && method.methodId === 10);
+        assert.ok(opened, 'the client asked for a channel');
+        proxy.release();
+        await until(() => proxy.clientMethods.slice(seen).some((method) => method.channel === opened.channel && method.classId === 20 && method.methodId === 40), `channel.close for channel ${opened.channel}`, 5000);
+        assert.equal(queues.state, 'connected');
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
 
   for (const crash of [false, true]) {
     const how = crash ? 'a broker crash (SIGKILL) and restart' : 'a broker restart';

@@ -9,6 +9,7 @@ import { EventEmitter, type Event, type IDisposable } from 'cockatiel';
 import type { MessageQueueIntegration, RetrySettings } from '../../core/model';
 import { ClassifiedError, classifyError, integrationSecrets, type RunnerError } from '../errors';
 import { retryDelayMs } from '../http/retryBackoff';
+import { raceAbort } from '../raceAbort';
 import { queueMessage, type QueueMessage } from './queueMessage';
 import { declareTopology, queueSettings, routeOf } from './topology';
 
@@ -166,8 +167,7 @@ export class QueueConnection {
     const start = performance.now();
     queueSettings(this.integration, queue);
     const { connection } = await this.ready(options, start);
-    const channel = await this.bounded(connection.createChannel(), options, start, 'could not open a channel');
-    channel.on('error', () => undefined);
+    const channel = await this.operationChannel(connection, options, start);
     const held: Awaited<ReturnType<Channel['get']>>[] = [];
     try {
       for (let index = 0; index < (options.count ?? 1); index++) {
@@ -190,8 +190,7 @@ export class QueueConnection {
     queueSettings(this.integration, queue);
     const { connection } = await this.ready(options, start);
     // A failed passive declare closes its channel, so it gets one of its own.
-    const channel = await this.bounded(connection.createChannel(), options, start, 'could not open a channel');
-    channel.on('error', () => undefined);
+    const channel = await this.operationChannel(connection, options, start);
     try {
       const { messageCount, consumerCount } = await this.bounded(channel.checkQueue(queue), options, start, `no answer about queue "${queue}"`);
       return { queue, messageCount, consumerCount };
@@ -223,7 +222,12 @@ export class QueueConnection {
     return { queue, onDidFailHandler: subscription.failures.addListener, cancel, dispose: () => void cancel() };
   }
 
-  /** Closes the connection for good; waiting operations fail. */
+  /**
+   * Closes the connection for good; waiting operations fail. It does not wait
+   * for a connect in flight (amqplib cannot cancel one, and a broker that
+   * accepts TCP but never answers holds it for the whole timeout): the
+   * connection loop closes that connection as soon as it arrives.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -232,9 +236,8 @@ export class QueueConnection {
     const connection = this.connection;
     this.connection = undefined;
     this.publishChannel = undefined;
-    await connection?.close().catch(() => undefined);
-    await this.loop;
     this.setState('closed');
+    await connection?.close().catch(() => undefined);
   }
 
   private setState(state: QueueConnectionState, extra: Omit<QueueConnectionStateChange, 'integration' | 'state'> = {}): void {
@@ -259,7 +262,8 @@ export class QueueConnection {
       try {
         const connection = await this.open();
         if (this.closed) {
-          // close() was called while connecting.
+          // close() was called while connecting and did not wait: this connection is nobody's.
+          this.publishChannel = undefined;
           await connection.close().catch(() => undefined);
           return;
         }
@@ -299,6 +303,8 @@ export class QueueConnection {
     const connection = await connect(this.connectionUrl(), { timeout: this.integration.timeoutMs });
     // 'close' carries the reason; without an 'error' listener Node would throw it.
     connection.on('error', () => undefined);
+    // Closed while connecting: declare nothing, run() closes it.
+    if (this.closed) return connection;
     try {
       if (this.options.declareTopology !== false) {
         const setup = await connection.createChannel();
@@ -385,37 +391,41 @@ export class QueueConnection {
   }
 
   /** `work` raced against the remaining time and the abort signal. */
-  private bounded<T>(work: Promise<T>, bounds: Bounds, start: number, what: string): Promise<T> {
+  private async bounded<T>(work: Promise<T>, bounds: Bounds, start: number, what: string): Promise<T> {
     const timeoutMs = bounds.timeoutMs ?? this.integration.timeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const remaining = Math.max(0, timeoutMs - (performance.now() - start));
-      const cleanup = () => {
-        clearTimeout(timer);
-        bounds.signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(new ClassifiedError('transient', `cancelled: ${what}`, 'cancelled'));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), Math.max(0, timeoutMs - (performance.now() - start)));
+    try {
+      return await raceAbort(raceAbort(work, deadline.signal), bounds.signal);
+    } catch (error) {
+      if (bounds.signal?.aborted) throw new ClassifiedError('transient', `cancelled: ${what}`, 'cancelled');
+      if (deadline.signal.aborted) {
         const cause = this.lastError && this.currentState !== 'connected' ? ` (${this.lastError.message})` : '';
-        reject(new ClassifiedError('timeout', `${what} within ${timeoutMs} ms${cause}`));
-      }, remaining);
-      if (bounds.signal?.aborted) return onAbort();
-      bounds.signal?.addEventListener('abort', onAbort, { once: true });
-      work.then(
-        (value) => {
-          cleanup();
-          resolve(value);
-        },
-        (error: unknown) => {
-          cleanup();
-          if (error instanceof ClassifiedError) return reject(error);
-          const classified = classifyError(error, this.secrets);
-          reject(new ClassifiedError(classified.kind, classified.message, classified.code));
-        },
-      );
-    });
+        throw new ClassifiedError('timeout', `${what} within ${timeoutMs} ms${cause}`);
+      }
+      if (error instanceof ClassifiedError) throw error;
+      const classified = classifyError(error, this.secrets);
+      throw new ClassifiedError(classified.kind, classified.message, classified.code);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A channel of its own for one operation, within its bounds; one the broker opens only after they ran out is closed on arrival. */
+  private async operationChannel(connection: ChannelModel, bounds: Bounds, start: number): Promise<Channel> {
+    const opening = connection.createChannel();
+    try {
+      const channel = await this.bounded(opening, bounds, start, 'could not open a channel');
+      channel.on('error', () => undefined);
+      return channel;
+    } catch (error) {
+      opening
+        .then((late) => {
+          late.on('error', () => undefined);
+          return late.close();
+        })
+        .catch(() => undefined);
+      throw error;
+    }
   }
 }
