@@ -65,7 +65,15 @@ export function resolveVariables(text: string, env: EnvironmentProvider): { valu
   return { value, unresolved };
 }
 
-/** The dotenv format: `KEY=value`, optional `export`, quotes, `#` comments. */
+const DOUBLE_QUOTED = /^"((?:[^"\\]|\\.)*)"/;
+const SINGLE_QUOTED = /^'([^']*)'/;
+const ESCAPED: Record<string, string> = { n: '\n', r: '\r', '"': '"', '\\': '\\' };
+
+/**
+ * The dotenv format: `KEY=value`, optional `export`, `#` comments. Single
+ * quotes are literal; double quotes read `\n`, `\r`, `\"` and `\\` (any other
+ * backslash stays as written, so `"C:\dir"` is a Windows path).
+ */
 export function parseDotEnv(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const rawLine of text.split(/\r?\n/)) {
@@ -73,17 +81,25 @@ export function parseDotEnv(text: string): Map<string, string> {
     if (!line || line.startsWith('#')) continue;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
     if (!match) continue;
-    let value = match[2];
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.lastIndexOf(quote) > 0) {
-      value = value.slice(1, value.lastIndexOf(quote));
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else {
-      value = value.replace(/\s+#.*$/, '').trim();
-    }
+    const written = match[2];
+    const doubleQuoted = DOUBLE_QUOTED.exec(written);
+    const singleQuoted = SINGLE_QUOTED.exec(written);
+    let value: string;
+    if (doubleQuoted) value = doubleQuoted[1].replace(/\\(.)/g, (escape, char: string) => ESCAPED[char] ?? escape);
+    else if (singleQuoted) value = singleQuoted[1];
+    else value = written.replace(/\s+#.*$/, '').trim();
     values.set(match[1], value);
   }
   return values;
+}
+
+/**
+ * A value as a `.env` line writes it, so that parseDotEnv reads back the same
+ * string: bare when plain, else in double quotes with `\`, `"` and line breaks escaped.
+ */
+export function formatDotEnvValue(value: string): string {
+  if (!/[\s#"'\\$`]/.test(value)) return value;
+  return `"${value.replace(/[\\"\n\r]/g, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : `\\${char}`))}"`;
 }
 
 /** The `.env` files CONFIG.md names for a workspace folder, nearest first. */

@@ -2,7 +2,7 @@ import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextDocumentEdit, type TextEdit, type CreateFile } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
 import type { DiagnosticData } from '../core/diagnostic';
-import { parseDotEnv } from '../core/env';
+import { formatDotEnvValue, parseDotEnv } from '../core/env';
 import { propertySchema } from '../core/jsonSchema';
 import { urlPassword } from '../core/secrets';
 import type { LanguageContext } from './context';
@@ -112,11 +112,6 @@ function addMissing(file: ConfigFile, diagnostic: Diagnostic, missing: string[],
   return [fix(title, diagnostic, file.uri, [{ range: { start: end, end }, newText }], true)];
 }
 
-/** A value as a `.env` line writes it: quoted when it has spaces, quotes, `#` or line breaks. */
-function dotEnvValue(value: string): string {
-  return /[\s#"'\\]/.test(value) ? `"${value.replace(/"/g, '\\"').replace(/\n/g, '\\n')}"` : value;
-}
-
 /** Replaces a literal secret with `${NAME}` and moves the value into the document's `.env` (created if absent, never duplicated). */
 function moveSecret(file: ConfigFile, diagnostic: Diagnostic, variable: string | undefined, ctx: LanguageContext): CodeAction[] {
   const envUri = ctx.dotEnvUri(file.uri);
@@ -141,7 +136,7 @@ function moveSecret(file: ConfigFile, diagnostic: Diagnostic, variable: string |
   const passwordAt = password === undefined ? -1 : source.text.indexOf(`:${password}@`) + 1;
   const yamlEdit: TextEdit = password === undefined ? { range: diagnostic.range, newText: `\${${name}}` } : { range: file.range(source.start + passwordAt, source.start + passwordAt + password.length), newText: `\${${name}}` };
 
-  const line = `${name}=${dotEnvValue(secret)}\n`;
+  const line = `${name}=${formatDotEnvValue(secret)}\n`;
   const envEdits: Array<TextDocumentEdit | CreateFile> = [];
   if (existingText === undefined) {
     envEdits.push({ kind: 'create', uri: envUri, options: { ignoreIfExists: true } }, { textDocument: { uri: envUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: line }] });

@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
+import { parse } from 'yaml';
 import { parseConfigFile, type ConfigFile } from '../../src/core/configFile';
+import { parseDotEnv } from '../../src/core/env';
 import { validateFile } from '../../src/core/validation/validate';
 import { codeActions } from '../../src/language/codeActions';
 import { toLspDiagnostic } from '../../src/language/diagnostics';
@@ -85,6 +87,25 @@ describe('quick fixes', () => {
     const own = codeActions(file, range, [{ range, message: 'm', code: 'webhook-unsigned', source: 'simone' }], ctx);
     assert.deepEqual(own.map((action) => action.title), ['Disable webhook-unsigned on this line']);
     assert.deepEqual(codeActions(file, range, [{ range, message: 'm', code: 'webhook-unsigned', source: 'yaml' }], ctx), []);
+  });
+
+  it('a secret with backslashes, quotes, #, $ and a line break reaches .env as the same string, once', () => {
+    const secret = 'p\\a"ss #1 $HOME \\n\nline2\\';
+    const yaml = `integration:\n  type: request_response\n  name: users\n  endpoints: {a: /a}\n  auth:\n    type: bearer\n    token: ${JSON.stringify(secret)}\n`;
+    assert.equal((parse(yaml) as { integration: { auth: { token: string } } }).integration.auth.token, secret, 'the YAML holds the secret');
+    const moveIn = (envText: string | undefined) => {
+      const { file, ctx } = workspaceWith(yaml, { texts: envText === undefined ? {} : { [DOT_ENV_URI]: envText } });
+      const action = actionsFor(file, ctx).find((candidate) => candidate.title.startsWith('Move the secret'));
+      assert.ok(action, 'the move-to-.env fix is offered');
+      return { action, envAfter: applyEdits(envText ?? '', editsFor(action, DOT_ENV_URI).edits) };
+    };
+    const created = moveIn(undefined);
+    assert.equal(created.envAfter.split('\n').length, 2, 'one line, ending with a newline');
+    assert.deepEqual([...parseDotEnv(created.envAfter)], [['USERS_AUTH_TOKEN', secret]]);
+    // Run again over that .env: the same value under the same name is reused, not written twice.
+    const again = moveIn(created.envAfter);
+    assert.equal(again.envAfter, created.envAfter);
+    assert.equal(again.action.title, 'Move the secret to .env as ${USERS_AUTH_TOKEN}');
   });
 
   it('does not move a secret when there is no .env to move it to', () => {
