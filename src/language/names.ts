@@ -1,6 +1,7 @@
 import type { Location, Position, Range } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
 import { parseHandler } from '../core/validation/references';
+import { isAbsoluteUrl } from '../core/urlJoin';
 import { indexFile, type Definition, type FileIndex, type DefinitionKind, type IndexEntry, type Reference, type ReferenceKind } from '../core/workspaceIndex';
 import type { LanguageContext } from './context';
 
@@ -51,7 +52,6 @@ function nameRange(file: ConfigFile | undefined, entry: IndexEntry, prefix: stri
 
 const DEFINITION_TARGET: Partial<Record<DefinitionKind, NameKind>> = { integration: 'integration', queue: 'queue', service: 'service', connection: 'connection', endpoint: 'endpoint', 'webhook-endpoint': 'endpoint', 'published-event': 'event' };
 const SCOPED: NameKind[] = ['connection', 'endpoint'];
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The name under the cursor: a declaration, or a reference to one. */
 export function nameAt(file: ConfigFile, position: Position): NameAt | undefined {
@@ -76,7 +76,7 @@ export function nameAt(file: ConfigFile, position: Position): NameAt | undefined
 function referenceTargets(entry: Reference): Array<{ target: NameTarget; prefix: string }> {
   switch (entry.kind) {
     case 'destination':
-      return URL_LIKE.test(entry.name) || entry.name.includes('${') ? [] : [{ target: { kind: 'queue', name: entry.name }, prefix: '' }];
+      return isAbsoluteUrl(entry.name) || entry.name.includes('${') ? [] : [{ target: { kind: 'queue', name: entry.name }, prefix: '' }];
     case 'service':
       return [{ target: { kind: 'service', name: entry.name }, prefix: '' }];
     case 'connection':

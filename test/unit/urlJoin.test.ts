@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isAbsoluteUrl, joinToBase, resolveAgainstBase } from '../../src/core/urlJoin';
 import { ClassifiedError } from '../../src/runners/errors';
 import { healthUrl } from '../../src/runners/health/healthUrl';
-import { isAbsoluteUrl, joinToBase, resolveAgainstBase } from '../../src/runners/http/urlJoin';
 
 describe('joining a path onto a base URL', () => {
   it('keeps the base path, with exactly one slash between', () => {

@@ -1,9 +1,9 @@
 import { SIMONE_ENTITY_SETS } from '../simoneEntitySets';
 import { didYouMean, didYouMeanText } from '../suggest';
+import { isAbsoluteUrl } from '../urlJoin';
 import type { Reference, WorkspaceIndex } from '../workspaceIndex';
 import type { Rule } from './rule';
 
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** What a handler string names, when it names something checkable. */
 export type HandlerTarget =
@@ -30,7 +30,7 @@ export function unresolvedReason(reference: Reference, index: WorkspaceIndex): {
   };
   switch (reference.kind) {
     case 'destination':
-      if (URL_LIKE.test(reference.name) || reference.name.includes('${')) return undefined;
+      if (isAbsoluteUrl(reference.name) || reference.name.includes('${')) return undefined;
       return index.definitions('queue', reference.name).length ? undefined : missing('Queue', reference.name, index.names('queue'));
     case 'service':
       return index.definitions('service', reference.name).length ? undefined : missing('Service', reference.name, index.names('service'));

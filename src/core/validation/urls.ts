@@ -1,6 +1,7 @@
 import { isScalar } from 'yaml';
 import type { JsonSchema } from '../jsonSchema';
 import { resolveVariables } from '../env';
+import { isAbsoluteUrl } from '../urlJoin';
 import { mapOf, pairOf, stringScalar, valueOf } from '../yamlNodes';
 import type { Rule } from './rule';
 
@@ -38,7 +39,7 @@ export const insecureUrls: Rule = {
 /** URL-typed values, and event destinations written as URLs. */
 function isUrlValued(schema: JsonSchema | undefined, value: string): boolean {
   if (schema?.format === 'uri' || schema?.format === 'uri-template' || schema?.format === 'amqp-uri') return true;
-  return schema?.['x-reference'] === 'destination' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  return schema?.['x-reference'] === 'destination' && isAbsoluteUrl(value);
 }
 
 /** Relative endpoint paths need a base_url to be joined to. */

@@ -1,5 +1,5 @@
+import { resolveAgainstBase } from '../../core/urlJoin';
 import { ClassifiedError } from '../errors';
-import { resolveAgainstBase } from '../http/urlJoin';
 
 /**
  * What a probe connects to or GETs: `reference` as it is when absolute, else a

@@ -1,6 +1,6 @@
 import type { RequestResponseIntegration } from '../../core/model';
+import { isAbsoluteUrl } from '../../core/urlJoin';
 import { ClassifiedError, integrationSecrets } from '../errors';
-import { isAbsoluteUrl } from '../http/urlJoin';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type ReachabilityCheck } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';

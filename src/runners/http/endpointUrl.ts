@@ -1,7 +1,7 @@
 import type { EndpointSettings, RequestResponseIntegration } from '../../core/model';
+import { resolveAgainstBase } from '../../core/urlJoin';
 import { ClassifiedError } from '../errors';
 import { fillPlaceholders } from './placeholders';
-import { resolveAgainstBase } from './urlJoin';
 
 /**
  * The URL an endpoint calls: a relative endpoint is appended to `base_url`
