@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Lexer, parseAllDocuments } from 'yaml';
 import { parseConfigFile } from '../src/core/configFile';
 import { workspaceEnvironment } from '../src/core/env';
 import { validateFile } from '../src/core/validation/validate';
@@ -28,6 +29,11 @@ export default async function validateBench(): Promise<BenchRow[]> {
     const file = parseConfigFile('bench.yaml', text);
     validateFile(file, { index: WorkspaceIndex.of([file]), env });
   });
+  // The floor under any validator built on the `yaml` package: its own parse of the same text, and its lexer alone.
+  const yamlParseMs = timeRuns(30, () => parseAllDocuments(text));
+  const yamlLexMs = timeRuns(30, () => {
+    for (const token of new Lexer().lex(text)) void token;
+  });
 
   const folder = mkdtempSync(join(tmpdir(), 'simone-bench-'));
   try {
@@ -40,6 +46,8 @@ export default async function validateBench(): Promise<BenchRow[]> {
     });
     return [
       { name: `validate: one generated file of ${lines} lines (median)`, value: Number(fileMs.toFixed(2)), unit: 'ms', goal: '< 20 ms', met: fileMs < 20 },
+      { name: 'validate: the yaml package alone parsing that file (median)', value: Number(yamlParseMs.toFixed(2)), unit: 'ms' },
+      { name: "validate: the yaml package's lexer alone on that file (median)", value: Number(yamlLexMs.toFixed(2)), unit: 'ms' },
       { name: 'validate: generated 200-file workspace, read + validate (median)', value: Number(workspaceMs.toFixed(1)), unit: 'ms' },
     ];
   } finally {
