@@ -166,7 +166,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
             throwIfCancelled(options.signal, syncId);
             progress.rowsRead += batch.length;
             await table.write(batch, replaceExisting);
-            await state.record(batch);
+            await state.record(batch, true);
             counts.inserted += batch.length;
             progress.rowsWritten += batch.length;
             report();

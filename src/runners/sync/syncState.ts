@@ -67,8 +67,18 @@ export class SyncState {
     return empty;
   }
 
-  async record(rows: KeyHash[]): Promise<void> {
+  /** Saves the hashes of rows written; `allNew` when the state had none of their keys (a first load, a rewrite). */
+  async record(rows: KeyHash[], allNew = false): Promise<void> {
     if (rows.length === 0) return;
+    if (allNew || this.keys === undefined) {
+      await this.session.query(
+        `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM unnest($2::text[], $3::text[]) AS x(k, h)
+         ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`,
+        [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)],
+      );
+      if (this.keys !== undefined) this.keys += rows.length;
+      return;
+    }
     // The count runs on the snapshot before the upsert (one statement): the keys that were not there yet.
     const [{ added }] = await this.session.query<{ added: number }>(
       `WITH incoming AS (SELECT k, h FROM unnest($2::text[], $3::text[]) AS x(k, h)),
