@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { RequestResponseIntegration } from '../../src/core/model';
 import type { BreakerState } from '../../src/runners/http/integrationBreaker';
 import { ResilienceRegistry, type BreakerChange } from '../../src/runners/http/resilienceRegistry';
@@ -33,9 +33,10 @@ describe('circuit breaker per integration', () => {
   });
   beforeEach(() => {
     registry = new ResilienceRegistry();
-    changes = [];
-    registry.onDidChangeBreaker((change) => changes.push(change));
+    const received: BreakerChange[] = (changes = []);
+    registry.onDidChangeBreaker((change) => received.push(change));
   });
+  afterEach(() => registry.dispose());
   after(async () => {
     await server.close();
     await closeSharedAgent();
@@ -55,13 +56,15 @@ describe('circuit breaker per integration', () => {
     assert.equal(server.requests.length, 2, 'an open circuit sends nothing');
 
     await delay(OPEN_MS + 10);
+    assert.equal(registry.breakerState('api'), 'half-open', 'the open time is over: the next call will be the trial');
+    assert.deepEqual(states(), ['open', 'half-open'], 'announced without waiting for a call');
     server.respond({ status: 200, delayMs: 40 });
     const trial = run(integration);
-    assert.equal(registry.breakerState('api'), 'half-open', 'the first call after the open time is the trial');
-    const waiting = run(integration);
-    const [trialResult, waitingResult] = await Promise.all([trial, waiting]);
-    assert.equal(trialResult.ok, true);
-    assert.equal(waitingResult.ok, true, 'a caller that came during the trial goes once it succeeded');
+    assert.equal(registry.breakerState('api'), 'half-open');
+    const during = await run(integration);
+    assert.equal(during.error?.code, 'circuit_open', 'half_open_max_calls: 1, so a caller during the trial is rejected');
+    assert.equal(during.attempts.length, 0);
+    assert.equal((await trial).ok, true);
     assert.equal(registry.breakerState('api'), 'closed');
     assert.deepEqual(states(), ['open', 'half-open', 'closed']);
     assert.deepEqual(registry.breakerStates(), [{ integration: 'api', state: 'closed' }]);

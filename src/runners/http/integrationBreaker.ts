@@ -15,7 +15,7 @@ class TrialCountingBreaker implements IBreaker {
 
   constructor(
     private readonly threshold: number,
-    private readonly trialCalls: number,
+    readonly trialCalls: number,
     private readonly onProbationEnd: () => void,
   ) {}
 
@@ -50,6 +50,9 @@ export class IntegrationBreaker implements IDisposable {
   private readonly subscription: IDisposable;
   private lastState: BreakerState = 'closed';
   private trialsInFlight = 0;
+  /** When an open circuit takes its next call as a trial (cockatiel only notices at that call). */
+  private openUntil = 0;
+  private openTimer: NodeJS.Timeout | undefined;
   readonly onDidChangeState: Event<BreakerState> = this.changed.addListener;
 
   constructor(
@@ -59,7 +62,15 @@ export class IntegrationBreaker implements IDisposable {
   ) {
     this.counter = new TrialCountingBreaker(Math.max(1, settings.failureThreshold), Math.max(1, settings.halfOpenMaxCalls), () => this.announce());
     this.policy = circuitBreaker(handleWhen(countsAsFailure), { breaker: this.counter, halfOpenAfter: settings.openMs });
-    this.subscription = this.policy.onStateChange(() => this.announce());
+    this.subscription = this.policy.onStateChange((state) => {
+      clearTimeout(this.openTimer);
+      if (state === CircuitState.Open) {
+        // Say "half-open" once the open time is over, without waiting for a call to find out.
+        this.openUntil = Date.now() + settings.openMs;
+        this.openTimer = setTimeout(() => this.announce(), settings.openMs).unref();
+      }
+      this.announce();
+    });
   }
 
   get state(): BreakerState {
@@ -68,21 +79,28 @@ export class IntegrationBreaker implements IDisposable {
         return this.counter.state.trialsLeft > 0 ? 'half-open' : 'closed';
       case CircuitState.HalfOpen:
         return 'half-open';
+      case CircuitState.Open:
+        return Date.now() >= this.openUntil ? 'half-open' : 'open';
       default:
         return 'open';
     }
   }
 
+  /**
+   * Half-open, at most the trial calls left run at once and any other call is rejected at once (cockatiel would
+   * make it wait for the first trial's outcome).
+   */
   async execute<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const probation = this.state === 'half-open' && this.policy.state === CircuitState.Closed;
-    if (probation && this.trialsInFlight >= this.counter.state.trialsLeft) {
-      throw new BrokenCircuitError('circuit half-open: all trial calls are in use');
+    const trial = this.state === 'half-open';
+    if (trial) {
+      const allowed = this.policy.state === CircuitState.Closed ? this.counter.state.trialsLeft : this.counter.trialCalls;
+      if (this.trialsInFlight >= allowed) throw new BrokenCircuitError('circuit half-open: all trial calls are in use');
+      this.trialsInFlight++;
     }
-    if (probation) this.trialsInFlight++;
     try {
       return await this.policy.execute(({ signal: inner }) => fn(inner), signal);
     } finally {
-      if (probation) this.trialsInFlight--;
+      if (trial) this.trialsInFlight--;
     }
   }
 
@@ -94,6 +112,7 @@ export class IntegrationBreaker implements IDisposable {
   }
 
   dispose(): void {
+    clearTimeout(this.openTimer);
     this.subscription.dispose();
   }
 }
