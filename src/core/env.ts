@@ -9,6 +9,9 @@ export interface VariableReference {
   end: number;
 }
 
+/** A variable's name, as `${NAME}` references and `.env` files write it. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function findVariableReferences(text: string): VariableReference[] {
@@ -26,23 +29,29 @@ export function hasVariableReference(text: string): boolean {
 
 /** Where a variable's value came from; hovers and errors name it, never the value of a secret. */
 export interface VariableSource {
-  value: string;
+  /** Undefined when the variable is defined where this process does not read values (the editor's secret storage). */
+  value?: string;
   origin: string;
 }
 
-/** What resolves `${VAR}`s: the process and `.env` files (and, once the editor provides it, its secret storage). */
+/** What resolves `${VAR}`s: the process and `.env` files, and in the editor its secret storage (names only). */
 export interface EnvironmentProvider {
   lookup(name: string): VariableSource | undefined;
   names(): string[];
 }
 
+/** One source of variables; a name mapped to undefined is defined there with a value this process cannot see. */
+export interface EnvironmentLayer {
+  origin: string;
+  values: ReadonlyMap<string, string | undefined>;
+}
+
 export class LayeredEnvironment implements EnvironmentProvider {
-  constructor(private readonly layers: ReadonlyArray<{ origin: string; values: ReadonlyMap<string, string> }>) {}
+  constructor(private readonly layers: readonly EnvironmentLayer[]) {}
 
   lookup(name: string): VariableSource | undefined {
     for (const layer of this.layers) {
-      const value = layer.values.get(name);
-      if (value !== undefined) return { value, origin: layer.origin };
+      if (layer.values.has(name)) return { value: layer.values.get(name), origin: layer.origin };
     }
     return undefined;
   }
@@ -52,12 +61,19 @@ export class LayeredEnvironment implements EnvironmentProvider {
   }
 }
 
-/** Replaces every reference; unresolved ones without a default stay as written. */
+/**
+ * Replaces every reference; unresolved ones without a default stay as written (and so does one whose value is
+ * stored where this process cannot read it: it is unresolved here, though defined).
+ */
 export function resolveVariables(text: string, env: EnvironmentProvider): { value: string; unresolved: string[] } {
   const unresolved: string[] = [];
   const value = text.replace(REFERENCE, (whole, name: string, fallback: string | undefined) => {
-    const found = env.lookup(name)?.value;
-    if (found !== undefined && !(fallback !== undefined && found === '')) return found;
+    const found = env.lookup(name);
+    if (found && found.value === undefined) {
+      unresolved.push(name);
+      return whole;
+    }
+    if (found?.value !== undefined && !(fallback !== undefined && found.value === '')) return found.value;
     if (fallback !== undefined) return fallback;
     unresolved.push(name);
     return whole;
@@ -116,7 +132,7 @@ function readDotEnv(path: string): Map<string, string> {
 }
 
 /** Process variables win over `.env` files, as dotenv does; extra layers (secret storage) come first. */
-export function workspaceEnvironment(folders: string[], processEnv: NodeJS.ProcessEnv = process.env, extra: Array<{ origin: string; values: ReadonlyMap<string, string> }> = []): LayeredEnvironment {
+export function workspaceEnvironment(folders: string[], processEnv: NodeJS.ProcessEnv = process.env, extra: readonly EnvironmentLayer[] = []): LayeredEnvironment {
   const fromProcess = new Map(Object.entries(processEnv).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const fromFiles = folders.flatMap((folder) => dotEnvPaths(folder).map((path) => ({ origin: path, values: readDotEnv(path) })));
   return new LayeredEnvironment([...extra, { origin: 'process environment', values: fromProcess }, ...fromFiles]);

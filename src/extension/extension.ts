@@ -2,6 +2,7 @@ import { commands, window, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerPendingCommands } from './pendingCommands';
+import { SecretVariables } from './secretVariables';
 
 let client: LanguageClient | undefined;
 
@@ -17,7 +18,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     ...registerPendingCommands(),
   );
+  const secrets = new SecretVariables(context, client);
+  context.subscriptions.push(...secrets.register());
   await client.start();
+  await secrets.announce();
 }
 
 export async function deactivate(): Promise<void> {

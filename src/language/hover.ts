@@ -55,7 +55,8 @@ function inUserInfo(text: string, at: number): boolean {
 
 function variableText(name: string, fallback: string | undefined, secretPlace: boolean, ctx: LanguageContext): string {
   const found = ctx.env.lookup(name);
-  if (found && !(fallback !== undefined && found.value === '')) return `**\${${name}}** = \`${displayValue(name, found.value, secretPlace)}\`\n\nFrom ${found.origin}`;
+  if (found && found.value === undefined) return `**\${${name}}** is defined in ${found.origin} (its value is not shown here).`;
+  if (found?.value !== undefined && !(fallback !== undefined && found.value === '')) return `**\${${name}}** = \`${displayValue(name, found.value, secretPlace)}\`\n\nFrom ${found.origin}`;
   if (fallback !== undefined) return `**\${${name}}** is not defined: the default \`${displayValue(name, fallback, secretPlace)}\` is used.`;
   return `**\${${name}}** is not defined in the process environment, .env or .simone/.env, and has no default.`;
 }

@@ -13,12 +13,14 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigFile } from '../core/configFile';
+import { VARIABLE_NAME } from '../core/env';
 import type { LanguageContext } from '../language/context';
 import { describeError } from './describeError';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { DocumentStore } from './documentStore';
 import { watchFolders, WATCHED_GLOBS } from './folderWatcher';
 import { languageFeatures as defaultFeatures, type LanguageFeatures } from './languageFeatures';
+import { SECRET_NAMES_NOTIFICATION, type SecretNamesParams } from './protocol';
 import { canonicalUri, pathToUri, uriToPath } from './uris';
 
 export interface ServerOptions {
@@ -148,6 +150,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       publisher.inBackground([pathToUri(path)]);
     }
   }
+
+  connection.onNotification(
+    SECRET_NAMES_NOTIFICATION,
+    guardNotification(SECRET_NAMES_NOTIFICATION, (params: SecretNamesParams) => {
+      const names = Array.isArray(params?.names) ? params.names.filter((name): name is string => typeof name === 'string' && VARIABLE_NAME.test(name)) : [];
+      store.setSecretNames(names);
+    }),
+  );
 
   connection.onDidChangeWatchedFiles(
     guardNotification('didChangeWatchedFiles', (params) => {

@@ -3,7 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import { EventEmitter, type Event } from 'cockatiel';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseConfigFile, type ConfigFile } from '../core/configFile';
-import { dotEnvPaths, workspaceEnvironment, type EnvironmentProvider } from '../core/env';
+import { dotEnvPaths, workspaceEnvironment, type EnvironmentLayer, type EnvironmentProvider } from '../core/env';
 import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFiles';
 import type { JsonSchema } from '../core/jsonSchema';
 import { integrationSchema } from '../core/schema';
@@ -34,6 +34,7 @@ export class DocumentStore {
   readonly schema = integrationSchema as JsonSchema;
   private folders: string[] = [];
   private environment: EnvironmentProvider;
+  private secretLayer: EnvironmentLayer[] = [];
   private readonly openDocuments = new Map<string, TextDocument>();
   private readonly parsedOpen = new Map<string, { version: number; file: ConfigFile }>();
   /** The text of integration files that are not open. */
@@ -162,8 +163,14 @@ export class DocumentStore {
   }
 
   reloadEnvironment(): void {
-    this.environment = workspaceEnvironment(this.folders, this.processEnv);
+    this.environment = workspaceEnvironment(this.folders, this.processEnv, this.secretLayer);
     this.environmentChanged.emit();
+  }
+
+  /** The variables the editor keeps in its secret storage: defined first (CONFIG.md's order), their values unseen. */
+  setSecretNames(names: readonly string[]): void {
+    this.secretLayer = names.length ? [{ origin: "VS Code's secret storage", values: new Map(names.map((name) => [name, undefined])) }] : [];
+    this.reloadEnvironment();
   }
 
   /** A parsed file: an open document at its current version, else the disk text. */

@@ -4,7 +4,7 @@
  * Problems panel and the suggest widget. See docs/testing.md for the cache and debugging with screenshots.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -18,6 +18,11 @@ const UNKNOWN_PROPERTY_SOURCE = 'broken/.simone/integrations/schema-unknown-prop
 const UNKNOWN_PROPERTY_FILE = '.simone/integrations/schema-unknown-property.yaml';
 const UNKNOWN_PROPERTY_MESSAGE = 'Unknown property "timout"';
 const UNKNOWN_PROPERTY_CODE = 'schema-unknown-property';
+
+/** An integration whose token comes from a variable that nothing defines, until the secret is stored. */
+const SECRET_FILE = '.simone/integrations/secret-token.yaml';
+const SECRET_VARIABLE = 'SIMONE_E2E_TOKEN';
+const SECRET_VALUE = 'e2e-secret-value-81723';
 
 /** SIMONE_E2E_SCREENSHOTS=<folder> keeps a screenshot of every step; otherwise only failures get one, in a temp folder. */
 const stepScreenshots = process.env.SIMONE_E2E_SCREENSHOTS;
@@ -43,6 +48,7 @@ async function openWorkbench(codeServerFolder: string): Promise<void> {
   // The example project, without the broken files' own project: one broken file is enough and keeps the panel short.
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) });
   cpSync(join(examples, UNKNOWN_PROPERTY_SOURCE), join(workspace, UNKNOWN_PROPERTY_FILE));
+  writeFileSync(join(workspace, SECRET_FILE), `integration:\n  type: request_response\n  name: secret_token_api\n  base_url: http://127.0.0.1:9\n  auth:\n    type: bearer\n    token: \${${SECRET_VARIABLE}}\n  endpoints:\n    ping: /ping\n`);
   server = await startCodeServer({ codeServerFolder, workspace });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -136,6 +142,21 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
       for (const key of ['retry', 'circuit_breaker', 'auth']) assert.ok(labels.includes(key), `suggestions: ${labels.join(', ')}`);
       // Keys already written are not offered again.
       assert.ok(!labels.includes('base_url'), `suggestions: ${labels.join(', ')}`);
+    });
+  });
+
+  it('"Simone: Store a Secret" defines a ${VAR} for the server without showing its value', async (t) => {
+    await step(t, async (ui) => {
+      const warning = `\${${SECRET_VARIABLE}} is not defined`;
+      await ui.showProblems(warning);
+      await ui.waitForProblem(warning);
+      const watch = await ui.watchProblemRow(warning);
+      await ui.runCommandAnswering('Simone: Store a Secret', [
+        { prompt: 'Variable name', text: SECRET_VARIABLE },
+        { prompt: `Value of \${${SECRET_VARIABLE}}`, text: SECRET_VALUE },
+      ]);
+      await watch.disappeared();
+      assert.ok(!(await ui.pageText()).includes(SECRET_VALUE), 'the value is shown nowhere');
     });
   });
 

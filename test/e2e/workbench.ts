@@ -56,6 +56,21 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
+  /** Runs a palette command that asks its questions in input boxes: each answer goes to the box showing its prompt. */
+  async runCommandAnswering(label: string, answers: Array<{ prompt: string; text: string }>): Promise<void> {
+    await this.openQuickInput('F1');
+    await this.typeIntoQuickInput(`>${label}`);
+    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await row.click();
+    for (const answer of answers) {
+      await this.quickInput.locator('.quick-input-message', { hasText: answer.prompt }).waitFor({ timeout: UI_TIMEOUT });
+      await this.typeIntoQuickInput(answer.text);
+      await this.page.keyboard.press('Enter');
+    }
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
   /** Quick open (Ctrl+P) by workspace-relative path; waits until the editor shows the file's tab. */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop()!;
@@ -149,6 +164,11 @@ export class Workbench {
         });
       },
     };
+  }
+
+  /** Every text the workbench shows now. */
+  async pageText(): Promise<string> {
+    return this.page.locator('body').innerText();
   }
 
   /** Saves a screenshot as `<folder>/<name>.png` and returns its path. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CancellationTokenSource, type Diagnostic, type Hover } from 'vscode-languageserver/node';
 import { languageFeatures } from '../../src/server/languageFeatures';
+import { SECRET_NAMES_NOTIFICATION } from '../../src/server/protocol';
 import { startTestServer, type TestServer } from '../support/testConnection';
 import { TempWorkspace } from '../support/tempWorkspace';
 
@@ -188,6 +189,22 @@ describe('language server wiring over LSP', () => {
       await server.waitForDiagnostics(uri, lacksCode('env-undefined'));
       await server.filesChanged([{ uri: workspace.remove('.simone/.env'), type: 'deleted' }]);
       await server.waitForDiagnostics(uri, hasCode('env-undefined'));
+    });
+
+    it("takes the names of the editor's stored secrets as defined, values unseen, and shrugs off bad ones", async () => {
+      const uri = workspace.uri(`${INTEGRATIONS}/secrets.yaml`);
+      const text = 'integration:\n  type: request_response\n  name: secret_api\n  base_url: ${SIMONE_TEST_API_URL}\n  timeout: ${SIMONE_TEST_TIMEOUT}\n  auth:\n    type: bearer\n    token: ${SIMONE_TEST_TOKEN}\n  endpoints:\n    ping: /ping\n';
+      await server.open(uri, text);
+      const undefinedNames = (diagnostics: Diagnostic[]) => diagnostics.filter((entry) => entry.code === 'env-undefined').length;
+      assert.equal(undefinedNames(await server.waitForDiagnostics(uri, hasCode('env-undefined'))), 3);
+      await server.client.sendNotification(SECRET_NAMES_NOTIFICATION, { names: ['SIMONE_TEST_TOKEN', 'SIMONE_TEST_TIMEOUT', 'SIMONE_TEST_API_URL'] });
+      // Defined, so no warning; the typed fields (a duration, a URL) are accepted unseen, like any unresolved reference.
+      assert.deepEqual(codes(await server.waitForDiagnostics(uri, lacksCode('env-undefined'))), []);
+      const hover = await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 15 } });
+      assert.match(JSON.stringify(hover.contents), /defined in VS Code's secret storage \(its value is not shown here\)/);
+      for (const bad of [null, { names: 'SIMONE_TEST_TOKEN' }, { names: [42, 'not a name', 'SIMONE_TEST_TOKEN'] }]) await server.client.sendNotification(SECRET_NAMES_NOTIFICATION, bad);
+      const [only] = (await server.waitForDiagnostics(uri, (diagnostics) => undefinedNames(diagnostics) === 2)).filter((entry) => entry.code === 'env-undefined' && (entry.data as { variable: string }).variable === 'SIMONE_TEST_TOKEN');
+      assert.equal(only, undefined, 'the one good name of the last list still counts');
     });
   });
 

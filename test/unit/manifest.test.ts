@@ -46,7 +46,7 @@ describe('extension manifest', () => {
       assert.equal(command.category, 'Simone', command.command);
       assert.match(command.command, /^simone\.[a-zA-Z]+$/);
     }
-    const local = new Set(['simone.restartLanguageServer', 'simone.showHealth']);
+    const local = new Set(['simone.restartLanguageServer', 'simone.showHealth', 'simone.storeSecret', 'simone.deleteSecret']);
     for (const command of commands.filter((item) => !local.has(item.command))) assert.equal(command.enablement, 'isWorkspaceTrusted', command.command);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
