@@ -32,23 +32,33 @@ export class ConnectionSet {
     return settings;
   }
 
+  /** The open connection; opened again when the last try failed or its session has gone since (a long-lived set). */
   get(name: string): Promise<SqlConnection> {
-    let connection = this.opened.get(name);
-    if (!connection) {
-      connection = this.open(this.settings(name));
-      this.opened.set(name, connection);
-    }
-    return connection;
+    const cached = this.opened.get(name);
+    if (cached) return cached.then((open) => (open.usable ? open : this.reopen(name, cached)));
+    return this.reopen(name, undefined);
+  }
+
+  /** Opens `name` in place of `stale`, unless another caller already has. A failed open is not kept. */
+  private reopen(name: string, stale: Promise<SqlConnection> | undefined): Promise<SqlConnection> {
+    const current = this.opened.get(name);
+    if (current !== stale && current) return current;
+    const opening = this.open(this.settings(name));
+    this.opened.set(name, opening);
+    opening.catch(() => this.opened.get(name) === opening && this.opened.delete(name));
+    return opening;
   }
 
   private async open(settings: ConnectionSettings): Promise<SqlConnection> {
     try {
       if (settings.type === 'postgresql') return await openPostgresConnection(settings, this.timeoutMs);
       if (!settings.path) throw new SyncError('config', `connection "${settings.name}" (pglite) needs a data folder "path"`);
-      let db = this.pglites.get(settings.path);
-      if (!db) {
-        db = openPglite(settings.path);
-        this.pglites.set(settings.path, db);
+      const path = settings.path;
+      let db = this.pglites.get(path);
+      if (!db || (await db.then((open) => open.closed, () => true))) {
+        const opening = openPglite(path);
+        this.pglites.set(path, (db = opening));
+        opening.catch(() => this.pglites.get(path) === opening && this.pglites.delete(path));
       }
       return pgliteConnection(settings, await db);
     } catch (error) {

@@ -18,6 +18,9 @@ export function pgliteConnection(settings: ConnectionSettings, db: PGlite): SqlC
     type: 'pglite',
     schema: settings.schema,
     handle: db,
+    get usable() {
+      return !db.closed;
+    },
     query,
     // PGlite runs one transaction at a time and holds every other query until it ends.
     transaction: (work, options = {}) =>

@@ -17,13 +17,21 @@ export function postgresClientConfig(settings: ConnectionSettings, timeoutMs: nu
 /** Opens one session on a PostgreSQL server; transactions on it run one after another. */
 export async function openPostgresConnection(settings: ConnectionSettings, timeoutMs: number): Promise<SqlConnection> {
   const client = new Client(postgresClientConfig(settings, timeoutMs));
+  let usable = true;
   // A dropped connection surfaces as the next query's error; without a listener it would end the process.
-  client.on('error', () => undefined);
+  client.on('error', () => (usable = false));
+  client.on('end', () => (usable = false));
   await client.connect();
   // Room for a sync's staged (key, hash) pairs in the session's own buffers; it can only be set before the session's
   // first temporary table, and the server takes the memory only as it is used.
   await client.query(`SET temp_buffers = '${TEMP_BUFFERS}'`);
   let queue: Promise<unknown> = Promise.resolve();
+  /** Runs one transaction (or one query) after those before it: the session has one transaction at a time. */
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  };
   const session: SqlSession = {
     query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
     copyOut(sql) {
@@ -45,9 +53,13 @@ export async function openPostgresConnection(settings: ConnectionSettings, timeo
     type: 'postgresql',
     schema: settings.schema,
     handle: client,
-    query: session.query,
+    get usable() {
+      return usable;
+    },
+    // Outside a transaction a query waits its turn too, so it never lands inside another caller's transaction.
+    query: (sql, params) => inTurn(() => session.query(sql, params)),
     transaction<T>(work: (session: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-      const run = async () => {
+      return inTurn(async () => {
         await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         try {
           const result = await work(session);
@@ -57,10 +69,7 @@ export async function openPostgresConnection(settings: ConnectionSettings, timeo
           await client.query('ROLLBACK').catch(() => undefined);
           throw error;
         }
-      };
-      const result = queue.then(run, run);
-      queue = result.catch(() => undefined);
-      return result;
+      });
     },
     close: () => client.end(),
   };

@@ -27,6 +27,8 @@ export interface SqlConnection extends SqlSession {
   readonly schema: string;
   /** The underlying client: connections with the same handle share one session (and one transaction at a time). */
   readonly handle: object;
+  /** False once the session is gone (the server restarted or dropped it): open a new connection instead. */
+  readonly usable: boolean;
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws (or when asked). */
   transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
