@@ -250,6 +250,19 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       }
     });
 
+    it('a dry run of an entry fed by an earlier entry says why it has nothing to read yet; the real run does both', async () => {
+      await query('src', 'CREATE TABLE chain_src (id integer PRIMARY KEY, name text)');
+      await query('src', "INSERT INTO chain_src SELECT g, 'row ' || g FROM generate_series(1, 50) g");
+      const model = integration('    - { source: src.chain_src, target: chain_copy, connection: main }\n    - { source: main.chain_copy, target: chain_second, connection: main }');
+      const dry = await sync(model, { dryRun: true });
+      assert.equal(counts(dry.tables[0]).inserted, 50);
+      const second = dry.tables[1];
+      assert.ok('error' in second && /does not exist \(a dry run writes nothing: "src\.chain_src -> chain_copy" above fills it on a real run\)/.test(second.error.message), JSON.stringify(second));
+      const real = await sync(model);
+      assert.deepEqual(real.tables.map((table) => counts(table).inserted), [50, 50]);
+      assert.deepEqual((await sync(model, { dryRun: true })).tables.map((table) => counts(table).unchanged), [50, 50]);
+    });
+
     it('cancelled while reading the source: nothing written, the connections stay usable', async () => {
       const model = integration('    - { source: src.eq_items, target: eq_cancel_remote }\n    - { source: main.eq_items, target: eq_cancel_local }');
       await sync(model);

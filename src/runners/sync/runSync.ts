@@ -259,17 +259,31 @@ export async function syncIntegration(
   const connections = options.connections ?? new ConnectionSet(integration);
   const tables: SyncIntegrationResult['tables'] = [];
   try {
-    for (const settings of integration.syncTables.filter((entry) => !options.sources?.length || options.sources.includes(entry.source))) {
+    const entries = integration.syncTables.filter((entry) => !options.sources?.length || options.sources.includes(entry.source));
+    for (const [index, settings] of entries.entries()) {
       try {
         tables.push(await syncTable(integration, settings, connections, options));
       } catch (error) {
-        tables.push({ source: settings.source, target: settings.target, error: asSyncError(error) });
+        const failure = asSyncError(error);
+        const feeder = options.dryRun && failure.kind === 'source' ? entries.slice(0, index).find((earlier) => feeds(integration, earlier, settings.source)) : undefined;
+        // A dry run writes nothing, so a table an earlier entry would create or fill is not there (or not yet so) to preview.
+        const explained = feeder ? new SyncError('source', `${failure.message} (a dry run writes nothing: "${feeder.source} -> ${feeder.target}" above fills it on a real run)`) : failure;
+        tables.push({ source: settings.source, target: settings.target, error: explained });
       }
     }
   } finally {
     if (!options.connections) await connections.close();
   }
   return { integration: integration.name, dryRun: options.dryRun ?? false, tables };
+}
+
+/** Whether `earlier` writes the table that `source` (`<connection>.[<schema>.]<table>`) reads. */
+function feeds(integration: DatabaseIntegration, earlier: SyncTableSettings, source: string): boolean {
+  const [connection, ...rest] = source.split('.');
+  const schemaOf = (name: string) => integration.connections.find((candidate) => candidate.name === name)?.schema ?? 'public';
+  const read = splitTable(rest.join('.'), schemaOf(connection));
+  const written = splitTable(earlier.target, schemaOf(earlier.connection));
+  return rest.length > 0 && connection === earlier.connection && read.schema === written.schema && read.table === written.table;
 }
 
 /** Any failure as a SyncError; database errors keep their message (they carry no secrets: connections are already open). */
