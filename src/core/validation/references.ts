@@ -4,7 +4,6 @@ import { isAbsoluteUrl } from '../urlJoin';
 import type { Reference, WorkspaceIndex } from '../workspaceIndex';
 import type { Rule } from './rule';
 
-
 /** What a handler string names, when it names something checkable. */
 export type HandlerTarget =
   | { form: 'webhook'; integration: string; endpoint: string }

@@ -49,7 +49,8 @@ export interface SyncTableResult {
   deletesIgnored: number;
   /**
    * Source rows whose hash was compared with the state: all of them, or (a table whose changes PostgreSQL tracks,
-   * synced before) only those written since the last run.
+   * synced before) only those written since the last run; 0 when every row was written without comparing (a first
+   * load, `mode: full`).
    */
   rowsCompared: number;
   durationMs: number;
