@@ -35,7 +35,13 @@ export class ConnectionSet {
   /** The open connection; opened again when the last try failed or its session has gone since (a long-lived set). */
   get(name: string): Promise<SqlConnection> {
     const cached = this.opened.get(name);
-    if (cached) return cached.then((open) => (open.usable ? open : this.reopen(name, cached)));
+    if (cached) {
+      return cached.then((open) => {
+        if (open.usable) return open;
+        if (open.type === 'postgresql') open.close().catch(() => undefined);
+        return this.reopen(name, cached);
+      });
+    }
     return this.reopen(name, undefined);
   }
 

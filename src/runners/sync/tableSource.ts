@@ -4,7 +4,7 @@ import { streamQuery } from './cursor';
 import { keyMatchSql, keyTextSql, sqlLiteral } from './sqlKeys';
 import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
 import { SyncError } from './syncError';
-import { filterText, resolveColumns, type ChangeTracking, type KeyHash, type KeyHashSource, type SourceMark, type SourceRow, type SyncSource } from './syncSource';
+import { filterText, resolveColumns, type ChangeTracking, type KeyHash, type KeyHashSource, type SavedMark, type SourceMark, type SourceRow, type SyncSource } from './syncSource';
 
 /** The columns of a table (name and full type, e.g. `numeric(10,2)`), in table order; empty when it does not exist. */
 export async function tableColumns(session: SqlSession, schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
@@ -37,18 +37,35 @@ const MARK_HORIZON = 2n ** 30n;
  */
 const writtenSince = (xid: string) => `((xmin::text::bigint - ${BigInt(xid) % XID_SPACE}) & ${XID_SPACE - 1n}) < ${XID_HALF}`;
 
-/** Where this session's snapshot stands, for a plain table (views and foreign tables keep no row versions). */
+/**
+ * Where this session's snapshot stands. The identity names the server and its timeline (a point-in-time restore or a
+ * promotion starts a new one, and may bring transaction ids back below a saved mark), the database and the table.
+ */
 async function currentMark(session: SqlSession, relation: string, reading: string): Promise<SourceMark | undefined> {
-  const [row] = await session.query<{ system: string | null; database: string; relation: string; kind: string; xid: string; next: string }>(
+  const [row] = await session.query<{ system: string | null; timeline: string | null; database: string; relation: string; xid: string; next: string }>(
     `SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE') THEN (SELECT system_identifier::text FROM pg_control_system()) END AS system,
-       (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS database, c.oid::text AS relation, c.relkind::text AS kind,
-       txid_snapshot_xmin(txid_current_snapshot())::text AS xid, txid_snapshot_xmax(txid_current_snapshot())::text AS next
-     FROM pg_class c WHERE c.oid = to_regclass($1)`,
+       CASE WHEN has_function_privilege('pg_control_checkpoint()', 'EXECUTE') THEN (SELECT timeline_id::text FROM pg_control_checkpoint()) END AS timeline,
+       (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS database, to_regclass($1)::oid::text AS relation,
+       txid_snapshot_xmin(txid_current_snapshot())::text AS xid, txid_snapshot_xmax(txid_current_snapshot())::text AS next`,
     [relation],
   );
-  if (!row?.system || !['r', 'p'].includes(row.kind)) return undefined;
+  if (!row?.system || !row.timeline) return undefined;
   const query = createHash('sha256').update(reading).digest('hex').slice(0, 32);
-  return { identity: `${row.system}/${row.database}/${row.relation}/${query}`, xid: row.xid, nextXid: row.next };
+  return { identity: `${row.system}/${row.timeline}/${row.database}/${row.relation}/${query}`, xid: row.xid, nextXid: row.next };
+}
+
+/**
+ * Whether the rows a table shows change only by being written: a plain table without child tables (attaching or
+ * detaching one changes the rows without writing any) and without row-level security (a policy change does too).
+ * Views and foreign tables keep no row versions at all.
+ */
+async function rowsChangeOnlyByWrites(session: SqlSession, relation: string): Promise<{ tracked: boolean; inherited: boolean }> {
+  const [row] = await session.query<{ kind: string; children: boolean; secured: boolean }>(
+    'SELECT relkind::text AS kind, relhassubclass AS children, relrowsecurity AS secured FROM pg_class WHERE oid = to_regclass($1)',
+    [relation],
+  );
+  const inherited = row?.kind === 'r' && row.children;
+  return { tracked: row?.kind === 'r' && !row.children && !row.secured, inherited };
 }
 
 /**
@@ -80,19 +97,24 @@ export async function openTableSource(session: SqlSession, schema: string, table
   const keyColumnsBySource = keyColumns.map((column) => ({ name: column.source, type: column.type }));
   const toRow = (row: { key: string; hash: string; [column: string]: string | null }): SourceRow => ({ key: row.key, hash: row.hash, values: columns.map((_, index) => row[`c${index}`]) });
   const selectRow = `SELECT ${key} AS key, ${hash} AS hash, ${texts.map((text, index) => `${text} AS c${index}`).join(', ')} FROM ${relation}`;
-  const keyIsPrimary = primary.length === keyColumns.length && keyColumns.every((column) => primary.includes(column.source));
+  const { tracked, inherited } = await rowsChangeOnlyByWrites(session, relation);
+  // A parent's primary key does not hold across its child tables (a partitioned table's does).
+  const uniqueKeys = !inherited && primary.length === keyColumns.length && keyColumns.every((column) => primary.includes(column.source));
   const pairsWhere = (extra: string[]): Required<KeyHashSource> => {
     const query = `SELECT ${key} AS key, ${hash} AS hash FROM ${relation}${where(extra)}`;
-    return { keyHashQuery: query, uniqueKeys: keyIsPrimary, keyHashes: (batchSize) => streamQuery<KeyHash>(session, query, [], batchSize) };
+    return { keyHashQuery: query, uniqueKeys, keyHashes: (batchSize) => streamQuery<KeyHash>(session, query, [], batchSize) };
   };
   const pairs = pairsWhere([]);
-  // Reading only changed rows needs the primary key: the unchanged rest is then known to be unique and complete.
-  const changeTracking: ChangeTracking | undefined = keyIsPrimary
-    ? {
-        mark: () => currentMark(session, relation, pairs.keyHashQuery),
-        changedSince: (since, now) => (since.identity === now.identity && BigInt(now.nextXid) - BigInt(since.xid) < MARK_HORIZON ? pairsWhere([writtenSince(since.xid)]) : undefined),
-      }
-    : undefined;
+  /** How far the source has moved on since a mark: negative when the mark is from its future (a restored copy). */
+  const distance = (since: SavedMark, now: SourceMark) => BigInt(now.nextXid) - BigInt(since.xid);
+  // Reading only changed rows needs unique keys: the unchanged rest is then known to be unique and complete.
+  const changeTracking: ChangeTracking | undefined =
+    uniqueKeys && tracked
+      ? {
+          mark: () => currentMark(session, relation, pairs.keyHashQuery),
+          changedSince: (since, now) => (since.identity === now.identity && distance(since, now) >= 0n && distance(since, now) < MARK_HORIZON ? pairsWhere([writtenSince(since.xid)]) : undefined),
+        }
+      : undefined;
 
   return {
     columns,
