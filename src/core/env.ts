@@ -111,10 +111,13 @@ export function parseDotEnv(text: string): Map<string, string> {
 
 /**
  * A value as a `.env` line writes it, so that parseDotEnv reads back the same
- * string: bare when plain, else in double quotes with `\`, `"` and line breaks escaped.
+ * string: bare when plain, in single quotes when it holds no `'` or line break, else in double quotes with `\`,
+ * `"` and line breaks escaped.
  */
 export function formatDotEnvValue(value: string): string {
   if (!/[\s#"'\\$`]/.test(value)) return value;
+  // Single quotes are literal here and in shells, docker compose and dotenv-expand (which expand `$` in double quotes).
+  if (!/['\n\r]/.test(value)) return `'${value}'`;
   return `"${value.replace(/[\\"\n\r]/g, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : `\\${char}`))}"`;
 }
 
