@@ -42,10 +42,15 @@ export class SecretVariables {
     return [
       commands.registerCommand('simone.storeSecret', () => this.askAndStore()),
       commands.registerCommand('simone.deleteSecret', () => this.askAndDelete()),
-      this.client.onDidChangeState((change) => change.newState === State.Running && void this.announce()),
+      this.client.onDidChangeState((change) => change.newState === State.Running && void this.announceQuietly()),
       // Another window stored or deleted one.
-      this.context.secrets.onDidChange(() => void this.announce()),
+      this.context.secrets.onDidChange(() => void this.announceQuietly()),
     ];
+  }
+
+  /** From an event: a client stopping meanwhile is no error (it announces again when it runs). */
+  private async announceQuietly(): Promise<void> {
+    await this.announce().catch(() => undefined);
   }
 
   private async setNames(names: string[]): Promise<void> {

@@ -66,8 +66,8 @@ export class IntegrationBreaker implements IDisposable {
       clearTimeout(this.openTimer);
       if (state === CircuitState.Open) {
         // Say "half-open" once the open time is over, without waiting for a call to find out.
-        this.openUntil = Date.now() + settings.openMs;
-        this.openTimer = setTimeout(() => this.announce(), settings.openMs).unref();
+        this.openUntil = performance.now() + settings.openMs;
+        this.announceWhenDue();
       }
       this.announce();
     });
@@ -80,7 +80,7 @@ export class IntegrationBreaker implements IDisposable {
       case CircuitState.HalfOpen:
         return 'half-open';
       case CircuitState.Open:
-        return Date.now() >= this.openUntil ? 'half-open' : 'open';
+        return performance.now() >= this.openUntil ? 'half-open' : 'open';
       default:
         return 'open';
     }
@@ -102,6 +102,12 @@ export class IntegrationBreaker implements IDisposable {
     } finally {
       if (trial) this.trialsInFlight--;
     }
+  }
+
+  /** A timer may fire a fraction of a millisecond early: then it waits the rest. */
+  private announceWhenDue(): void {
+    const left = this.openUntil - performance.now();
+    this.openTimer = setTimeout(() => (performance.now() >= this.openUntil ? this.announce() : this.announceWhenDue()), Math.max(1, Math.ceil(left))).unref();
   }
 
   private announce(): void {

@@ -246,7 +246,11 @@ export class QueueConnection {
   }
 
   private start(): void {
-    if (!this.loop && !this.closed) this.loop = this.run();
+    if (this.loop || this.closed) return;
+    this.loop = this.run();
+    // The loop handles broker failures itself; nobody awaits it (close() does not wait for a connect in flight), so
+    // whatever else escapes it (a throwing state listener) must not become an unhandled rejection.
+    this.loop.catch(() => undefined);
   }
 
   private connectionUrl(): string {
