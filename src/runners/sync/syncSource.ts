@@ -21,8 +21,8 @@ export interface SourceRow extends KeyHash {
 
 /**
  * Where a source database stood when a sync started reading it: rows written later carry a newer transaction id.
- * `identity` names the server, database, table and the exact key/hash query, so a mark is only ever compared with
- * the same source read the same way.
+ * `identity` names the server and its timeline, the database, the table and the exact key/hash query, so a mark is
+ * only ever compared with the same source read the same way.
  */
 export interface SavedMark {
   identity: string;
@@ -38,7 +38,7 @@ export interface SourceMark extends SavedMark {
 
 /** The source database's own record of which rows changed: PostgreSQL stamps each row version with its writer's id. */
 export interface ChangeTracking {
-  /** Where the source stands now; undefined when it cannot tell (a view, or no access to the server's identity). */
+  /** Where the source stands now; undefined when it cannot tell (the role may not read the server's identity). */
   mark(): Promise<SourceMark | undefined>;
   /**
    * The pairs of the rows written at or after `since` (and maybe a few older ones), when `since` was taken from the
@@ -62,7 +62,7 @@ export interface SyncSource extends KeyHashSource {
   readonly columns: SyncColumn[];
   /** The key columns, among `columns`. */
   readonly keyColumns: SyncColumn[];
-  /** For a table with a primary key: lets an incremental sync read only the rows changed since its last run. */
+  /** For a plain table keyed by its primary key: lets an incremental sync read only the rows changed since its last run. */
   readonly changeTracking?: ChangeTracking;
   count(): Promise<number>;
   /** Every row, in any order. */
