@@ -160,6 +160,15 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
     });
   });
 
+  it('"Simone: Delete a Stored Secret" makes the ${VAR} undefined again', async (t) => {
+    await step(t, async (ui) => {
+      const warning = `\${${SECRET_VARIABLE}} is not defined`;
+      await ui.runCommandPicking('Simone: Delete a Stored Secret', SECRET_VARIABLE);
+      await ui.showProblems(warning);
+      await ui.waitForProblem(warning);
+    });
+  });
+
   it('"Simone: Restart Language Server" brings the diagnostics back', async (t) => {
     await step(t, async (ui) => {
       await ui.showProblems(UNKNOWN_PROPERTY_MESSAGE);

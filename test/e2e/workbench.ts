@@ -48,26 +48,36 @@ export class Workbench {
   }
 
   async runCommand(label: string): Promise<void> {
+    await this.chooseCommand(label);
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Picks `label` in the command palette. */
+  private async chooseCommand(label: string): Promise<void> {
     await this.openQuickInput('F1');
     await this.typeIntoQuickInput(`>${label}`);
     const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ timeout: UI_TIMEOUT });
     await row.click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
   /** Runs a palette command that asks its questions in input boxes: each answer goes to the box showing its prompt. */
   async runCommandAnswering(label: string, answers: Array<{ prompt: string; text: string }>): Promise<void> {
-    await this.openQuickInput('F1');
-    await this.typeIntoQuickInput(`>${label}`);
-    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    await row.waitFor({ timeout: UI_TIMEOUT });
-    await row.click();
+    await this.chooseCommand(label);
     for (const answer of answers) {
       await this.quickInput.locator('.quick-input-message', { hasText: answer.prompt }).waitFor({ timeout: UI_TIMEOUT });
       await this.typeIntoQuickInput(answer.text);
       await this.page.keyboard.press('Enter');
     }
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Runs a palette command that asks to pick one item of a list, and picks `item`. */
+  async runCommandPicking(label: string, item: string): Promise<void> {
+    await this.chooseCommand(label);
+    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: item }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await row.click();
     await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
