@@ -222,6 +222,22 @@ describe('message queue runner against a real RabbitMQ', () => {
     }
   });
 
+  test('close() of a live connection whose broker stopped answering returns within its bound', async () => {
+    const proxy = await startAmqpProxy(broker.port);
+    try {
+      const queues = open(`amqp://guest:guest@127.0.0.1:${proxy.port}`, `    - { name: silent_close }`);
+      await queues.whenConnected();
+      proxy.hold();
+      const started = performance.now();
+      await queues.close();
+      const took = performance.now() - started;
+      assert.ok(took >= 1500 && took < 4000, `close() took ${Math.round(took)} ms`);
+      assert.equal(queues.state, 'closed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   for (const operation of ['peek', 'inspect'] as const) {
     test(`${operation}: a channel the broker opens after the timeout is closed when it arrives`, async () => {
       const proxy = await startAmqpProxy(broker.port);

@@ -95,6 +95,8 @@ interface Subscription {
 }
 
 const DEFAULT_HEARTBEAT_SECONDS = 10;
+/** How long close() waits for the broker to confirm; a broker that stops answering is left to the heartbeat. */
+const CLOSE_WAIT_MS = 2000;
 
 function elapsed(since: number): number {
   return Math.round(performance.now() - since);
@@ -226,7 +228,8 @@ export class QueueConnection {
    * Closes the connection for good; waiting operations fail. It does not wait
    * for a connect in flight (amqplib cannot cancel one, and a broker that
    * accepts TCP but never answers holds it for the whole timeout): the
-   * connection loop closes that connection as soon as it arrives.
+   * connection loop closes that connection as soon as it arrives. Nor does it wait more than CLOSE_WAIT_MS for the
+   * broker to confirm the close.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -237,7 +240,7 @@ export class QueueConnection {
     this.connection = undefined;
     this.publishChannel = undefined;
     this.setState('closed');
-    await connection?.close().catch(() => undefined);
+    if (connection) await raceAbort(connection.close(), AbortSignal.timeout(CLOSE_WAIT_MS)).catch(() => undefined);
   }
 
   private setState(state: QueueConnectionState, extra: Omit<QueueConnectionStateChange, 'integration' | 'state'> = {}): void {
