@@ -9,10 +9,11 @@ export interface VariableReference {
   end: number;
 }
 
-/** A variable's name, as `${NAME}` references and `.env` files write it. */
-export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+/** A variable's name, as `${NAME}` references write it. */
+export const VARIABLE_NAME = new RegExp(`^${NAME}$`);
 
-const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const REFERENCE = new RegExp(`\\$\\{(${NAME})(?::-([^}]*))?\\}`, 'g');
 
 export function findVariableReferences(text: string): VariableReference[] {
   return [...text.matchAll(REFERENCE)].map((match) => ({

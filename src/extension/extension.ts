@@ -20,8 +20,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
   const secrets = new SecretVariables(context, client);
   context.subscriptions.push(...secrets.register());
+  // Once running (now and after every restart), the client hands the server the stored secrets' names.
   await client.start();
-  await secrets.announce();
 }
 
 export async function deactivate(): Promise<void> {

@@ -33,7 +33,7 @@ export class SecretVariables {
   }
 
   /** Tells the server the names (at start, after a restart, after any change). */
-  async announce(): Promise<void> {
+  private async announce(): Promise<void> {
     if (this.client.state !== State.Running) return;
     await this.client.sendNotification(SECRET_NAMES_NOTIFICATION, { names: this.names() } satisfies SecretNamesParams);
   }

@@ -13,6 +13,13 @@ function describeConnection(settings: ConnectionSettings): string {
   return `postgresql ${settings.user ?? ''}${settings.user ? '@' : ''}${settings.host ?? '127.0.0.1'}:${settings.port ?? 5432}/${settings.database ?? ''}`;
 }
 
+/** Caches an opening under `key`; should it fail, it is dropped (unless replaced meanwhile), so the next use tries again. */
+function keepUnlessFailed<T>(cache: Map<string, Promise<T>>, key: string, opening: Promise<T>): Promise<T> {
+  cache.set(key, opening);
+  opening.catch(() => cache.get(key) === opening && cache.delete(key));
+  return opening;
+}
+
 /**
  * The connections of one `database` integration, opened on first use and closed together.
  * Connections naming the same PGlite data folder share one database (a folder can be opened only once).
@@ -49,10 +56,7 @@ export class ConnectionSet {
   private reopen(name: string, stale: Promise<SqlConnection> | undefined): Promise<SqlConnection> {
     const current = this.opened.get(name);
     if (current !== stale && current) return current;
-    const opening = this.open(this.settings(name));
-    this.opened.set(name, opening);
-    opening.catch(() => this.opened.get(name) === opening && this.opened.delete(name));
-    return opening;
+    return keepUnlessFailed(this.opened, name, this.open(this.settings(name)));
   }
 
   private async open(settings: ConnectionSettings): Promise<SqlConnection> {
@@ -61,11 +65,7 @@ export class ConnectionSet {
       if (!settings.path) throw new SyncError('config', `connection "${settings.name}" (pglite) needs a data folder "path"`);
       const path = settings.path;
       let db = this.pglites.get(path);
-      if (!db || (await db.then((open) => open.closed, () => true))) {
-        const opening = openPglite(path);
-        this.pglites.set(path, (db = opening));
-        opening.catch(() => this.pglites.get(path) === opening && this.pglites.delete(path));
-      }
+      if (!db || (await db.then((open) => open.closed, () => true))) db = keepUnlessFailed(this.pglites, path, openPglite(path));
       return pgliteConnection(settings, await db);
     } catch (error) {
       if (error instanceof SyncError) throw error;

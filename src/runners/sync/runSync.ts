@@ -81,6 +81,12 @@ export interface SyncIntegrationResult {
   tables: Array<SyncTableResult | { source: string; target: string; error: SyncError }>;
 }
 
+/** A `<connection>.[<schema>.]<table>` source: its connection and the rest; undefined for any other name. */
+function tableSourceName(source: string): { connection: string; table: string } | undefined {
+  const [connection, ...rest] = source.split('.');
+  return rest.length ? { connection, table: rest.join('.') } : undefined;
+}
+
 /** `schema.table` or `table` (in the connection's schema). */
 function splitTable(name: string, defaultSchema: string): { schema: string; table: string } {
   const parts = name.split('.');
@@ -127,10 +133,10 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
     }
     openSource = async () => simoneSource(project, settings.source as SimoneEntitySet, options.projectFolder, settings);
   } else {
-    const [connectionName, ...rest] = settings.source.split('.');
-    if (rest.length === 0) throw new SyncError('config', `source "${settings.source}" is neither ${SIMONE_ENTITY_SETS.join(', ')} nor <connection>.<table>`);
-    sourceConnection = await connections.get(connectionName);
-    const table = splitTable(rest.join('.'), sourceConnection.schema);
+    const name = tableSourceName(settings.source);
+    if (!name) throw new SyncError('config', `source "${settings.source}" is neither ${SIMONE_ENTITY_SETS.join(', ')} nor <connection>.<table>`);
+    sourceConnection = await connections.get(name.connection);
+    const table = splitTable(name.table, sourceConnection.schema);
     openSource = (session) => openTableSource(session, table.schema, table.table, settings, settings.source);
   }
 
@@ -205,7 +211,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
               },
             });
           const since = mark && (await state.mark());
-          const changedRows = since && mark && source.changeTracking?.changedSince(since, mark);
+          const changedRows = mark && since && source.changeTracking?.changedSince(since, mark);
           let staged = changedRows && (await stage(changedRows));
           let classified = staged && (await staged.classifyChanged(state, progress.total));
           if (!staged || !classified) {
@@ -280,11 +286,12 @@ export async function syncIntegration(
 
 /** Whether `earlier` writes the table that `source` (`<connection>.[<schema>.]<table>`) reads. */
 function feeds(integration: DatabaseIntegration, earlier: SyncTableSettings, source: string): boolean {
-  const [connection, ...rest] = source.split('.');
-  const schemaOf = (name: string) => integration.connections.find((candidate) => candidate.name === name)?.schema ?? 'public';
-  const read = splitTable(rest.join('.'), schemaOf(connection));
-  const written = splitTable(earlier.target, schemaOf(earlier.connection));
-  return rest.length > 0 && connection === earlier.connection && read.schema === written.schema && read.table === written.table;
+  const name = tableSourceName(source);
+  if (name?.connection !== earlier.connection) return false;
+  const schema = integration.connections.find((candidate) => candidate.name === name.connection)?.schema ?? 'public';
+  const read = splitTable(name.table, schema);
+  const written = splitTable(earlier.target, schema);
+  return read.schema === written.schema && read.table === written.table;
 }
 
 /** Any failure as a SyncError; database errors keep their message (they carry no secrets: connections are already open). */

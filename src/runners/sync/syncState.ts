@@ -46,8 +46,7 @@ export class SyncState {
 
   /** The source's mark saved with the state, if any. */
   async mark(): Promise<SavedMark | undefined> {
-    const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.marks]);
-    if (!exists) return undefined;
+    if (!(await this.exists(this.marks))) return undefined;
     const [row] = await this.session.query<SavedMark & { keys: number }>(`SELECT identity, xid, keys::int AS keys FROM ${this.marks} WHERE sync_id = $1`, [this.syncId]);
     if (!row) return undefined;
     this.keys = row.keys;
@@ -61,8 +60,7 @@ export class SyncState {
   }
 
   async isEmpty(): Promise<boolean> {
-    const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.table]);
-    const empty = !exists || (await this.session.query(`SELECT 1 FROM ${this.table} WHERE sync_id = $1 LIMIT 1`, [this.syncId])).length === 0;
+    const empty = !(await this.exists(this.table)) || (await this.session.query(`SELECT 1 FROM ${this.table} WHERE sync_id = $1 LIMIT 1`, [this.syncId])).length === 0;
     if (empty) this.keys = 0;
     return empty;
   }
@@ -70,24 +68,22 @@ export class SyncState {
   /** Saves the hashes of rows written; `allNew` when the state had none of their keys (a first load, a rewrite). */
   async record(rows: KeyHash[], allNew = false): Promise<void> {
     if (rows.length === 0) return;
+    const params = [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)];
+    const upsert = (from: string) =>
+      `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM ${from}
+       ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`;
     if (allNew || this.keys === undefined) {
-      await this.session.query(
-        `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM unnest($2::text[], $3::text[]) AS x(k, h)
-         ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`,
-        [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)],
-      );
+      await this.session.query(upsert('unnest($2::text[], $3::text[]) AS x(k, h)'), params);
       if (this.keys !== undefined) this.keys += rows.length;
       return;
     }
     // The count runs on the snapshot before the upsert (one statement): the keys that were not there yet.
     const [{ added }] = await this.session.query<{ added: number }>(
-      `WITH incoming AS (SELECT k, h FROM unnest($2::text[], $3::text[]) AS x(k, h)),
-       upsert AS (INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM incoming
-         ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at)
+      `WITH incoming AS (SELECT k, h FROM unnest($2::text[], $3::text[]) AS x(k, h)), upsert AS (${upsert('incoming')})
        SELECT count(*)::int AS added FROM incoming WHERE NOT EXISTS (SELECT 1 FROM ${this.table} t WHERE t.sync_id = $1 AND t.key = incoming.k)`,
-      [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)],
+      params,
     );
-    if (this.keys !== undefined) this.keys += added;
+    this.keys += added;
   }
 
   async forget(keys: string[]): Promise<void> {
@@ -97,6 +93,11 @@ export class SyncState {
       [this.syncId, keys],
     );
     if (this.keys !== undefined) this.keys -= removed;
+  }
+
+  private async exists(relation: string): Promise<boolean> {
+    const [{ exists }] = await this.session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [relation]);
+    return exists;
   }
 
   async clear(): Promise<void> {
