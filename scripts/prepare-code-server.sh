@@ -4,12 +4,19 @@
 # Needs only the npm registry and Debian's `ripgrep` (plus a C++ toolchain for `npm rebuild`);
 # code-server's own postinstall is skipped because it downloads from outside the registry.
 # Prints the prepared folder (the one holding out/node/entry.js) as its last line.
+# `--check` only says whether it is prepared (exit 0, printing the folder) or not (exit 1), changing nothing.
 set -euo pipefail
 
 version=4.96.4
 cache="${SIMONE_CODE_SERVER_CACHE:-$HOME/.cache/simone-code-server}"
 target="$cache/code-server-$version"
 marker="$target/.simone-prepared"
+
+if [ "${1:-}" = --check ]; then
+  [ -f "$marker" ] || { echo "prepare-code-server: not prepared in $target" >&2; exit 1; }
+  echo "$target"
+  exit 0
+fi
 
 fail() {
   echo "prepare-code-server: FAILED: $*" >&2

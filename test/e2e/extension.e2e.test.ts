@@ -32,9 +32,6 @@ let workspace: string | undefined;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let workbench: Workbench | undefined;
-const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
-/** Why the tests cannot run on this machine (only ever set outside CI: in CI that is a failure). */
-let unavailable: string | undefined;
 
 /** code-server prepared (cached) and chromium present, or why not. */
 async function prepare(): Promise<string> {
@@ -70,7 +67,6 @@ async function reportFailure(name: string, log: (message: string) => void): Prom
 
 /** Runs one step of the story; on failure leaves a screenshot. */
 async function step(t: TestContext, run: (ui: Workbench) => Promise<void>): Promise<void> {
-  if (unavailable) return void t.skip(unavailable);
   if (!workbench) throw new Error('the workbench did not open (see the before hook)');
   const ui = workbench;
   try {
@@ -88,13 +84,9 @@ describe('the extension in VS Code 1.96 (code-server, chromium)', { timeout: 10 
     try {
       codeServerFolder = await prepare();
     } catch (error) {
-      const reason = `end-to-end tests need code-server and chromium: ${(error as Error).message}`;
-      if (inCi) throw new Error(`${reason}\n(see docs/testing.md; .ci/run installs chromium and ripgrep)`);
-      unavailable = `${reason.split('\n')[0]} -- run scripts/prepare-code-server.sh and see docs/testing.md`;
-      console.error(`e2e skipped: ${unavailable}`);
-      return;
+      // A failure, never a skip: npm test installs and prepares both first (scripts/test-prerequisites.mjs).
+      throw new Error(`end-to-end tests need code-server and chromium: ${(error as Error).message}\n(npm test installs chromium, prepares code-server and builds the extension before any suite; see docs/testing.md)`);
     }
-    // From here on a problem is the extension's or the test's, never a reason to skip.
     try {
       await openWorkbench(codeServerFolder);
     } catch (error) {

@@ -36,9 +36,9 @@ describe('circuit breaker per integration', () => {
     const received: BreakerChange[] = (changes = []);
     registry.onDidChangeBreaker((change) => received.push(change));
   });
-  afterEach(() => registry.dispose());
+  afterEach(() => registry?.dispose());
   after(async () => {
-    await server.close();
+    await server?.close();
     await closeSharedAgent();
   });
 

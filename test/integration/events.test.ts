@@ -38,7 +38,7 @@ before(async () => {
 
 after(async () => {
   await pool.close();
-  await new Promise((resolve) => server?.close(resolve));
+  if (server) await new Promise((resolve) => server.close(resolve));
   await broker?.stop();
 });
 

@@ -42,8 +42,8 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
     broker = await startRabbitMq();
   });
   after(async () => {
-    await server.close();
-    await new Promise((resolve) => listener.close(resolve));
+    await server?.close();
+    if (listener) await new Promise((resolve) => listener.close(resolve));
     await closeSharedAgent();
     await broker?.stop();
     rmSync(project, { recursive: true, force: true });

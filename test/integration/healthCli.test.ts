@@ -64,9 +64,9 @@ describe('simone-integrations health', () => {
     );
   });
   after(async () => {
-    await server.close();
-    await new Promise((resolve) => gateway.close(resolve));
-    rmSync(workspace, { recursive: true, force: true });
+    await server?.close();
+    if (gateway) await new Promise((resolve) => gateway.close(resolve));
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   async function cli(args: string[], cwd = workspace): Promise<{ code: number; stdout: string; stderr: string }> {

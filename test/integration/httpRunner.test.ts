@@ -23,7 +23,7 @@ describe('request-response runner against a flaky server', () => {
     registry = new ResilienceRegistry();
   });
   after(async () => {
-    await server.close();
+    await server?.close();
     await closeSharedAgent();
   });
 

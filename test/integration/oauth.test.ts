@@ -35,7 +35,7 @@ class TokenServer {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server!.close(() => resolve()));
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
 

@@ -44,7 +44,7 @@ integration:
 
 after(async () => {
   await broker?.stop();
-  rmSync(workspace, { recursive: true, force: true });
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -19,7 +19,7 @@ describe('telemetry: one client span per attempt', () => {
     await runEndpoint(httpIntegration(server.url), 'ping', { registry: new ResilienceRegistry() });
   });
   after(async () => {
-    await server.close();
+    await server?.close();
     await closeSharedAgent();
   });
 

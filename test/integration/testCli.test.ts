@@ -44,8 +44,8 @@ describe('simone-integrations test', () => {
     );
   });
   after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
+    await server?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -44,7 +44,7 @@ describe('webhook sender', () => {
   });
   after(async () => {
     await receiver.stop();
-    flaky.close();
+    flaky?.close();
     await closeSharedAgent();
   });
 

@@ -70,9 +70,9 @@ describe('language features over LSP', () => {
   });
 
   after(async () => {
-    await server.shutdown();
-    workspace.dispose();
-    bare.dispose();
+    await server?.shutdown();
+    workspace?.dispose();
+    bare?.dispose();
   });
 
   const doc = (uri: string) => ({ textDocument: { uri } });

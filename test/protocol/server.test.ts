@@ -53,8 +53,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root] });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('announces incremental sync, workspace folders and the server, and registers file watchers', async () => {
@@ -80,8 +80,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root], debounceMs: 150 });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('are published on open with code, source, range and data', async () => {
@@ -119,8 +119,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root] });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('resolves names from files that are not open, and publishes those files’ own problems', async () => {
@@ -177,8 +177,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root], processEnv: {} });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('re-resolves ${VAR}s when a .env file is created, changed or deleted', async () => {
@@ -216,8 +216,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root], clientWatchesFiles: false });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('watches the folders itself', async () => {
@@ -240,9 +240,9 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [first.root] });
     });
     after(async () => {
-      await server.shutdown();
-      first.dispose();
-      second.dispose();
+      await server?.shutdown();
+      first?.dispose();
+      second?.dispose();
     });
 
     it('indexes a folder added later and forgets it when it is removed', async () => {
@@ -267,8 +267,8 @@ describe('language server wiring over LSP', () => {
       server = await startTestServer({ folders: [workspace.root] });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('answers a request cancelled while the workspace is being indexed with RequestCancelled', async () => {
@@ -302,8 +302,8 @@ describe('language server wiring over LSP', () => {
       });
     });
     after(async () => {
-      await server.shutdown();
-      workspace.dispose();
+      await server?.shutdown();
+      workspace?.dispose();
     });
 
     it('answers a crashing request with an empty result, logs it, and keeps serving', async () => {
@@ -342,7 +342,7 @@ describe('language server wiring over LSP', () => {
       workspace = new TempWorkspace({ [`${INTEGRATIONS}/broker.yaml`]: QUEUES });
       server = await startTestServer({ folders: [workspace.root], childProcess: true });
     });
-    after(() => workspace.dispose());
+    after(() => workspace?.dispose());
 
     it('initializes, validates an open file against the indexed workspace, and exits 0 after shutdown and exit', async () => {
       const events = workspace.uri(`${INTEGRATIONS}/events.yaml`);

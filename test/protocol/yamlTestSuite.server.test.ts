@@ -43,8 +43,8 @@ describe('yaml-test-suite opened and edited through the language server', { skip
     server = await startTestServer({ folders: [workspace.root], debounceMs: 0 });
   });
   after(async () => {
-    await server.shutdown();
-    workspace.dispose();
+    await server?.shutdown();
+    workspace?.dispose();
   });
 
   it('publishes diagnostics for every version and answers every completion, hover and symbol request, with no handler failing', async () => {
