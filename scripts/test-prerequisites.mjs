@@ -28,11 +28,13 @@ function isExecutable(path) {
 }
 
 const onPath = (command) => pathFolders.some((folder) => isExecutable(join(folder, command)));
-const underRoot = (...paths) => paths.map((path) => join(packageRoot, path));
+const underRoot = (path) => join(packageRoot, path);
+/** Why a spawned command did not succeed. */
+const outcome = (run) => run.error?.message ?? `exit ${run.status ?? run.signal}`;
 
 /** The folders test/support/postgres.ts takes initdb and pg_ctl from: `pg_config --bindir`, then each installed version. */
 function postgresFound() {
-  const versions = underRoot('usr/lib/postgresql')[0];
+  const versions = underRoot('usr/lib/postgresql');
   let folders = [];
   try {
     folders = readdirSync(versions).map((version) => join(versions, version, 'bin'));
@@ -46,14 +48,14 @@ function postgresFound() {
   return folders.some((folder) => isExecutable(join(folder, 'initdb')) && isExecutable(join(folder, 'pg_ctl')));
 }
 
-const rabbitMqScripts = underRoot('usr/lib/rabbitmq/bin/rabbitmq-server', 'usr/lib/rabbitmq/sbin/rabbitmq-server');
-const [chromium] = underRoot('usr/bin/chromium');
-const [nginx] = underRoot('usr/sbin/nginx');
+const rabbitMqScripts = ['usr/lib/rabbitmq/bin/rabbitmq-server', 'usr/lib/rabbitmq/sbin/rabbitmq-server'].map(underRoot);
+const chromium = underRoot('usr/bin/chromium');
+const nginx = underRoot('usr/sbin/nginx');
 const TOOLCHAIN = ['cc', 'g++', 'make'];
 
 /** What the suites use from each Debian package; `service`: the system service apt starts with it, which tests never use. */
 const PACKAGES = [
-  { name: 'PostgreSQL', debian: 'postgresql', service: 'postgresql', found: postgresFound, lookedFor: `initdb and pg_ctl in ${join(packageRoot, 'usr/lib/postgresql/*/bin')} or pg_config --bindir` },
+  { name: 'PostgreSQL', debian: 'postgresql', service: 'postgresql', found: postgresFound, lookedFor: `initdb and pg_ctl in ${underRoot('usr/lib/postgresql/*/bin')} or pg_config --bindir` },
   { name: 'RabbitMQ', debian: 'rabbitmq-server', service: 'rabbitmq-server', found: () => rabbitMqScripts.some(isExecutable) || onPath('rabbitmq-server'), lookedFor: `${rabbitMqScripts.join(', ')} and rabbitmq-server on PATH` },
   { name: 'Chromium', debian: 'chromium', found: () => isExecutable(chromium), lookedFor: chromium },
   { name: 'ripgrep', debian: 'ripgrep', found: () => onPath('rg'), lookedFor: 'rg on PATH' },
@@ -68,7 +70,7 @@ const CODE_SERVER = 'code-server 4.96.4';
 function codeServerUnprepared() {
   const check = spawnSync('bash', [prepareScript, '--check'], { encoding: 'utf8', timeout: 10_000 });
   if (check.status === 0) return undefined;
-  return check.stderr?.trim().replace(/^prepare-code-server: /, '') || `not prepared (${check.error?.message ?? `exit ${check.status ?? check.signal}`})`;
+  return check.stderr?.trim().replace(/^prepare-code-server: /, '') || `not prepared (${outcome(check)})`;
 }
 
 /** How to run a command as root: directly, through passwordless sudo, or not at all (undefined). */
@@ -100,7 +102,7 @@ const present = [...PACKAGES.filter((entry) => !missing.includes(entry)).map((en
 const asAdmin = installingOff || missing.length === 0 ? undefined : adminRunner();
 
 if (installingOff ? missing.length > 0 || prepareCodeServer : missing.length > 0 && !asAdmin) {
-  const lines = [...missing.map((entry) => `  - ${entry.name} (Debian package ${entry.debian}): looked for ${entry.lookedFor}`)];
+  const lines = missing.map((entry) => `  - ${entry.name} (Debian package ${entry.debian}): looked for ${entry.lookedFor}`);
   if (prepareCodeServer) lines.push(`  - ${CODE_SERVER}: ${unprepared}`);
   const why = installingOff ? 'installing is off: SIMONE_TEST_NO_INSTALL=1' : 'npm test installs it itself when run as root or with passwordless sudo';
   fail(
@@ -122,7 +124,7 @@ if (missing.length > 0) {
   const aptOptions = { stdio: ['ignore', 2, 2], timeout: APT_TIMEOUT_MS };
   for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...debianPackages]]) {
     const run = asAdmin('apt-get', args, aptOptions);
-    if (run.status !== 0) fail(`apt-get ${args[0]} failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}); the command was: ${installCommand(debianPackages, false)}`);
+    if (run.status !== 0) fail(`apt-get ${args[0]} failed (${outcome(run)}); the command was: ${installCommand(debianPackages, false)}`);
   }
   // Tests start private instances on free ports; the system services apt just started would only hold ports.
   for (const entry of missing) if (entry.service) asAdmin('service', [entry.service, 'stop'], { stdio: 'ignore', timeout: 60_000 });
@@ -134,7 +136,7 @@ if (missing.length > 0) {
 if (prepareCodeServer) {
   console.error(`test prerequisites: preparing ${CODE_SERVER} (a few minutes, once) ...`);
   const run = spawnSync('bash', [prepareScript], { stdio: ['ignore', 'ignore', 'inherit'], timeout: PREPARE_TIMEOUT_MS });
-  if (run.status !== 0 || codeServerUnprepared()) fail(`scripts/prepare-code-server.sh failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`}; its output is above)`);
+  if (run.status !== 0 || codeServerUnprepared()) fail(`scripts/prepare-code-server.sh failed (${outcome(run)}; its output is above)`);
   installed.push(CODE_SERVER);
 }
 
