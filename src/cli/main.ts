@@ -1,4 +1,5 @@
 import { WorkspaceLoadError } from '../core/workspace';
+import { displayPath } from './displayPath';
 import { UsageError, type CliIO, type Command } from './usage';
 
 /** Each command lives in its own file and loads only when called. */
@@ -27,7 +28,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await (await command.load())(args, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof WorkspaceLoadError) {
-      io.stderr(`simone-integrations: ${error.message}\n`);
+      const message = error instanceof WorkspaceLoadError ? error.describe((path) => displayPath(path, io.cwd)) : error.message;
+      io.stderr(`simone-integrations: ${message}\n`);
       return 2;
     }
     throw error;

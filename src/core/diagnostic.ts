@@ -14,6 +14,8 @@ export type Severity = 'error' | 'warning';
 /** Every code of the config reference, with its fixed severity. */
 export const DIAGNOSTIC_SEVERITY = {
   'yaml-syntax': 'error',
+  'file-too-large': 'error',
+  'file-encoding': 'error',
   'schema-unknown-property': 'error',
   'schema-missing-property': 'error',
   'schema-type': 'error',

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConfigDiagnostic } from './diagnostic';
+import { FileSystemError, nodeFileSystem, type WorkspaceFileSystem } from './fileSystem';
+import { readTextFile } from './readTextFile';
+import { DEFAULT_TEXT_LIMITS, type TextLimits } from './textLimits';
 
 /** One `${NAME}` or `${NAME:-default}` inside a scalar, with offsets into that scalar's text. */
 export interface VariableReference {
@@ -127,19 +130,48 @@ export function dotEnvPaths(folder: string): string[] {
   return [join(folder, '.simone', '.env'), join(folder, '.env')];
 }
 
-function readDotEnv(path: string): Map<string, string> {
+/** One `.env` file as a layer (empty when the file is missing or was not read), and why it was not read. */
+export interface DotEnvRead {
+  path: string;
+  layer: EnvironmentLayer;
+  /** Over its size limit or not UTF-8 text: the diagnostic for the file, at 1:1. */
+  diagnostic?: ConfigDiagnostic;
+  /** There, but not readable (a FIFO, a folder, no permission, a symlink loop). */
+  unreadable?: FileSystemError;
+}
+
+/** Reads one `.env` file through the file system seam: bounded, and only a regular file (a FIFO never blocks). */
+export function readDotEnv(path: string, fileSystem: WorkspaceFileSystem = nodeFileSystem, limits: TextLimits = DEFAULT_TEXT_LIMITS): DotEnvRead {
+  const empty = { origin: path, values: new Map<string, string>() };
   try {
-    return parseDotEnv(readFileSync(path, 'utf8'));
-  } catch {
-    return new Map();
+    const read = readTextFile(fileSystem, path, 'dotEnv', limits);
+    return 'text' in read ? { path, layer: { origin: path, values: parseDotEnv(read.text) } } : { path, layer: empty, diagnostic: read.diagnostic };
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    return error.reason === 'missing' ? { path, layer: empty } : { path, layer: empty, unreadable: error };
   }
 }
 
 /** Process variables win over `.env` files, as dotenv does; extra layers (secret storage) come first. */
-export function workspaceEnvironment(folders: string[], processEnv: NodeJS.ProcessEnv = process.env, extra: readonly EnvironmentLayer[] = []): LayeredEnvironment {
+export function layeredEnvironment(processEnv: NodeJS.ProcessEnv, dotEnv: readonly DotEnvRead[], extra: readonly EnvironmentLayer[] = []): LayeredEnvironment {
   const fromProcess = new Map(Object.entries(processEnv).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const fromFiles = folders.flatMap((folder) => dotEnvPaths(folder).map((path) => ({ origin: path, values: readDotEnv(path) })));
-  return new LayeredEnvironment([...extra, { origin: 'process environment', values: fromProcess }, ...fromFiles]);
+  return new LayeredEnvironment([...extra, { origin: 'process environment', values: fromProcess }, ...dotEnv.map((read) => read.layer)]);
+}
+
+/** Every `.env` file of the folders, read. */
+export function readFolderDotEnvs(folders: readonly string[], fileSystem: WorkspaceFileSystem = nodeFileSystem, limits: TextLimits = DEFAULT_TEXT_LIMITS): DotEnvRead[] {
+  return folders.flatMap((folder) => dotEnvPaths(folder).map((path) => readDotEnv(path, fileSystem, limits)));
+}
+
+/** The environment of workspace folders: the process, then each folder's `.env` files (those not read count as empty). */
+export function workspaceEnvironment(
+  folders: readonly string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+  extra: readonly EnvironmentLayer[] = [],
+  fileSystem: WorkspaceFileSystem = nodeFileSystem,
+  limits: TextLimits = DEFAULT_TEXT_LIMITS,
+): LayeredEnvironment {
+  return layeredEnvironment(processEnv, readFolderDotEnvs(folders, fileSystem, limits), extra);
 }
 
 export const EMPTY_ENVIRONMENT: EnvironmentProvider = new LayeredEnvironment([]);

@@ -21,7 +21,7 @@ import { DocumentStore } from './documentStore';
 import { watchFolders, WATCHED_GLOBS } from './folderWatcher';
 import { languageFeatures as defaultFeatures, type LanguageFeatures } from './languageFeatures';
 import { SECRET_NAMES_NOTIFICATION, type SecretNamesParams } from './protocol';
-import { canonicalUri, pathToUri, uriToPath } from './uris';
+import { canonicalUri, pathToUri, uriToPath } from '../core/uris';
 
 export interface ServerOptions {
   features?: LanguageFeatures;

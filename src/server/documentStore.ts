@@ -1,16 +1,18 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { EventEmitter, type Event } from 'cockatiel';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseConfigFile, type ConfigFile } from '../core/configFile';
 import { dotEnvPaths, workspaceEnvironment, type EnvironmentLayer, type EnvironmentProvider } from '../core/env';
+import { nodeFileSystem, typeAt } from '../core/fileSystem';
 import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFiles';
 import type { JsonSchema } from '../core/jsonSchema';
+import { configFileOf, readTextFile, type TextFileRead } from '../core/readTextFile';
 import { integrationSchema } from '../core/schema';
+import { DEFAULT_TEXT_LIMITS } from '../core/textLimits';
 import { folderOfFile } from '../core/workspace';
 import { WorkspaceIndex } from '../core/workspaceIndex';
 import type { LanguageContext } from '../language/context';
-import { canonicalUri, pathToUri, uriToPath } from './uris';
+import { canonicalUri, pathToUri, uriToPath } from '../core/uris';
 
 /** A file's names changed: the files that define or refer to them need validating again. */
 export interface IndexChange {
@@ -37,8 +39,8 @@ export class DocumentStore {
   private secretLayer: EnvironmentLayer[] = [];
   private readonly openDocuments = new Map<string, TextDocument>();
   private readonly parsedOpen = new Map<string, { version: number; file: ConfigFile }>();
-  /** The text of integration files that are not open. */
-  private readonly diskTexts = new Map<string, string>();
+  /** The text of integration files that are not open (or the diagnostic saying why it was not read). */
+  private readonly diskTexts = new Map<string, TextFileRead>();
   private readonly parsedDisk = new Map<string, ConfigFile>();
   /** Each file's defined names (`kind NUL name`), to tell which names an edit added or removed. */
   private readonly definedNames = new Map<string, Set<string>>();
@@ -72,7 +74,7 @@ export class DocumentStore {
     this.reloadEnvironment();
     const uris: string[] = [];
     for (const folder of added) {
-      const files = findIntegrationFiles(folder);
+      const files = findIntegrationFiles(folder).files;
       for (let i = 0; i < files.length; i++) {
         const uri = this.readFromDisk(files[i], false);
         if (uri) uris.push(uri);
@@ -188,9 +190,9 @@ export class DocumentStore {
     }
     const parsed = this.parsedDisk.get(uri);
     if (parsed) return parsed;
-    const text = this.diskTexts.get(uri);
-    if (text === undefined) return undefined;
-    const file = parseConfigFile(uri, text);
+    const read = this.diskTexts.get(uri);
+    if (read === undefined) return undefined;
+    const file = configFileOf(uri, read);
     this.rememberParsedDiskFile(file);
     return file;
   }
@@ -220,7 +222,7 @@ export class DocumentStore {
     if (!path) return undefined;
     const folder = this.folderOf(path) ?? folderOfFile(path);
     const [simoneEnv, rootEnv] = dotEnvPaths(folder);
-    return pathToUri(existsSync(simoneEnv) ? simoneEnv : rootEnv);
+    return pathToUri(typeAt(nodeFileSystem, simoneEnv) ? simoneEnv : rootEnv);
   }
 
   private readText(documentUri: string): string | undefined {
@@ -229,7 +231,8 @@ export class DocumentStore {
     if (document) return document.getText();
     const path = uriToPath(uri);
     try {
-      return path ? readFileSync(path, 'utf8') : undefined;
+      const read = path ? readTextFile(nodeFileSystem, path, 'dotEnv', DEFAULT_TEXT_LIMITS) : undefined;
+      return read && 'text' in read ? read.text : undefined;
     } catch {
       return undefined;
     }
@@ -246,18 +249,17 @@ export class DocumentStore {
 
   /** Reads, parses and indexes one file from disk; the parse is dropped afterwards unless recently used. */
   private readFromDisk(path: string, announce = true): string | undefined {
-    let text: string;
+    let read: TextFileRead;
     try {
-      if (!statSync(path).isFile()) return undefined;
-      text = readFileSync(path, 'utf8');
+      read = readTextFile(nodeFileSystem, path, 'yaml', DEFAULT_TEXT_LIMITS);
     } catch {
       return undefined;
     }
     const uri = pathToUri(path);
-    this.diskTexts.set(uri, text);
+    this.diskTexts.set(uri, read);
     // An open document's names come from the editor's text, not from disk.
     if (this.openDocuments.has(uri)) return uri;
-    const file = parseConfigFile(uri, text);
+    const file = configFileOf(uri, read);
     this.parsedDisk.delete(uri);
     this.rememberParsedDiskFile(file);
     this.reindex(file, announce);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToUri } from '../../src/server/uris';
+import { pathToUri } from '../../src/core/uris';
 
 /** A workspace folder in a temp directory, with files given by relative path; removed by `dispose`. */
 export class TempWorkspace {

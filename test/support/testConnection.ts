@@ -25,7 +25,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { startServer, type ServerOptions } from '../../src/server/connection';
-import { pathToUri } from '../../src/server/uris';
+import { pathToUri } from '../../src/core/uris';
 
 export interface TestServerOptions extends ServerOptions {
   /** Workspace folders (paths), sent as `workspaceFolders` at initialize. */

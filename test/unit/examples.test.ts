@@ -3,11 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { isScalar, visit } from 'yaml';
-import { parseConfigFile, type ConfigFile } from '../../src/core/configFile';
+import type { ConfigFile } from '../../src/core/configFile';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../src/core/diagnostic';
 import { findVariableReferences, parseDotEnv } from '../../src/core/env';
+import { nodeFileSystem } from '../../src/core/fileSystem';
 import { findIntegrationFiles } from '../../src/core/integrationFiles';
+import { readConfigFile } from '../../src/core/readTextFile';
 import { readSimoneProject } from '../../src/core/simone/readProject';
+import { DEFAULT_TEXT_LIMITS } from '../../src/core/textLimits';
 
 /**
  * The structural promises of `examples/` that hold without the validator: the
@@ -17,6 +20,8 @@ import { readSimoneProject } from '../../src/core/simone/readProject';
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const BROKEN = join(EXAMPLES, 'broken');
 const SYNTAX_FILE = '.simone/integrations/yaml-syntax.yaml';
+/** Saved as UTF-16: read, it is one file-encoding diagnostic. */
+const ENCODING_FILE = '.simone/integrations/file-encoding.yaml';
 const UNDEFINED_VARIABLE = 'SIMONE_DEMO_UNDEFINED_TOKEN';
 
 interface ExpectedEntry {
@@ -27,9 +32,9 @@ interface ExpectedEntry {
 
 const expected = JSON.parse(readFileSync(join(BROKEN, 'expected.json'), 'utf8')) as { diagnostics: ExpectedEntry[]; silenced: ExpectedEntry[] };
 const allEntries = [...expected.diagnostics, ...expected.silenced];
-const read = (path: string): ConfigFile => parseConfigFile(path, readFileSync(path, 'utf8'));
-const demoFiles = findIntegrationFiles(EXAMPLES).filter((file) => !file.startsWith(BROKEN));
-const brokenFiles = findIntegrationFiles(BROKEN);
+const read = (path: string): ConfigFile => readConfigFile(nodeFileSystem, path, DEFAULT_TEXT_LIMITS);
+const demoFiles = findIntegrationFiles(EXAMPLES).files.filter((file) => !file.startsWith(BROKEN));
+const brokenFiles = findIntegrationFiles(BROKEN).files;
 
 /** The names of every `${VAR}` in a file's values (comments may mention `${VAR}` as prose). */
 function variablesIn(file: ConfigFile): string[] {
@@ -86,10 +91,12 @@ describe('examples: integration files', () => {
     assert.ok(brokenFiles.length >= DIAGNOSTIC_CODES.length, `broken files: ${brokenFiles.length}`);
   });
 
-  it('parse as YAML, except the yaml-syntax example, which fails where expected.json says', () => {
+  it('parse as YAML, except the yaml-syntax example, which fails where expected.json says, and the UTF-16 one', () => {
     for (const path of [...demoFiles, ...brokenFiles]) {
       const file = read(path);
-      if (path === join(BROKEN, SYNTAX_FILE)) {
+      if (path === join(BROKEN, ENCODING_FILE)) {
+        assert.deepEqual(file.syntaxDiagnostics.map((entry) => [entry.code, entry.message]), [['file-encoding', 'not UTF-8 text (looks like UTF-16)']]);
+      } else if (path === join(BROKEN, SYNTAX_FILE)) {
         assert.ok(file.syntaxDiagnostics.length > 0, 'yaml-syntax.yaml does not parse');
         const line = expected.diagnostics.find((entry) => entry.file === SYNTAX_FILE)?.line;
         assert.equal(file.syntaxDiagnostics[0].range.start.line + 1, line);

@@ -13,7 +13,7 @@ import { sharedTestdata, yamlTestCases } from '../support/sharedTestdata';
 
 const env = new LayeredEnvironment([{ origin: 'test', values: new Map([['RABBITMQ_URL', 'amqp://127.0.0.1']]) }]);
 const diagnosticsOf = (file: ConfigFile) => validateFile(file, { index: WorkspaceIndex.of([file]), env });
-const examples = findIntegrationFiles(join(__dirname, '../../examples')).concat(findIntegrationFiles(join(__dirname, '../../examples/broken')));
+const examples = findIntegrationFiles(join(__dirname, '../../examples')).files.concat(findIntegrationFiles(join(__dirname, '../../examples/broken')).files);
 
 /** The same text parsed whole and document by document must give the same diagnostics. */
 function assertSameAsWhole(text: string, previous?: ConfigFile): ConfigFile {

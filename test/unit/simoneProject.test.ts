@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readSimoneProject } from '../../src/core/simone/readProject';
-import type { ProjectFileSystem } from '../../src/core/simone/projectFileSystem';
+import { memoryFileSystem } from '../support/memoryFileSystem';
 
 const root = mkdtempSync(join(tmpdir(), 'simone-project-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -72,11 +72,7 @@ describe('readSimoneProject', () => {
   });
 
   it('reads through any file system given, and an absent project is empty', () => {
-    const files: Record<string, string> = { '/p/04_GENERAL_TASKS/T007_Mem.md': fm('status: open') };
-    const memory: ProjectFileSystem = {
-      list: (folder) => Object.keys(files).filter((file) => dirname(file) === folder).map((file) => ({ name: file.slice(folder.length + 1), isFolder: false })),
-      read: (file) => files[file],
-    };
+    const memory = memoryFileSystem({ '/p/04_GENERAL_TASKS/T007_Mem.md': fm('status: open') });
     assert.deepEqual(readSimoneProject('/p', memory).tasks.map((t) => [t.id, t.filePath]), [['T007', '/p/04_GENERAL_TASKS/T007_Mem.md']]);
     assert.deepEqual(readSimoneProject(join(root, 'missing')), { milestones: [], sprints: [], tasks: [], problems: [] });
   });

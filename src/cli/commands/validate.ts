@@ -1,7 +1,7 @@
 import type { ConfigDiagnostic } from '../../core/diagnostic';
 import { validateFile } from '../../core/validation/validate';
 import { Workspace } from '../../core/workspace';
-import { WorkspaceIndex } from '../../core/workspaceIndex';
+import { displayPath, withDisplayPaths } from '../displayPath';
 import { formatOption, parseCommandArgs, type Command } from '../usage';
 
 interface Located extends ConfigDiagnostic {
@@ -45,8 +45,13 @@ export const validate: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, workspace: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json', 'github'], 'text');
   const workspace = Workspace.load({ paths: positionals, workspace: values.workspace, cwd: io.cwd, processEnv: io.env });
-  const index = WorkspaceIndex.of(workspace.files);
-  const found: Located[] = workspace.files.flatMap((file) => validateFile(file, { index, env: workspace.env }).map((entry) => ({ ...entry, file: file.uri })));
+  const uris = workspace.files.map((file) => file.uri);
+  // Files are known by URI inside the engine; the command line prints them as paths, as given.
+  const located = (entry: ConfigDiagnostic, uri: string): Located => ({ ...entry, message: withDisplayPaths(entry.message, uris, io.cwd), file: displayPath(uri, io.cwd) });
+  const found: Located[] = [
+    ...workspace.dotEnv.flatMap((read) => (read.diagnostic ? [located(read.diagnostic, read.path)] : [])),
+    ...workspace.files.flatMap((file) => validateFile(file, { index: workspace.index, env: workspace.env }).map((entry) => located(entry, file.uri))),
+  ];
   io.stdout(render(format, workspace.files.length, found));
   return found.some((entry) => entry.severity === 'error') ? 1 : 0;
 };

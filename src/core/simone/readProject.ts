@@ -3,8 +3,10 @@ import {
   MILESTONE_STATUSES, SPRINT_STATUSES, TASK_STATUSES,
   type Milestone, type ProjectProblem, type SimoneProject, type Sprint, type Task,
 } from './entities';
+import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } from '../fileSystem';
+import { readTextFile } from '../readTextFile';
+import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../textLimits';
 import { parseFrontMatter } from './frontMatter';
-import { nodeProjectFileSystem, type ProjectFileSystem } from './projectFileSystem';
 
 const MILESTONE_FOLDER = /^M(X?)(\d+)_/;
 const MILESTONE_META = /^MX?\d+_milestone_meta\.md$/;
@@ -15,20 +17,40 @@ const GENERAL_TASK = /^T(X?)(\d+)_.*\.md$/;
 
 const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : value instanceof Date ? value.toISOString() : String(value));
 
-/** Reads the `.simone/` folder given; a file that cannot be read becomes a located problem and is left out. */
-export function readSimoneProject(simoneFolder: string, fs: ProjectFileSystem = nodeProjectFileSystem): SimoneProject {
+/**
+ * Reads the `.simone/` folder given; a file or folder that cannot be read (or is over the YAML size limit, or not
+ * UTF-8) becomes a located problem and is left out. Symlinked files and folders are followed.
+ */
+export function readSimoneProject(simoneFolder: string, fs: WorkspaceFileSystem = nodeFileSystem, limits: TextLimits = DEFAULT_TEXT_LIMITS): SimoneProject {
   const problems: ProjectProblem[] = [];
   const milestones: Milestone[] = [];
   const sprints: Sprint[] = [];
   const tasks: Task[] = [];
 
+  /** A folder's entries, none when it does not exist. */
+  function list(folder: string): Array<{ name: string; isFolder: boolean }> {
+    try {
+      return fs.readDirectory(folder).map((entry) => ({ name: entry.name, isFolder: (entry.type === 'symlink' ? typeAt(fs, join(folder, entry.name)) : entry.type) === 'folder' }));
+    } catch (error) {
+      if (!(error instanceof FileSystemError)) throw error;
+      if (error.reason !== 'missing') problems.push({ file: folder, line: 1, message: `cannot read: ${error.message}` });
+      return [];
+    }
+  }
+
   /** Front matter of a file, or undefined after recording why not. */
   function frontMatterOf(file: string): { data: Record<string, unknown>; source: string } | undefined {
     let source: string;
     try {
-      source = fs.read(file);
+      const read = readTextFile(fs, file, 'yaml', limits);
+      if ('diagnostic' in read) {
+        problems.push({ file, line: 1, message: read.diagnostic.message });
+        return undefined;
+      }
+      source = read.text;
     } catch (error) {
-      problems.push({ file, line: 1, message: `cannot read: ${(error as Error).message}` });
+      if (!(error instanceof FileSystemError)) throw error;
+      problems.push({ file, line: 1, message: `cannot read: ${error.message}` });
       return undefined;
     }
     const parsed = parseFrontMatter(source);
@@ -47,11 +69,11 @@ export function readSimoneProject(simoneFolder: string, fs: ProjectFileSystem = 
   }
 
   const requirements = join(simoneFolder, '02_REQUIREMENTS');
-  for (const entry of fs.list(requirements)) {
+  for (const entry of list(requirements)) {
     const match = MILESTONE_FOLDER.exec(entry.name);
     if (!entry.isFolder || !match) continue;
     const folder = join(requirements, entry.name);
-    const meta = fs.list(folder).find((file) => !file.isFolder && MILESTONE_META.test(file.name));
+    const meta = list(folder).find((file) => !file.isFolder && MILESTONE_META.test(file.name));
     if (!meta) {
       problems.push({ file: folder, line: 1, message: 'milestone folder without an M##_milestone_meta.md file' });
       continue;
@@ -68,11 +90,11 @@ export function readSimoneProject(simoneFolder: string, fs: ProjectFileSystem = 
   }
 
   const sprintsFolder = join(simoneFolder, '03_SPRINTS');
-  for (const entry of fs.list(sprintsFolder)) {
+  for (const entry of list(sprintsFolder)) {
     const match = SPRINT_FOLDER.exec(entry.name);
     if (!entry.isFolder || !match) continue;
     const folder = join(sprintsFolder, entry.name);
-    const files = fs.list(folder).filter((file) => !file.isFolder);
+    const files = list(folder).filter((file) => !file.isFolder);
     const fallbackSprintId = `S${match[2]}`;
     let sprintId = fallbackSprintId;
     const meta = files.find((file) => SPRINT_META.test(file.name));
@@ -95,7 +117,7 @@ export function readSimoneProject(simoneFolder: string, fs: ProjectFileSystem = 
   }
 
   const generalFolder = join(simoneFolder, '04_GENERAL_TASKS');
-  for (const file of fs.list(generalFolder)) {
+  for (const file of list(generalFolder)) {
     const match = GENERAL_TASK.exec(file.name);
     if (!file.isFolder && match) readTask(join(generalFolder, file.name), generalFolder, `T${match[2]}`, match[1] === 'X', undefined);
   }

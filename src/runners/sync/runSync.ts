@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DatabaseIntegration, SyncTableSettings } from '../../core/model';
-import type { ProjectFileSystem } from '../../core/simone/projectFileSystem';
+import type { WorkspaceFileSystem } from '../../core/fileSystem';
 import { readSimoneProject } from '../../core/simone/readProject';
 import { SIMONE_ENTITY_SETS, type SimoneEntitySet } from '../../core/simoneEntitySets';
 import { ConnectionSet } from './connectionSet';
@@ -66,7 +66,7 @@ export interface SyncOptions {
   progress?: { report(progress: SyncProgress): void };
   /** The workspace folder holding `.simone/` (for Simone entity sets, and their paths). */
   projectFolder: string;
-  fileSystem?: ProjectFileSystem;
+  fileSystem?: WorkspaceFileSystem;
   /** How long to wait for another run of the same sync (default: the integration's timeout). */
   lockTimeoutMs?: number;
   /** Rows per cursor fetch and per write. */
