@@ -104,6 +104,9 @@ function indexIntegration(
   }
 }
 
+/** Each parsed file's names, read once: workspace snapshots share the files that did not change. */
+const indexedFiles = new WeakMap<ConfigFile, FileIndex>();
+
 /** All files' names, kept per file so one file's change replaces only its own entries. */
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileIndex>();
@@ -117,7 +120,9 @@ export class WorkspaceIndex {
   }
 
   update(file: ConfigFile): void {
-    this.files.set(file.uri, indexFile(file));
+    let entries = indexedFiles.get(file);
+    if (!entries) indexedFiles.set(file, (entries = indexFile(file)));
+    this.files.set(file.uri, entries);
     this.byKind = undefined;
   }
 
