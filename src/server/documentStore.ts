@@ -8,7 +8,7 @@ import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFile
 import type { JsonSchema } from '../core/jsonSchema';
 import { configFileOf, readTextFile, type TextFileRead } from '../core/readTextFile';
 import { integrationSchema } from '../core/schema';
-import { DEFAULT_TEXT_LIMITS } from '../core/textLimits';
+import { DEFAULT_TEXT_LIMITS, textLimitsFromEnvironment, type TextLimits } from '../core/textLimits';
 import { folderOfFile } from '../core/workspace';
 import { WorkspaceIndex } from '../core/workspaceIndex';
 import type { LanguageContext } from '../language/context';
@@ -50,7 +50,12 @@ export class DocumentStore {
   readonly onDidChangeIndex: Event<IndexChange> = this.indexChanged.addListener;
   readonly onDidChangeEnvironment: Event<void> = this.environmentChanged.addListener;
 
+  /** The command line's limits (SIMONE_MAX_YAML_SIZE, SIMONE_MAX_ENV_SIZE); the defaults when those are not sizes. */
+  private readonly limits: TextLimits;
+
   constructor(private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+    const fromEnvironment = textLimitsFromEnvironment(processEnv);
+    this.limits = fromEnvironment.ok ? fromEnvironment.limits : DEFAULT_TEXT_LIMITS;
     this.environment = workspaceEnvironment([], processEnv);
   }
 
@@ -165,7 +170,7 @@ export class DocumentStore {
   }
 
   reloadEnvironment(): void {
-    this.environment = workspaceEnvironment(this.folders, this.processEnv, this.secretLayer);
+    this.environment = workspaceEnvironment(this.folders, this.processEnv, this.secretLayer, nodeFileSystem, this.limits);
     this.environmentChanged.emit();
   }
 
@@ -231,7 +236,7 @@ export class DocumentStore {
     if (document) return document.getText();
     const path = uriToPath(uri);
     try {
-      const read = path ? readTextFile(nodeFileSystem, path, 'dotEnv', DEFAULT_TEXT_LIMITS) : undefined;
+      const read = path ? readTextFile(nodeFileSystem, path, 'dotEnv', this.limits) : undefined;
       return read && 'text' in read ? read.text : undefined;
     } catch {
       return undefined;
@@ -251,7 +256,7 @@ export class DocumentStore {
   private readFromDisk(path: string, announce = true): string | undefined {
     let read: TextFileRead;
     try {
-      read = readTextFile(nodeFileSystem, path, 'yaml', DEFAULT_TEXT_LIMITS);
+      read = readTextFile(nodeFileSystem, path, 'yaml', this.limits);
     } catch {
       return undefined;
     }

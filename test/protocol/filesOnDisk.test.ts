@@ -42,7 +42,7 @@ describe('the language server reading a hostile workspace folder', () => {
     const utf16 = await server.waitForDiagnostics(workspace.uri(`${INTEGRATIONS}/utf16.yaml`));
     assert.deepEqual(utf16.map((entry) => [entry.code, entry.message, entry.range.start]), [['file-encoding', 'not UTF-8 text (looks like UTF-16)', { line: 0, character: 0 }]]);
     const huge = await server.waitForDiagnostics(workspace.uri(`${INTEGRATIONS}/huge.yaml`));
-    assert.deepEqual(huge.map((entry) => [entry.code, entry.message]), [['file-too-large', 'huge.yaml is 6 MB, over the 5 MB limit for YAML files: it is not read']]);
+    assert.deepEqual(huge.map((entry) => [entry.code, entry.message]), [['file-too-large', 'huge.yaml is 6 MB, over the 5 MB limit for YAML files (SIMONE_MAX_YAML_SIZE): it is not read']]);
   });
 
   it('still answers requests on an open document', async () => {
