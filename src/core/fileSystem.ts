@@ -59,7 +59,6 @@ const REASONS: Record<string, [FileSystemErrorReason, string]> = {
   EPERM: ['denied', 'permission denied'],
   ELOOP: ['loop', 'symlink loop'],
   ENOTDIR: ['not-a-folder', 'not a folder'],
-  EISDIR: ['not-a-file', 'a folder, not a file'],
 };
 
 function fromNodeError(path: string, error: unknown): FileSystemError {

@@ -114,6 +114,7 @@ export class LiveWorkspace {
 
   setFolders(folders: readonly string[]): void {
     const next = [...new Set(folders)];
+    if (next.length === this.folders.length && next.every((folder, index) => folder === this.folders[index])) return;
     for (const folder of this.folders.filter((folder) => !next.includes(folder))) this.searches.delete(folder);
     const added = next.filter((folder) => !this.folders.includes(folder));
     this.folders = next;

@@ -8,10 +8,10 @@ import { pathToUri } from './uris';
 /** Which limit applies: integration files and Simone Markdown are `yaml`. */
 export type TextFileKind = 'yaml' | 'dotEnv';
 
-const LIMIT_KEY = { yaml: 'yamlBytes', dotEnv: 'dotEnvBytes' } as const;
-const KIND_LABEL = { yaml: 'YAML', dotEnv: '.env' } as const;
 export type TextFileRead = { text: string } | { diagnostic: ConfigDiagnostic };
 
+const LIMIT_KEY = { yaml: 'yamlBytes', dotEnv: 'dotEnvBytes' } as const;
+const KIND_LABEL = { yaml: 'YAML', dotEnv: '.env' } as const;
 const FIRST_CHARACTER = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**

@@ -197,6 +197,12 @@ describe('finding integration files', () => {
     assert.equal(run.stdout, '3 files checked: 0 errors, 0 warnings\n');
   });
 
+  it('prints another file named in a message as a path too, as before files were known by URI', async () => {
+    const folder = workspace({ [`${INTEGRATIONS}/a.yaml`]: api('same_api'), [`${INTEGRATIONS}/b.yaml`]: api('same_api') });
+    const run = await cli(['validate'], folder.root);
+    assert.match(run.stdout, new RegExp(`^${INTEGRATIONS}/a.yaml:3:9: error name-duplicate: Integration name "same_api" is also used at ${INTEGRATIONS}/b.yaml:3\\.$`, 'm'));
+  });
+
   it('keeps skipping node_modules, .git and what .simoneignore names', () => {
     const folder = workspace({
       [`${INTEGRATIONS}/kept.yaml`]: api('kept'),

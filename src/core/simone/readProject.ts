@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } from '../fileSystem';
+import { readTextFile } from '../readTextFile';
+import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../textLimits';
 import {
   MILESTONE_STATUSES, SPRINT_STATUSES, TASK_STATUSES,
   type Milestone, type ProjectProblem, type SimoneProject, type Sprint, type Task,
 } from './entities';
-import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } from '../fileSystem';
-import { readTextFile } from '../readTextFile';
-import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../textLimits';
 import { parseFrontMatter } from './frontMatter';
 
 const MILESTONE_FOLDER = /^M(X?)(\d+)_/;
