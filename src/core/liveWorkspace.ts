@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EventEmitter, type Event } from 'cockatiel';
 import { parseConfigFile, type ConfigFile } from './configFile';
 import { dotEnvPaths, layeredEnvironment, readDotEnv, type DotEnvRead, type EnvironmentLayer, type LayeredEnvironment } from './env';
@@ -7,7 +7,7 @@ import { findIntegrationFiles } from './integrationFiles';
 import { readConfigFile } from './readTextFile';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './textLimits';
 import { canonicalUri, pathToUri } from './uris';
-import { Workspace } from './workspace';
+import { isInside, Workspace } from './workspace';
 
 export interface LiveWorkspaceOptions {
   /** Absolute paths. */
@@ -17,12 +17,6 @@ export interface LiveWorkspaceOptions {
   limits?: TextLimits;
   /** Variables defined before the process and `.env` files (the editor's secret storage). */
   environmentLayers?: readonly EnvironmentLayer[];
-}
-
-/** `path` is `folder` or below it. */
-function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /**
@@ -100,12 +94,12 @@ export class LiveWorkspace {
         if (read instanceof FileSystemError && read.reason === 'missing') this.forget(path);
         else this.diskFiles.set(path, read);
         filesChanged = true;
-      } else if (this.folders.some((folder) => within(folder, path) || within(path, folder))) {
+      } else if (this.folders.some((folder) => isInside(folder, path) || isInside(path, folder))) {
         changedPlaces.push(path);
       }
     }
     for (const folder of this.folders) {
-      const below = changedPlaces.filter((path) => within(folder, path) || within(path, folder));
+      const below = changedPlaces.filter((path) => isInside(folder, path) || isInside(path, folder));
       if (below.length) this.search(folder, below);
     }
     if (environmentChanged) this.combineEnvironment();
@@ -149,7 +143,7 @@ export class LiveWorkspace {
     const found = findIntegrationFiles(folder, this.fileSystem);
     this.searches.set(folder, { files: new Set(found.files), unreadable: found.unreadable });
     for (const path of found.files) {
-      if (!this.diskFiles.has(path) || changed.some((place) => within(place, path))) this.diskFiles.set(path, this.read(path));
+      if (!this.diskFiles.has(path) || changed.some((place) => isInside(place, path))) this.diskFiles.set(path, this.read(path));
     }
     this.dropUnlisted();
   }

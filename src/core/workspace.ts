@@ -39,7 +39,8 @@ export function folderOfFile(file: string, cwd = process.cwd(), fileSystem: Work
   }
 }
 
-function isInside(folder: string, path: string): boolean {
+/** `path` is `folder` or below it. */
+export function isInside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return !rel.startsWith('..') && !isAbsolute(rel);
 }
