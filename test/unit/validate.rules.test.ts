@@ -92,7 +92,7 @@ const CASES: RuleCase[] = [
 
 describe('diagnostic rules', () => {
   it('covers every code of the config reference', () => {
-    // Codes about reading a file (its size, its encoding) come before any text: test/unit/fileReading.test.ts covers them.
+    // Codes about reading a file (its size, its encoding) come before any text: test/unit/filesOnDisk.test.ts covers them.
     const covered = new Set<DiagnosticCode>([...CASES.map((entry) => entry.code), 'file-too-large', 'file-encoding']);
     assert.deepEqual(DIAGNOSTIC_CODES.filter((code) => !covered.has(code)), []);
   });
