@@ -2,11 +2,11 @@ import type { Scalar, YAMLMap } from 'yaml';
 import { isScalar } from 'yaml';
 import type { ConfigFile } from './configFile';
 import type { Range } from './diagnostic';
+import type { ReferenceKind } from './jsonSchema';
 import { mapOf, scalarItems, scalarText, seqItems, stringScalar, valueOf } from './yamlNodes';
 
 /** Names a workspace declares, and the places that refer to them. */
 export type DefinitionKind = 'integration' | 'endpoint' | 'webhook-endpoint' | 'queue' | 'connection' | 'service' | 'published-event';
-export type ReferenceKind = 'destination' | 'handler' | 'service' | 'connection' | 'sync-source' | 'subscribed-event';
 
 export interface IndexEntry {
   name: string;
@@ -90,7 +90,7 @@ function indexIntegration(
         refer('destination', stringScalar(valueOf(publisher, 'destination')), scope);
       }
       for (const subscriber of listOf('subscribers')) {
-        for (const event of scalarItems(valueOf(subscriber, 'events'))) refer('subscribed-event', event, scope);
+        for (const event of scalarItems(valueOf(subscriber, 'events'))) refer('event', event, scope);
         refer('handler', stringScalar(valueOf(subscriber, 'handler')), scope);
       }
       break;

@@ -2,7 +2,8 @@ import type { Location, Position, Range } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
 import { parseHandler } from '../core/validation/references';
 import { isAbsoluteUrl } from '../core/urlJoin';
-import { indexFile, type Definition, type FileIndex, type DefinitionKind, type IndexEntry, type Reference, type ReferenceKind } from '../core/workspaceIndex';
+import { indexFile, type Definition, type FileIndex, type DefinitionKind, type IndexEntry, type Reference } from '../core/workspaceIndex';
+import type { ReferenceKind } from '../core/jsonSchema';
 import type { LanguageContext } from './context';
 
 /** Something a name in the config stands for; endpoints and connections are scoped to their integration. */
@@ -85,7 +86,7 @@ function referenceTargets(entry: Reference): Array<{ target: NameTarget; prefix:
       const dot = entry.name.indexOf('.');
       return dot > 0 ? [{ target: { kind: 'connection', name: entry.name.slice(0, dot), integration: entry.integration }, prefix: '' }] : [];
     }
-    case 'subscribed-event':
+    case 'event':
       return [{ target: { kind: 'event', name: entry.name }, prefix: '' }];
     case 'handler': {
       const handler = parseHandler(entry.name);

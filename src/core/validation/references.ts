@@ -77,7 +77,7 @@ function handlerReason(target: HandlerTarget, index: WorkspaceIndex): { message:
 
 export const unknownReferences: Rule = {
   file({ file, index, report }) {
-  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind !== 'subscribed-event')) {
+  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind !== 'event')) {
     const reason = unresolvedReason(reference, index);
     if (reason) report('reference-unknown', reason.message, reference.range, { suggestions: reason.suggestions });
   }
@@ -87,7 +87,7 @@ export const unknownReferences: Rule = {
 export const eventsWithoutPublisher: Rule = {
   file({ file, index, report }) {
   const published = new Set(index.names('published-event'));
-  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind === 'subscribed-event')) {
+  for (const reference of (index.fileEntries(file.uri)?.references ?? []).filter((entry) => entry.kind === 'event')) {
     if (published.has(reference.name)) continue;
     const suggestions = didYouMean(reference.name, published);
     report('event-no-publisher', `No publisher in the workspace emits "${reference.name}".${didYouMeanText(suggestions)}`, reference.range, { suggestions });
