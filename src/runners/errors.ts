@@ -4,7 +4,7 @@
  */
 import type { Integration } from '../core/model';
 
-export type ErrorKind = 'transient' | 'timeout' | 'auth' | 'config' | 'remote-4xx' | 'remote-5xx';
+export type ErrorKind = 'transient' | 'timeout' | 'auth' | 'config' | 'remote-4xx' | 'remote-5xx' | 'cancelled';
 export type ErrorSeverity = 'error' | 'warning';
 
 export interface RunnerError {
@@ -24,6 +24,7 @@ const SEVERITY: Record<ErrorKind, ErrorSeverity> = {
   config: 'error',
   'remote-4xx': 'error',
   'remote-5xx': 'error',
+  cancelled: 'warning',
 };
 
 /** A failure the runner raises itself, already classified (bad config, rejected by a local policy, timed out). */
@@ -39,6 +40,11 @@ export class ClassifiedError extends Error {
 
 export function runnerError(kind: ErrorKind, message: string, code?: string): RunnerError {
   return code === undefined ? { kind, severity: SEVERITY[kind], message } : { kind, severity: SEVERITY[kind], message, code };
+}
+
+/** The caller's signal aborted: the one spelling of "cancelled" (`what` says what was stopped). */
+export function cancelledError(what?: string): RunnerError {
+  return runnerError('cancelled', what ? `cancelled: ${what}` : 'cancelled');
 }
 
 export function classifyStatus(status: number): ErrorKind | undefined {
@@ -89,7 +95,7 @@ export function classifyError(error: unknown, secrets: Iterable<string> = []): R
   if (code && TIMEOUT_CODES.has(code)) return runnerError('timeout', `timed out (${message})`, code);
   if (code && CONFIG_CODES.has(code)) return runnerError('config', message, code);
   if (code && CONNECTION_MESSAGES[code]) return runnerError('transient', CONNECTION_MESSAGES[code], code);
-  if (error instanceof Error && (error.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED')) return runnerError('transient', 'cancelled', 'cancelled');
+  if (error instanceof Error && (error.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED')) return cancelledError();
   return runnerError('transient', message, code);
 }
 

@@ -1,7 +1,7 @@
 import type { AuthSettings } from '../../core/model';
 import { ClassifiedError } from '../errors';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
-import { JwtAuth } from './jwtAuth';
+import { isJwtAlgorithm, JWT_ALGORITHMS, JwtAuth } from './jwtAuth';
 import { OAuth2ClientCredentials, type OAuth2Options } from './oauth2ClientCredentials';
 import { StaticHeaderAuth } from './staticHeaderAuth';
 
@@ -24,10 +24,12 @@ export function createAuthProvider(settings: AuthSettings, options: OAuth2Option
     case 'basic':
       required('basic', { username: settings.username });
       return new StaticHeaderAuth('authorization', `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`);
-    case 'jwt':
+    case 'jwt': {
       required('jwt', { secret: settings.secret });
-      if (settings.algorithm.toUpperCase() !== 'HS256') throw new ClassifiedError('config', `jwt auth: algorithm ${settings.algorithm} is not supported (HS256 only)`);
-      return new JwtAuth(settings.secret, settings.claims, undefined, options.now);
+      const algorithm = settings.algorithm.toUpperCase();
+      if (!isJwtAlgorithm(algorithm)) throw new ClassifiedError('config', `jwt auth: algorithm ${settings.algorithm} is not supported (${JWT_ALGORITHMS.join(', ')})`);
+      return new JwtAuth(settings.secret, algorithm, settings.claims, undefined, options.now);
+    }
     case 'oauth2_client_credentials':
       required('oauth2_client_credentials', { token_url: settings.tokenUrl, client_id: settings.clientId, client_secret: settings.clientSecret });
       return new OAuth2ClientCredentials(settings, options);

@@ -1,26 +1,39 @@
-import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+/** The HMAC algorithms jwt auth signs with: what the schema offers for `auth.algorithm`. */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
-/** A fresh HS256 JWT per request: the configured claims plus `iat` and `exp` (which the provider always sets). */
+export function isJwtAlgorithm(name: string): name is JwtAlgorithm {
+  return (JWT_ALGORITHMS as readonly string[]).includes(name);
+}
+
+/** A fresh JWT per request, signed with `jose`: the configured claims plus `iat` and `exp` (which the provider always sets). */
 export class JwtAuth implements RequestAuthorizer {
+  private readonly key: Uint8Array;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
+    private readonly algorithm: JwtAlgorithm,
     private readonly claims: Record<string, unknown>,
     private readonly lifetimeSeconds = 300,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
 
-  token(): string {
+  token(): Promise<string> {
     const iat = Math.floor(this.now() / 1000);
-    const payload = Buffer.from(JSON.stringify({ ...this.claims, iat, exp: iat + this.lifetimeSeconds })).toString('base64url');
-    const signature = createHmac('sha256', this.secret).update(`${HEADER}.${payload}`).digest('base64url');
-    return `${HEADER}.${payload}.${signature}`;
+    return new SignJWT({ ...this.claims })
+      .setProtectedHeader({ alg: this.algorithm, typ: 'JWT' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.lifetimeSeconds)
+      .sign(this.key);
   }
 
   async authorize(headers: Record<string, string>): Promise<void> {
-    headers.authorization = `Bearer ${this.token()}`;
+    headers.authorization = `Bearer ${await this.token()}`;
   }
 
   invalidate(): void {}

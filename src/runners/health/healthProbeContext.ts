@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { Integration, MessageQueueIntegration } from '../../core/model';
-import { createAuthProvider } from '../auth/authProviders';
+import { Authorizers } from '../auth/authorizers';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
-import { resilienceRegistry, type ResilienceRegistry } from '../http/resilienceRegistry';
+import { ResilienceRegistry } from '../http/resilienceRegistry';
 import { QueueConnection } from '../queue/queueConnection';
 import type { ConnectionSet } from '../sync/connectionSet';
 
@@ -16,7 +16,7 @@ export interface LeasedQueueConnection {
 export interface HealthProbeContext {
   /** Every integration of the workspace: event destinations name queues of message_queue integrations. */
   readonly integrations: readonly Integration[];
-  /** Where breaker states are read (default: the process-wide registry the runners use). */
+  /** Where breaker states are read: the registry the runners use. */
   readonly registry: ResilienceRegistry;
   readonly dispatcher?: Dispatcher;
   /** The workspace folder an integration belongs to: database health reads the Simone project there. */
@@ -31,7 +31,10 @@ export interface HealthProbeContext {
 export interface HealthProbeContextOptions {
   integrations: readonly Integration[];
   projectFolder: (integration: Integration) => string;
+  /** The registry the runners use (EngineServices.resilience), so health shows their breakers; default: one of its own. */
   registry?: ResilienceRegistry;
+  /** Shared with the runners (EngineServices.authorizers), so they all use one OAuth token; default: the context's own. */
+  authorizers?: Authorizers;
   dispatcher?: Dispatcher;
   /** A live pool (publishers and consumers share it); default: one connection per probe that declares nothing, closed after. */
   queueConnections?: {
@@ -40,38 +43,16 @@ export interface HealthProbeContextOptions {
   databaseConnections?: (integration: Integration) => ConnectionSet | undefined;
 }
 
-/** Bad auth settings (an unset variable) fail each health check with a config error instead of the whole round. */
-function failingAuthorizer(error: unknown): RequestAuthorizer {
-  return {
-    authorize: () => Promise.reject(error),
-    invalidate: () => undefined,
-  };
-}
-
 export function createHealthProbeContext(options: HealthProbeContextOptions): HealthProbeContext {
-  const authorizers = new Map<string, { key: string; authorizer: RequestAuthorizer }>();
+  // Bad auth settings (an unset variable) fail each health check with a config error instead of the whole round.
+  const authorizers = options.authorizers ?? new Authorizers({ dispatcher: options.dispatcher });
   return {
     integrations: options.integrations,
-    registry: options.registry ?? resilienceRegistry,
+    registry: options.registry ?? new ResilienceRegistry(),
     dispatcher: options.dispatcher,
     projectFolder: options.projectFolder,
     databaseConnections: options.databaseConnections,
-    authorizer(integration) {
-      if (!integration.auth) return undefined;
-      const key = JSON.stringify(integration.auth);
-      const cached = authorizers.get(integration.name);
-      if (cached?.key === key) return cached.authorizer;
-      let authorizer: RequestAuthorizer;
-      try {
-        authorizer = createAuthProvider(integration.auth, {
-          dispatcher: options.dispatcher,
-        });
-      } catch (error) {
-        authorizer = failingAuthorizer(error);
-      }
-      authorizers.set(integration.name, { key, authorizer });
-      return authorizer;
-    },
+    authorizer: (integration) => authorizers.get(integration),
     queueConnection(integration) {
       const pool = options.queueConnections;
       if (pool)

@@ -44,4 +44,6 @@ export interface EndpointResult {
   response?: Omit<CapturedResponse, 'status'>;
   /** The integration's circuit after this run. */
   breaker: BreakerState;
+  /** The trace of the run's spans, when telemetry records them. */
+  traceId?: string;
 }

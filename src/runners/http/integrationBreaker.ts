@@ -1,5 +1,6 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, EventEmitter, handleWhen, type CircuitBreakerPolicy, type Event, type IBreaker, type IDisposable } from 'cockatiel';
+import { BrokenCircuitError, circuitBreaker, CircuitState, EventEmitter, handleWhen, type CircuitBreakerPolicy, type Event, type IBreaker, type IDefaultPolicyContext, type IDisposable, type IPolicy } from 'cockatiel';
 import type { CircuitBreakerSettings } from '../../core/model';
+import { neverAborted } from './neverAborted';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -38,12 +39,13 @@ class TrialCountingBreaker implements IBreaker {
 }
 
 /**
- * One integration's circuit breaker: cockatiel's CircuitBreakerPolicy with
- * `failure_threshold` consecutive failures, open for `timeout`, and
- * `half_open_max_calls` trial calls (see TrialCountingBreaker); its state as
- * the UI shows it, with change events.
+ * One integration's circuit breaker, a cockatiel policy: cockatiel's
+ * CircuitBreakerPolicy with `failure_threshold` consecutive failures, open for
+ * `timeout`, and `half_open_max_calls` trial calls (see TrialCountingBreaker);
+ * its state as the UI shows it, with change events.
  */
-export class IntegrationBreaker implements IDisposable {
+export class IntegrationBreaker implements IPolicy, IDisposable {
+  declare readonly _altReturn: never;
   private readonly policy: CircuitBreakerPolicy;
   private readonly counter: TrialCountingBreaker;
   private readonly changed = new EventEmitter<BreakerState>();
@@ -54,6 +56,8 @@ export class IntegrationBreaker implements IDisposable {
   private openUntil = 0;
   private openTimer: NodeJS.Timeout | undefined;
   readonly onDidChangeState: Event<BreakerState> = this.changed.addListener;
+  readonly onSuccess: IPolicy['onSuccess'];
+  readonly onFailure: IPolicy['onFailure'];
 
   constructor(
     readonly settings: CircuitBreakerSettings,
@@ -62,6 +66,8 @@ export class IntegrationBreaker implements IDisposable {
   ) {
     this.counter = new TrialCountingBreaker(Math.max(1, settings.failureThreshold), Math.max(1, settings.halfOpenMaxCalls), () => this.announce());
     this.policy = circuitBreaker(handleWhen(countsAsFailure), { breaker: this.counter, halfOpenAfter: settings.openMs });
+    this.onSuccess = this.policy.onSuccess;
+    this.onFailure = this.policy.onFailure;
     this.subscription = this.policy.onStateChange((state) => {
       clearTimeout(this.openTimer);
       if (state === CircuitState.Open) {
@@ -88,9 +94,10 @@ export class IntegrationBreaker implements IDisposable {
 
   /**
    * Half-open, at most the trial calls left run at once and any other call is rejected at once (cockatiel would
-   * make it wait for the first trial's outcome).
+   * make it wait for the first trial's outcome). The call gets the caller's signal, not the one cockatiel hands
+   * on: cockatiel drops it for a caller that waited on a half-open trial.
    */
-  async execute<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async execute<T>(fn: (context: IDefaultPolicyContext) => PromiseLike<T> | T, signal: AbortSignal = neverAborted): Promise<T> {
     const trial = this.state === 'half-open';
     if (trial) {
       const allowed = this.policy.state === CircuitState.Closed ? this.counter.state.trialsLeft : this.counter.trialCalls;
@@ -98,7 +105,7 @@ export class IntegrationBreaker implements IDisposable {
       this.trialsInFlight++;
     }
     try {
-      return await this.policy.execute(({ signal: inner }) => fn(inner), signal);
+      return await this.policy.execute(() => fn({ signal }), signal);
     } finally {
       if (trial) this.trialsInFlight--;
     }

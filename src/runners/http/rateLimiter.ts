@@ -1,6 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { NoopPolicy, TaskCancelledError, type IDefaultPolicyContext, type IPolicy } from 'cockatiel';
 import type { RateLimitSettings } from '../../core/model';
 import { ClassifiedError } from '../errors';
+import { neverAborted } from './neverAborted';
+
+/** No token within the wait allowed: the call was not sent. */
+export class RateLimitedError extends ClassifiedError {
+  constructor(settings: RateLimitSettings, maxWaitMs: number) {
+    super('transient', `rate limit: no request slot within ${Math.round(maxWaitMs)} ms (${settings.requestsPerMinute}/min, burst ${settings.burstSize})`, 'rate_limited');
+  }
+}
 
 /**
  * Client-side `rate_limit` as a token bucket: `burst_size` tokens, refilled at
@@ -37,9 +46,7 @@ export class TokenBucket {
       return 0;
     }
     const waitMs = (1 - this.tokens) / this.perMs;
-    if (waitMs > maxWaitMs) {
-      throw new ClassifiedError('transient', `rate limit: no request slot within ${Math.round(maxWaitMs)} ms (${this.settings.requestsPerMinute}/min, burst ${this.settings.burstSize})`, 'rate_limited');
-    }
+    if (waitMs > maxWaitMs) throw new RateLimitedError(this.settings, maxWaitMs);
     this.tokens -= 1;
     try {
       await delay(waitMs, undefined, { signal });
@@ -51,3 +58,32 @@ export class TokenBucket {
   }
 }
 
+/** What the rate limiter hands on to the call it lets through. */
+export interface RateLimitContext extends IDefaultPolicyContext {
+  /** How long this call waited for its token (ms). */
+  rateLimitWaitMs: number;
+}
+
+/** The token bucket as a cockatiel policy, one token per call, waiting at most `maxWaitMs`; without settings every call passes at once. */
+export class RateLimitPolicy implements IPolicy<RateLimitContext> {
+  declare readonly _altReturn: never;
+  /** Reports the outcome of the calls let through, as cockatiel's own policies do. */
+  private readonly passThrough = new NoopPolicy();
+  readonly onSuccess = this.passThrough.onSuccess;
+  readonly onFailure = this.passThrough.onFailure;
+  private readonly bucket?: TokenBucket;
+
+  constructor(
+    settings: RateLimitSettings | undefined,
+    private readonly maxWaitMs: number,
+  ) {
+    this.bucket = settings && new TokenBucket(settings);
+  }
+
+  async execute<T>(fn: (context: RateLimitContext) => PromiseLike<T> | T, signal: AbortSignal = neverAborted): Promise<T> {
+    // A call that arrives cancelled takes no token (a retry loop's last turn after the caller gave up).
+    if (signal.aborted) throw new TaskCancelledError();
+    const rateLimitWaitMs = this.bucket ? await this.bucket.take(this.maxWaitMs, signal) : 0;
+    return this.passThrough.execute(() => fn({ signal, rateLimitWaitMs }), signal);
+  }
+}

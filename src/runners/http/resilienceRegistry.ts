@@ -1,16 +1,18 @@
 import { bulkhead, EventEmitter, timeout, TimeoutStrategy, type BulkheadPolicy, type Event, type IDisposable, type TimeoutPolicy } from 'cockatiel';
 import type { IntegrationBase } from '../../core/model';
+import { KeyedCache } from '../keyedCache';
 import { isRetryableFailure } from './attemptFailure';
 import { IntegrationBreaker, type BreakerState } from './integrationBreaker';
-import { TokenBucket } from './rateLimiter';
+import { RateLimitPolicy } from './rateLimiter';
 
-/** The policies one integration shares across all its calls. */
+/** The policies one integration shares across all its calls (the retry is per call: see attemptPipeline.ts). */
 export interface IntegrationPolicies {
-  readonly breaker: IntegrationBreaker;
   readonly bulkhead: BulkheadPolicy;
+  /** One token per attempt; lets every call through when the integration has no `rate_limit`. */
+  readonly rateLimit: RateLimitPolicy;
+  readonly breaker: IntegrationBreaker;
   /** Per attempt; cooperative, so the request is aborted rather than left running. */
   readonly timeout: TimeoutPolicy;
-  readonly rateLimiter?: TokenBucket;
 }
 
 export interface BreakerChange {
@@ -20,58 +22,54 @@ export interface BreakerChange {
 
 type Settings = Pick<IntegrationBase, 'name' | 'timeoutMs' | 'circuitBreaker' | 'bulkhead' | 'rateLimit'>;
 
+interface Entry {
+  policies: IntegrationPolicies;
+  subscription: IDisposable;
+}
+
 /**
- * One set of policies per integration name for the life of the process, so a
- * breaker's state survives between runs and the UI can show it. Settings that
- * change (the file was edited) replace the set, and so reset the breaker.
+ * One set of policies per integration name (request_response, webhook and
+ * event integrations alike), so a breaker's state survives between runs and
+ * the UI can show it. Settings that change (the file was edited) replace the
+ * set, and so reset the breaker (announced as `closed`).
  */
 export class ResilienceRegistry implements IDisposable {
-  private readonly entries = new Map<string, { key: string; policies: IntegrationPolicies; subscription: IDisposable }>();
-  /** The settings key per model object, so the hot path skips serialising settings on every call. */
-  private readonly keys = new WeakMap<Settings, string>();
   private readonly changed = new EventEmitter<BreakerChange>();
   readonly onDidChangeBreaker: Event<BreakerChange> = this.changed.addListener;
+  private readonly entries = new KeyedCache<Settings, Entry>({
+    fingerprint: (integration) => JSON.stringify([integration.timeoutMs, integration.circuitBreaker, integration.bulkhead, integration.rateLimit]),
+    create: (integration) => {
+      const breaker = new IntegrationBreaker(integration.circuitBreaker, isRetryableFailure);
+      const policies: IntegrationPolicies = {
+        bulkhead: bulkhead(Math.max(1, integration.bulkhead.maxConcurrent), Math.max(0, integration.bulkhead.maxQueue)),
+        rateLimit: new RateLimitPolicy(integration.rateLimit, integration.timeoutMs),
+        breaker,
+        timeout: timeout(integration.timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false }),
+      };
+      return { policies, subscription: breaker.onDidChangeState((state) => this.changed.emit({ integration: integration.name, state })) };
+    },
+    replaced: (name, previous) => {
+      if (previous.policies.breaker.state !== 'closed') this.changed.emit({ integration: name, state: 'closed' });
+    },
+    dispose: ({ policies, subscription }) => {
+      subscription.dispose();
+      policies.breaker.dispose();
+    },
+  });
 
   policiesFor(integration: Settings): IntegrationPolicies {
-    let key = this.keys.get(integration);
-    if (key === undefined) {
-      key = JSON.stringify([integration.timeoutMs, integration.circuitBreaker, integration.bulkhead, integration.rateLimit]);
-      this.keys.set(integration, key);
-    }
-    const existing = this.entries.get(integration.name);
-    if (existing?.key === key) return existing.policies;
-    const previous = existing?.policies.breaker.state;
-    existing?.subscription.dispose();
-    existing?.policies.breaker.dispose();
-    const breaker = new IntegrationBreaker(integration.circuitBreaker, isRetryableFailure);
-    const policies: IntegrationPolicies = {
-      breaker,
-      bulkhead: bulkhead(Math.max(1, integration.bulkhead.maxConcurrent), Math.max(0, integration.bulkhead.maxQueue)),
-      timeout: timeout(integration.timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false }),
-      rateLimiter: integration.rateLimit && new TokenBucket(integration.rateLimit),
-    };
-    const subscription = breaker.onDidChangeState((state) => this.changed.emit({ integration: integration.name, state }));
-    this.entries.set(integration.name, { key, policies, subscription });
-    if (previous && previous !== 'closed') this.changed.emit({ integration: integration.name, state: 'closed' });
-    return policies;
+    return this.entries.get(integration.name, integration).policies;
   }
 
   breakerState(name: string): BreakerState | undefined {
-    return this.entries.get(name)?.policies.breaker.state;
+    return this.entries.peek(name)?.policies.breaker.state;
   }
 
   breakerStates(): BreakerChange[] {
-    return [...this.entries].map(([integration, entry]) => ({ integration, state: entry.policies.breaker.state }));
+    return [...this.entries.values()].map(([integration, entry]) => ({ integration, state: entry.policies.breaker.state }));
   }
 
   dispose(): void {
-    for (const entry of this.entries.values()) {
-      entry.subscription.dispose();
-      entry.policies.breaker.dispose();
-    }
-    this.entries.clear();
+    void this.entries.dispose();
   }
 }
-
-/** The process-wide registry the runners, the health scheduler and the UI share. */
-export const resilienceRegistry = new ResilienceRegistry();

@@ -1,11 +1,13 @@
 /**
- * What a runner records for one HTTP request, through the OpenTelemetry API
- * only (no SDK here: without `setupTelemetry` all of it is a no-op): a CLIENT
- * span named `HTTP <METHOD>` with the HTTP client semantic conventions, the
- * W3C trace context injected into the request headers, and the
- * `http.client.request.duration` histogram.
+ * What a runner records for one run of HTTP requests (an endpoint call, a
+ * webhook delivery, with their retries), through the OpenTelemetry API only
+ * (no SDK here: without `setupTelemetry` all of it is a no-op): an INTERNAL
+ * span for the run, so all its attempts share one trace; under it a CLIENT
+ * span per request named `HTTP <METHOD>` with the HTTP client semantic
+ * conventions, the W3C trace context injected into the request headers, and
+ * the `http.client.request.duration` histogram.
  */
-import { context, createNoopMeter, metrics, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, createNoopMeter, type Context, metrics, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 export const INSTRUMENTATION_SCOPE = 'simone-integrations.http';
 
@@ -48,6 +50,10 @@ export interface HttpRequestInfo {
   serverPort: number;
   /** 0 for the first attempt. */
   resendCount: number;
+}
+
+/** Names the run: the integration and its endpoint, webhook endpoint or event publisher called. */
+export interface HttpRunInfo {
   integration: string;
   endpoint: string;
 }
@@ -59,31 +65,60 @@ export interface HttpRequestRecording {
   end(outcome: { status?: number; errorType?: string; errorMessage?: string }): void;
 }
 
+export interface HttpRunRecording {
+  /** The trace all the run's spans belong to; absent when nothing is recorded. */
+  readonly traceId?: string;
+  startRequest(info: HttpRequestInfo): HttpRequestRecording;
+  /** Ends the run's span; `errorType` marks a failed run. */
+  end(outcome: { errorType?: string; errorMessage?: string }): void;
+}
+
 /** Nothing to record: no span would be sampled, no duration kept, so nothing is injected either. */
 const NOT_RECORDING: HttpRequestRecording = { inject() {}, end() {} };
+const NOT_RECORDING_RUN: HttpRunRecording = { startRequest: () => NOT_RECORDING, end() {} };
 
 function isNoopTracing(): boolean {
   const provider = trace.getTracerProvider();
   return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER;
 }
 
-export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
+function markFailure(span: Span, errorType: string | undefined, errorMessage: string | undefined): void {
+  if (!errorType) return;
+  span.setAttribute('error.type', errorType);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage });
+}
+
+export function startHttpRun(run: HttpRunInfo): HttpRunRecording {
   // Without an SDK every span and measurement is dropped: skip building them (the runner's hot path).
-  if (isNoopTracing() && durationHistogram() === NOOP_HISTOGRAM) return NOT_RECORDING;
+  if (isNoopTracing() && durationHistogram() === NOOP_HISTOGRAM) return NOT_RECORDING_RUN;
+  const runAttributes: Attributes = { 'simone.integration': run.integration, 'simone.endpoint': run.endpoint };
+  const span = tracer().startSpan(`run ${run.integration}.${run.endpoint}`, { kind: SpanKind.INTERNAL, attributes: runAttributes });
+  const spanContext = span.spanContext();
+  const parent = trace.setSpan(context.active(), span);
+  return {
+    traceId: trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
+    startRequest: (info) => startHttpRequest(info, runAttributes, parent),
+    end({ errorType, errorMessage }) {
+      markFailure(span, errorType, errorMessage);
+      span.end();
+    },
+  };
+}
+
+function startHttpRequest(info: HttpRequestInfo, runAttributes: Attributes, parent: Context): HttpRequestRecording {
   const startedAt = performance.now();
   const attributes: Attributes = {
     'http.request.method': info.method,
     'url.full': info.urlFull,
     'server.address': info.serverAddress,
     'server.port': info.serverPort,
-    'simone.integration': info.integration,
-    'simone.endpoint': info.endpoint,
+    ...runAttributes,
   };
   if (info.resendCount > 0) attributes['http.request.resend_count'] = info.resendCount;
-  const span: Span = tracer().startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes });
+  const span: Span = tracer().startSpan(`HTTP ${info.method}`, { kind: SpanKind.CLIENT, attributes }, parent);
   return {
     inject(headers) {
-      if (span.isRecording()) propagation.inject(trace.setSpan(context.active(), span), headers);
+      if (span.isRecording()) propagation.inject(trace.setSpan(parent, span), headers);
     },
     end({ status, errorType, errorMessage }) {
       const metricAttributes: Attributes = { 'http.request.method': info.method, 'server.address': info.serverAddress, 'server.port': info.serverPort };
@@ -91,11 +126,8 @@ export function startHttpRequest(info: HttpRequestInfo): HttpRequestRecording {
         span.setAttribute('http.response.status_code', status);
         metricAttributes['http.response.status_code'] = status;
       }
-      if (errorType) {
-        span.setAttribute('error.type', errorType);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage });
-        metricAttributes['error.type'] = errorType;
-      }
+      markFailure(span, errorType, errorMessage);
+      if (errorType) metricAttributes['error.type'] = errorType;
       span.end();
       durationHistogram().record((performance.now() - startedAt) / 1000, metricAttributes);
     },
