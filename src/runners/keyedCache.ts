@@ -1,10 +1,10 @@
 /**
- * One instance per name, kept while its settings stay the same: a breaker, a
+ * One instance per name (an integration's), kept while its settings stay the same: a breaker, a
  * broker connection, an authorizer, a set of database connections. When the
  * settings of a name change (its file was edited), the instance is replaced
  * and the old one disposed.
  */
-export interface KeyedCacheOptions<Settings extends object, Value> {
+export interface KeyedCacheOptions<Settings extends { name: string }, Value> {
   /** What, in the settings, makes a new instance necessary when it changes. */
   fingerprint(settings: Settings): string;
   create(settings: Settings): Value;
@@ -14,15 +14,16 @@ export interface KeyedCacheOptions<Settings extends object, Value> {
   replaced?(name: string, previous: Value, current: Value): void;
 }
 
-export class KeyedCache<Settings extends object, Value> {
+export class KeyedCache<Settings extends { name: string }, Value> {
   private readonly entries = new Map<string, { fingerprint: string; value: Value }>();
   /** Fingerprints per settings object: models are immutable, and the hot path asks for the same one on every call. */
   private readonly fingerprints = new WeakMap<Settings, string>();
 
   constructor(private readonly options: KeyedCacheOptions<Settings, Value>) {}
 
-  /** The instance for `name`, created or replaced (the old one disposed) when its settings changed. */
-  get(name: string, settings: Settings): Value {
+  /** The instance for `settings.name`, created or replaced (the old one disposed) when its settings changed. */
+  get(settings: Settings): Value {
+    const { name } = settings;
     let fingerprint = this.fingerprints.get(settings);
     if (fingerprint === undefined) {
       fingerprint = this.options.fingerprint(settings);

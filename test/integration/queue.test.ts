@@ -4,7 +4,7 @@ import { connect } from 'amqplib';
 import { ClassifiedError } from '../../src/runners/errors';
 import { QueueConnection, type QueueConnectionState } from '../../src/runners/queue/queueConnection';
 import type { QueueMessage } from '../../src/runners/queue/queueMessage';
-import { probeQueues } from '../../src/runners/queue/queueProbe';
+import { inspectQueues } from '../../src/runners/queue/queueOperations';
 import { startAmqpProxy } from '../support/amqpProxy';
 import { integrationFromYaml } from '../support/integrationFromYaml';
 import { startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
@@ -184,7 +184,7 @@ describe('message queue runner against a real RabbitMQ', () => {
     } finally {
       await raw.close();
     }
-    const probe = await probeQueues(queues, { timeoutMs: 5000 });
+    const probe = await inspectQueues(queues, { timeoutMs: 5000 });
     assert.equal(probe.ok, false);
     assert.deepEqual(probe.queues, [
       { queue: 'probe_live', messageCount: 1, consumerCount: 0 },
@@ -192,7 +192,7 @@ describe('message queue runner against a real RabbitMQ', () => {
     ]);
     assert.ok(probe.latencyMs >= 0);
 
-    const down = await probeQueues(open('amqp://guest:guest@127.0.0.1:1', `    - { name: q1 }`, '', false));
+    const down = await inspectQueues(open('amqp://guest:guest@127.0.0.1:1', `    - { name: q1 }`, '', false));
     assert.deepEqual({ ok: down.ok, kind: down.error?.kind, queues: down.queues }, { ok: false, kind: 'transient', queues: [] });
   });
 

@@ -11,7 +11,7 @@ import { httpIntegration } from '../support/httpIntegration';
 
 const SECRET = 'sk_live_0123456789';
 
-describe('telemetry: one client span per attempt', () => {
+describe('telemetry: one client span per attempt, under one span for the run', () => {
   let server: FlakyServer;
   before(async () => {
     server = await FlakyServer.start();
@@ -41,9 +41,17 @@ describe('telemetry: one client span per attempt', () => {
       assert.equal(result.attempts.length, 4);
       await telemetry.flush();
 
-      const spans = telemetry.spans.spans();
+      const all = telemetry.spans.spans();
+      assert.deepEqual(announced, all);
+      const spans = all.filter((span) => span.kind === 'client');
       assert.equal(spans.length, 4, 'one span per attempt');
-      assert.deepEqual(announced, spans);
+      const runs = all.filter((span) => span.kind === 'internal');
+      assert.equal(runs.length, 1, 'one span for the run');
+      const [run] = runs;
+      assert.equal(run.name, 'run api.orders');
+      assert.equal(result.traceId, run.traceId, 'the result names the trace of its run');
+      assert.ok(spans.every((span) => span.traceId === run.traceId && span.parentSpanId === run.spanId), 'every attempt is a child of the run');
+      assert.equal(run.status, 'unset', 'the run succeeded in the end');
       for (const [index, span] of spans.entries()) {
         assert.equal(span.name, 'HTTP GET');
         assert.equal(span.kind, 'client');
@@ -77,10 +85,11 @@ describe('telemetry: one client span per attempt', () => {
     }
   });
 
-  it('sends no traceparent once telemetry is off', async () => {
+  it('sends no traceparent once telemetry is off, and the result has no trace id', async () => {
     server.respond(ok());
-    await runEndpoint(integration(), 'orders', { registry: new ResilienceRegistry() });
+    const result = await runEndpoint(integration(), 'orders', { registry: new ResilienceRegistry() });
     assert.equal(server.requests[0].headers.traceparent, undefined);
+    assert.equal(result.traceId, undefined);
   });
 
   it('exports spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
@@ -96,9 +105,8 @@ describe('telemetry: one client span per attempt', () => {
       const exported = collector.requests[0];
       assert.equal(exported.method, 'POST');
       assert.equal(exported.url, '/otlp/v1/traces');
-      const spans = JSON.parse(exported.body).resourceSpans[0].scopeSpans[0].spans;
-      assert.equal(spans.length, 1);
-      assert.equal(spans[0].name, 'HTTP GET');
+      const spans: Array<{ name: string }> = JSON.parse(exported.body).resourceSpans[0].scopeSpans[0].spans;
+      assert.deepEqual(spans.map((span) => span.name).sort(), ['HTTP GET', 'run api.orders']);
       assert.ok(!exported.body.includes(SECRET));
     } finally {
       await collector.close();

@@ -61,7 +61,13 @@ describe('simone-integrations test', () => {
     const { code, stdout } = await cli('crm.get_customer', '--param', 'id=7', '--format', 'json', '--workspace', workspace);
     assert.equal(code, 0);
     const document = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(document), ['integration', 'endpoint', 'ok', 'status', 'attempts', 'durationMs', 'breaker', 'error']);
+    assert.deepEqual(Object.keys(document), ['integration', 'endpoint', 'ok', 'status', 'attempts', 'durationMs', 'breaker', 'error', 'method', 'url', 'timing', 'response', 'traceId'], 'the original keys first, then the added ones');
+    assert.equal(document.method, 'GET');
+    assert.equal(document.url, `${server.url}/v2/customers/7`);
+    assert.deepEqual(Object.keys(document.timing), ['queuedMs', 'rateLimitWaitMs', 'backoffMs', 'firstByteMs', 'totalMs']);
+    assert.equal(document.response.body, JSON.stringify({ id: 7 }, null, 2), 'the body, formatted');
+    assert.equal(document.response.headers['content-type'], 'application/json');
+    assert.equal(document.traceId, null, 'no telemetry, no trace');
     assert.equal(document.integration, 'crm');
     assert.equal(document.endpoint, 'get_customer');
     assert.equal(document.ok, true);

@@ -1,8 +1,10 @@
 import type { MessageQueueIntegration } from '../../core/model';
 import { Workspace } from '../../core/workspace';
-import { classifyError, integrationSecrets } from '../../runners/errors';
-import { QueueConnection } from '../../runners/queue/queueConnection';
+import type { RunnerError } from '../../runners/errors';
+import { EngineServices } from '../../runners/engineServices';
 import type { QueueMessage } from '../../runners/queue/queueMessage';
+import { peekQueue, publishMessage } from '../../runners/queue/queueOperations';
+import { peekResultJson, publishResultJson } from '../../runners/queue/queueResultJson';
 import { queueSettings } from '../../runners/queue/topology';
 import { findIntegration } from '../findIntegration';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
@@ -32,13 +34,14 @@ function parseMessage(text: string | undefined): unknown {
   }
 }
 
-/** A broker or delivery failure: one redacted line (text) or an `ok: false` document (json), exit 1. */
-function failed(error: unknown, integration: MessageQueueIntegration, queue: string, format: string, io: CliIO): number {
-  const classified = classifyError(error, integrationSecrets(integration));
-  if (format === 'json') io.stdout(JSON.stringify({ integration: integration.name, queue, ok: false, error: { kind: classified.kind, message: classified.message } }, null, 2) + '\n');
-  else io.stderr(`simone-integrations: ${classified.message}\n`);
+/** A broker or delivery failure in text: one redacted line on stderr, exit 1. */
+function failedText(error: RunnerError, io: CliIO): number {
+  io.stderr(`simone-integrations: ${error.message}\n`);
   return 1;
 }
+
+/** One attempt at the broker: a CLI run should fail fast and say why, not wait for a broker to come back. */
+const oneShot = () => new EngineServices({ queues: { reconnect: false } });
 
 async function publish(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -52,22 +55,16 @@ async function publish(args: string[], io: CliIO): Promise<number> {
   const message = parseMessage(values.message);
   const headers = keyValueOptions(values.header, 'header');
   const { integration, queue } = target(positionals, values.workspace, io, PUBLISH_USAGE);
-  // One attempt: a CLI run should fail fast and say why, not wait for a broker to come back.
-  const connection = new QueueConnection(integration, { reconnect: false });
+  const services = oneShot();
   try {
-    const receipt = await connection.publish(queue, message, { headers, messageId: values['message-id'], signal: io.signal });
-    if (format === 'json') io.stdout(JSON.stringify({ integration: integration.name, ok: true, ...receipt }, null, 2) + '\n');
-    else io.stdout(`published ${receipt.messageId} to ${queue} (exchange "${receipt.exchange}", routing key "${receipt.routingKey}"): confirmed by the broker in ${receipt.durationMs} ms\n`);
-    return 0;
-  } catch (error) {
-    return failed(error, integration, queue, format, io);
+    const result = await publishMessage(services.queues.get(integration), queue, message, { headers, messageId: values['message-id'], signal: io.signal });
+    if (format === 'json') io.stdout(JSON.stringify(publishResultJson(result), null, 2) + '\n');
+    else if (!result.ok) return failedText(result.error, io);
+    else io.stdout(`published ${result.receipt.messageId} to ${queue} (exchange "${result.receipt.exchange}", routing key "${result.receipt.routingKey}"): confirmed by the broker in ${result.receipt.durationMs} ms\n`);
+    return result.ok ? 0 : 1;
   } finally {
-    await connection.close();
+    await services.dispose();
   }
-}
-
-function peekedJson(message: QueueMessage) {
-  return { body: message.body, ...message.properties, exchange: message.exchange, routingKey: message.routingKey, redelivered: message.redelivered };
 }
 
 function peekedText(message: QueueMessage, index: number): string {
@@ -82,16 +79,15 @@ async function peek(args: string[], io: CliIO): Promise<number> {
   const count = values.count === undefined ? 1 : Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new UsageError(`--count must be a whole number from 1 to 1000, not "${values.count}"`);
   const { integration, queue } = target(positionals, values.workspace, io, PEEK_USAGE);
-  const connection = new QueueConnection(integration, { reconnect: false });
+  const services = oneShot();
   try {
-    const messages = await connection.peek(queue, { count, signal: io.signal });
-    if (format === 'json') io.stdout(JSON.stringify({ integration: integration.name, queue, messages: messages.map(peekedJson) }, null, 2) + '\n');
-    else io.stdout(messages.length ? `${messages.length} message${messages.length === 1 ? '' : 's'} at the head of ${queue} (left in place):\n${messages.map(peekedText).join('')}` : `${queue} is empty\n`);
-    return 0;
-  } catch (error) {
-    return failed(error, integration, queue, format, io);
+    const result = await peekQueue(services.queues.get(integration), queue, { count, signal: io.signal });
+    if (format === 'json') io.stdout(JSON.stringify(peekResultJson(result), null, 2) + '\n');
+    else if (!result.ok) return failedText(result.error, io);
+    else io.stdout(result.messages.length ? `${result.messages.length} message${result.messages.length === 1 ? '' : 's'} at the head of ${queue} (left in place):\n${result.messages.map(peekedText).join('')}` : `${queue} is empty\n`);
+    return result.ok ? 0 : 1;
   } finally {
-    await connection.close();
+    await services.dispose();
   }
 }
 

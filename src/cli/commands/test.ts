@@ -1,12 +1,12 @@
 import type { RequestResponseIntegration } from '../../core/model';
 import { didYouMean, didYouMeanText } from '../../core/suggest';
 import { Workspace } from '../../core/workspace';
-import { createAuthProvider } from '../../runners/auth/authProviders';
+import { EngineServices } from '../../runners/engineServices';
 import type { EndpointResult } from '../../runners/http/endpointResult';
-import type { RequestAuthorizer } from '../../runners/http/requestAuthorizer';
+import { endpointResultJson } from '../../runners/http/endpointResultJson';
 import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
 import { runEndpoint } from '../../runners/http/runEndpoint';
-import { closeSharedAgent } from '../../runners/http/sharedAgent';
+import { roundMs as round } from '../../runners/roundMs';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
 import { findIntegration } from '../findIntegration';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
@@ -28,31 +28,6 @@ function target(spec: string, workspaceDir: string | undefined, io: CliIO): { in
     throw new UsageError(`"${name}" has no endpoint "${endpoint}".${hint}`);
   }
   return { integration, endpoint };
-}
-
-/** Bad auth settings (an unset variable) fail each call with a config error instead of stopping the command. */
-function authorizerFor(integration: RequestResponseIntegration): RequestAuthorizer | undefined {
-  if (!integration.auth) return undefined;
-  try {
-    return createAuthProvider(integration.auth);
-  } catch (error) {
-    return { authorize: () => Promise.reject(error), invalidate: () => undefined };
-  }
-}
-
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
-function toJson(result: EndpointResult) {
-  return {
-    integration: result.integration,
-    endpoint: result.endpoint,
-    ok: result.ok,
-    status: result.status ?? null,
-    attempts: result.attempts.map((attempt) => ({ status: attempt.status ?? null, error: attempt.error?.message ?? null, durationMs: round(attempt.durationMs), delayMs: round(attempt.delayMs) })),
-    durationMs: round(result.durationMs),
-    breaker: result.breaker,
-    error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
-  };
 }
 
 function toText(result: EndpointResult): string {
@@ -83,12 +58,14 @@ export const test: Command = async (args, io) => {
   const params = keyValueOptions(values.param, 'param');
   const { integration, endpoint } = target(positionals[0], values.workspace, io);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env }) : undefined;
+  const services = new EngineServices();
   try {
-    const options = { params, signal: io.signal, auth: authorizerFor(integration) };
+    // Bad auth settings (an unset variable) fail each call with a config error instead of stopping the command.
+    const options = { params, signal: io.signal, auth: services.authorizers.get(integration), registry: services.resilience };
     const results = endpoint === undefined ? await runAllEndpoints(integration, { ...options, concurrency: CONCURRENCY }) : [await runEndpoint(integration, endpoint, options)];
     const ok = results.every((result) => result.ok);
     if (format === 'json') {
-      const document = endpoint === undefined ? { integration: integration.name, ok, results: results.map(toJson) } : toJson(results[0]);
+      const document = endpoint === undefined ? { integration: integration.name, ok, results: results.map(endpointResultJson) } : endpointResultJson(results[0]);
       io.stdout(JSON.stringify(document, null, 2) + '\n');
     } else {
       io.stdout(results.map(toText).join('\n'));
@@ -96,6 +73,6 @@ export const test: Command = async (args, io) => {
     return ok ? 0 : 1;
   } finally {
     await telemetry?.dispose();
-    await closeSharedAgent();
+    await services.dispose();
   }
 };

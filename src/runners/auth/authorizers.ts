@@ -34,7 +34,7 @@ export class Authorizers {
 
   /** The integration's authorizer; undefined when it has no `auth`. */
   get(integration: Integration): RequestAuthorizer | undefined {
-    return integration.auth ? this.cache.get(integration.name, integration as WithAuth) : undefined;
+    return integration.auth ? this.cache.get(integration as WithAuth) : undefined;
   }
 
   dispose(): Promise<void> {

@@ -1,22 +1,27 @@
 import type { EventDrivenIntegration, Integration, PublisherSettings, RequestResponseIntegration } from '../../core/model';
-import { classifyError, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
+import { integrationSecrets, redact, type RunnerError } from '../errors';
+import { undelivered } from '../http/deliveryStatus';
 import type { AttemptRecord } from '../http/endpointResult';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
+import type { ResilienceRegistry } from '../http/resilienceRegistry';
 import { runEndpoint } from '../http/runEndpoint';
 import type { QueueConnectionPool } from '../queue/queueConnectionPool';
+import { publishMessage } from '../queue/queueOperations';
+import type { RunOptions } from '../runEvents';
 import { CLOUDEVENTS_JSON, createCloudEvent, type CloudEvent } from './cloudEvent';
 import { resolveDestination } from './eventDestination';
 
-export interface PublishEventOptions {
+export interface PublishEventOptions extends RunOptions {
   /** The workspace's name, for the events' `source`. */
   workspace: string;
   /** Every integration of the workspace: where queue destinations are found. */
   integrations: readonly Integration[];
   /** Live broker connections, shared with the rest of the process. */
   queues: QueueConnectionPool;
-  /** Credentials for URL destinations (the integration's `auth`), from the auth runner. */
+  /** Credentials for URL destinations (the integration's `auth`): EngineServices.authorizers. */
   auth?: RequestAuthorizer;
-  signal?: AbortSignal;
+  /** The policies of URL deliveries across calls (EngineServices.resilience); without one the call's policies are its own. */
+  registry?: ResilienceRegistry;
 }
 
 interface DeliveryBase {
@@ -34,6 +39,8 @@ export type EventDelivery =
   | (DeliveryBase & { kind: 'unresolved' });
 
 export interface PublishEventResult {
+  /** Every delivery succeeded (so also when there was nothing to deliver). */
+  ok: boolean;
   /** The one event every destination received (same id: receivers can drop duplicates). */
   event: CloudEvent;
   /** One per publisher whose `events` include the event; none when the integration is disabled. */
@@ -48,10 +55,10 @@ export interface PublishEventResult {
  */
 export async function publishEvent(integration: EventDrivenIntegration, eventName: string, data: unknown, options: PublishEventOptions): Promise<PublishEventResult> {
   const event = createCloudEvent({ eventName, workspace: options.workspace, integration: integration.name, data });
-  if (!integration.enabled) return { event, deliveries: [] };
+  if (!integration.enabled) return { ok: true, event, deliveries: [] };
   const publishers = integration.publishers.filter((publisher) => publisher.events.includes(eventName));
   const deliveries = await Promise.all(publishers.map((publisher) => deliver(integration, publisher, event, options)));
-  return { event, deliveries };
+  return { ok: deliveries.every((delivery) => delivery.ok), event, deliveries };
 }
 
 async function deliver(integration: EventDrivenIntegration, publisher: PublisherSettings, event: CloudEvent, options: PublishEventOptions): Promise<EventDelivery> {
@@ -64,13 +71,10 @@ async function deliver(integration: EventDrivenIntegration, publisher: Publisher
   if (destination.kind === 'unresolved') return { ...base, kind: 'unresolved', ok: false, error: { ...destination.error, message: redact(destination.error.message, secrets) }, durationMs: 0 };
 
   if (destination.kind === 'queue') {
-    const queueBase = { ...base, kind: 'queue' as const, integration: destination.integration.name, queue: destination.queue };
-    try {
-      await options.queues.get(destination.integration).publish(destination.queue, Buffer.from(body), { contentType: CLOUDEVENTS_JSON, messageId: event.id, timeoutMs: integration.timeoutMs, signal: options.signal });
-      return { ...queueBase, ok: true, durationMs: performance.now() - start };
-    } catch (error) {
-      return { ...queueBase, ok: false, error: classifyError(error, secrets), durationMs: performance.now() - start };
-    }
+    const published = await publishMessage(options.queues.get(destination.integration), destination.queue, Buffer.from(body), { contentType: CLOUDEVENTS_JSON, messageId: event.id, timeoutMs: integration.timeoutMs, signal: options.signal });
+    const delivery: EventDelivery = { ...base, kind: 'queue', integration: destination.integration.name, queue: destination.queue, ok: published.ok, durationMs: performance.now() - start };
+    if (!published.ok) delivery.error = published.error;
+    return delivery;
   }
 
   // The event integration's own policies (timeout, retry, breaker) apply, as for any endpoint it would call.
@@ -79,9 +83,7 @@ async function deliver(integration: EventDrivenIntegration, publisher: Publisher
     type: 'request_response',
     endpoints: [{ name: publisher.name, url: destination.url, method: 'POST', headers: { 'content-type': CLOUDEVENTS_JSON } }],
   };
-  const result = await runEndpoint(asEndpoint, publisher.name, { body, signal: options.signal, auth: options.auth });
-  const delivered = result.ok && result.status !== undefined && result.status < 300;
-  // A redirect is not a delivery: the event would have to be sent again elsewhere.
-  const error = result.error ?? (delivered ? undefined : runnerError('config', `the destination answered ${result.status}, not 2xx (redirects are not followed)`, String(result.status)));
-  return { ...base, kind: 'url', ok: delivered, status: result.status, attempts: result.attempts, error, durationMs: result.durationMs };
+  const result = await runEndpoint(asEndpoint, publisher.name, { body, signal: options.signal, onEvent: options.onEvent, auth: options.auth, registry: options.registry });
+  const error = result.error ?? (result.status === undefined ? undefined : undelivered(result.status));
+  return { ...base, kind: 'url', ok: !error && result.status !== undefined, status: result.status, attempts: result.attempts, error, durationMs: result.durationMs };
 }

@@ -1,6 +1,6 @@
 import type { MessageQueueIntegration } from '../../core/model';
 import { integrationSecrets } from '../errors';
-import { probeQueues, type QueueCheck, type QueueProbe } from '../queue/queueProbe';
+import { inspectQueues, type InspectQueuesResult, type QueueCheck } from '../queue/queueOperations';
 import { DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, type HealthResult, type HealthState, type QueueHealth } from './healthResult';
 import type { HealthProbeContext, LeasedQueueConnection } from './healthProbeContext';
 
@@ -18,8 +18,8 @@ export function describeQueue(queue: QueueHealth): string {
 }
 
 /** The AMQP connection and a passive declare of each configured queue, through a leased connection. */
-export async function leaseAndProbe(lease: LeasedQueueConnection, bounds: { timeoutMs: number; signal: AbortSignal }): Promise<QueueProbe> {
-  const probe = await probeQueues(lease.connection, bounds);
+export async function leaseAndProbe(lease: LeasedQueueConnection, bounds: { timeoutMs: number; signal: AbortSignal }): Promise<InspectQueuesResult> {
+  const probe = await inspectQueues(lease.connection, bounds);
   // A connection still trying (a silent broker) would hold the probe until the AMQP connect timeout: let it close on its own.
   if (probe.error) void lease.release().catch(() => undefined);
   else await lease.release();

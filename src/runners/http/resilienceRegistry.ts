@@ -58,7 +58,7 @@ export class ResilienceRegistry implements IDisposable {
   });
 
   policiesFor(integration: Settings): IntegrationPolicies {
-    return this.entries.get(integration.name, integration).policies;
+    return this.entries.get(integration).policies;
   }
 
   breakerState(name: string): BreakerState | undefined {

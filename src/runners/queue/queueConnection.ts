@@ -405,7 +405,7 @@ export class QueueConnection {
     try {
       return await raceAbort(raceAbort(work, deadline.signal), bounds.signal);
     } catch (error) {
-      if (bounds.signal?.aborted) throw new ClassifiedError('transient', `cancelled: ${what}`, 'cancelled');
+      if (bounds.signal?.aborted) throw new ClassifiedError('cancelled', `cancelled: ${what}`);
       if (deadline.signal.aborted) {
         const cause = this.lastError && this.currentState !== 'connected' ? ` (${this.lastError.message})` : '';
         throw new ClassifiedError('timeout', `${what} within ${timeoutMs} ms${cause}`);

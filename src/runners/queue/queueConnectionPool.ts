@@ -1,29 +1,29 @@
 import type { MessageQueueIntegration } from '../../core/model';
+import { KeyedCache } from '../keyedCache';
 import { QueueConnection, type QueueConnectionOptions } from './queueConnection';
 
 /**
  * One live connection per message_queue integration for the life of the
- * process (publishers, consumers and health share it); a changed connection
- * URL or queue list replaces it.
+ * pool (publishers, consumers and health share it); a changed connection
+ * URL, queue list, timeout or prefetch replaces it and closes the old one.
  */
 export class QueueConnectionPool {
-  private readonly connections = new Map<string, { key: string; connection: QueueConnection }>();
+  private readonly connections: KeyedCache<MessageQueueIntegration, QueueConnection>;
 
-  constructor(private readonly options: QueueConnectionOptions = {}) {}
-
-  get(integration: MessageQueueIntegration): QueueConnection {
-    const key = JSON.stringify([integration.connectionUrl, integration.queues, integration.timeoutMs, integration.prefetch]);
-    const existing = this.connections.get(integration.name);
-    if (existing?.key === key) return existing.connection;
-    void existing?.connection.close();
-    const connection = new QueueConnection(integration, this.options);
-    this.connections.set(integration.name, { key, connection });
-    return connection;
+  constructor(options: QueueConnectionOptions = {}) {
+    this.connections = new KeyedCache<MessageQueueIntegration, QueueConnection>({
+      fingerprint: (integration) => JSON.stringify([integration.connectionUrl, integration.queues, integration.timeoutMs, integration.prefetch]),
+      create: (integration) => new QueueConnection(integration, options),
+      dispose: (connection) => connection.close(),
+    });
   }
 
-  async close(): Promise<void> {
-    const all = [...this.connections.values()];
-    this.connections.clear();
-    await Promise.all(all.map(({ connection }) => connection.close()));
+  get(integration: MessageQueueIntegration): QueueConnection {
+    return this.connections.get(integration);
+  }
+
+  /** Closes every connection; the pool opens new ones when asked again. */
+  close(): Promise<void> {
+    return this.connections.dispose();
   }
 }

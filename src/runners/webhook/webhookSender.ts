@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { handleWhen, retry } from 'cockatiel';
-import { request } from 'undici';
-import { describeDuration } from '../../core/duration';
-import type { WebhookIntegration } from '../../core/model';
-import { classifyError, ClassifiedError, classifyStatus, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
-import { AttemptFailure, isRetryableFailure, isRetryableStatus } from '../http/attemptFailure';
+import type { WebhookEndpointSettings, WebhookIntegration } from '../../core/model';
+import { classifyError, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
+import { runAttempts, type HttpRequestPlan, type PipelineOptions } from '../http/attemptPipeline';
+import { undelivered } from '../http/deliveryStatus';
 import type { AttemptRecord } from '../http/endpointResult';
-import { parseRetryAfter } from '../http/retryAfter';
-import { RetryBackoff } from '../http/retryBackoff';
-import { sharedAgent } from '../http/sharedAgent';
+import type { BreakerState } from '../http/integrationBreaker';
+import { ResilienceRegistry } from '../http/resilienceRegistry';
 import { SIGNATURE_SCHEMES } from './signatureSchemes';
 
 /** What is POSTed: one JSON event. */
@@ -31,72 +28,64 @@ export interface WebhookDelivery {
   status?: number;
   error?: RunnerError;
   attempts: AttemptRecord[];
+  durationMs: number;
+  /** The integration's circuit after this delivery (one breaker per webhook integration, as for any other). */
+  breaker: BreakerState;
+  /** The trace of the delivery's spans, when telemetry records them. */
+  traceId?: string;
 }
 
-export interface SendOptions {
-  signal?: AbortSignal;
+export interface SendOptions extends Omit<PipelineOptions, 'auth'> {
   /** Event id; a fresh one when absent. */
   id?: string;
+  /** Where the integration's policies live across calls (EngineServices.resilience); without one the call's policies are its own. */
+  registry?: ResilienceRegistry;
+}
+
+/** The signed POST of `body` to the endpoint, or why it cannot be sent (nothing is sent then). */
+function webhookRequest(integration: WebhookIntegration, endpointName: string, endpoint: WebhookEndpointSettings | undefined, event: WebhookEvent, secrets: readonly string[]): HttpRequestPlan | RunnerError {
+  if (!endpoint) return runnerError('config', `${integration.name} has no endpoint named ${endpointName}`);
+  if (!endpoint.url) return runnerError('config', `endpoint ${endpointName} has no url to send to`);
+  if (endpoint.signature !== 'none' && !endpoint.secret) return runnerError('config', `endpoint ${endpointName} has no secret; unsigned webhooks are sent only with signature: none`);
+  let url: URL;
+  try {
+    url = new URL(endpoint.url);
+  } catch {
+    return runnerError('config', `endpoint ${endpointName}: ${redact(endpoint.url, secrets)} is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return runnerError('config', `endpoint ${endpointName}: only http and https URLs can be called, not ${url.protocol}`);
+  const body = JSON.stringify(event);
+  const scheme = SIGNATURE_SCHEMES[endpoint.signature];
+  const secret = endpoint.secret ?? '';
+  const sign = () => ({ 'content-type': 'application/json', 'user-agent': 'simone-integrations', 'x-simone-event': event.type, ...scheme.sign(body, secret, { id: event.id }) });
+  try {
+    sign(); // a secret the scheme refuses is a config error, not worth a retry
+  } catch (error) {
+    return runnerError('config', `endpoint ${endpointName}: ${classifyError(error, secrets).message}`);
+  }
+  return { target: endpoint.name, method: 'POST', url, redactedUrl: redact(url.href, secrets), headers: sign, body };
 }
 
 /**
- * Signs and POSTs `{id, type, timestamp, data}` to one outgoing endpoint, retrying connection errors, timeouts,
- * 408/425/429 and 5xx with the integration's backoff (a `Retry-After` wins). Each attempt is signed afresh, so
- * timestamped schemes carry the attempt's time; an endpoint without a secret is refused unless `signature: none`.
+ * Signs and POSTs `{id, type, timestamp, data}` to one outgoing endpoint through the integration's policies
+ * (attemptPipeline.ts: bulkhead, retry of connection errors, timeouts, 408/425/429 and 5xx with the integration's
+ * backoff, a `Retry-After` winning, rate limit, circuit breaker, per-attempt timeout). Each attempt is signed
+ * afresh, so timestamped schemes carry the attempt's time; an endpoint without a secret is refused unless
+ * `signature: none`. Only a 2xx answer is a delivery. Never throws for a failed delivery.
  */
 export async function sendWebhook(integration: WebhookIntegration, endpointName: string, type: string, data: unknown, options: SendOptions = {}): Promise<WebhookDelivery> {
+  const startedAt = performance.now();
+  const policies = (options.registry ?? new ResilienceRegistry()).policiesFor(integration);
   const secrets = integrationSecrets(integration);
   const event: WebhookEvent = { id: options.id ?? `msg_${randomUUID().replaceAll('-', '')}`, type, timestamp: new Date().toISOString(), data };
   const endpoint = integration.endpoints.find((candidate) => candidate.name === endpointName);
-  const delivery: WebhookDelivery = { integration: integration.name, endpoint: endpointName, url: endpoint?.url && redact(endpoint.url, secrets), event, ok: false, attempts: [] };
-  const fail = (error: ClassifiedError) => ({ ...delivery, error: classifyError(error, secrets) });
-  if (!endpoint) return fail(new ClassifiedError('config', `${integration.name} has no endpoint named ${endpointName}`));
-  if (!endpoint.url) return fail(new ClassifiedError('config', `endpoint ${endpointName} has no url to send to`));
-  if (endpoint.signature !== 'none' && !endpoint.secret) return fail(new ClassifiedError('config', `endpoint ${endpointName} has no secret; unsigned webhooks are sent only with signature: none`));
-
-  const url = endpoint.url;
-  const body = JSON.stringify(event);
-  const scheme = SIGNATURE_SCHEMES[endpoint.signature];
-  try {
-    scheme.sign(body, endpoint.secret ?? '', { id: event.id }); // a secret the scheme refuses is a config error, not worth a retry
-  } catch (error) {
-    return fail(new ClassifiedError('config', `endpoint ${endpointName}: ${classifyError(error, secrets).message}`));
-  }
-  const policy = retry(handleWhen(isRetryableFailure), { maxAttempts: Math.max(0, integration.retry.maxAttempts - 1), backoff: new RetryBackoff(integration.retry) });
-  let delayMs = 0;
-  policy.onRetry(({ delay }) => (delayMs = delay));
-
-  const attempt = async (): Promise<number> => {
-    const started = performance.now();
-    const record: AttemptRecord = { durationMs: 0, delayMs };
-    delivery.attempts.push(record);
-    const signal = AbortSignal.any([AbortSignal.timeout(integration.timeoutMs), ...(options.signal ? [options.signal] : [])]);
-    try {
-      const headers = { 'content-type': 'application/json', 'user-agent': 'simone-integrations', 'x-simone-event': type, ...scheme.sign(body, endpoint.secret ?? '', { id: event.id }) };
-      const response = await request(url, { method: 'POST', headers, body, signal, dispatcher: sharedAgent() });
-      await response.body.dump();
-      record.status = response.statusCode;
-      record.durationMs = performance.now() - started;
-      if (response.statusCode < 300) return response.statusCode;
-      record.error = runnerError(classifyStatus(response.statusCode) ?? 'remote-4xx', `answered ${response.statusCode}`, String(response.statusCode));
-      throw new AttemptFailure(record.error, isRetryableStatus(response.statusCode), undefined, parseRetryAfter(response.headers['retry-after']));
-    } catch (error) {
-      if (error instanceof AttemptFailure) throw error;
-      record.durationMs = performance.now() - started;
-      const cancelled = options.signal?.aborted === true;
-      if (cancelled) record.error = runnerError('transient', 'cancelled', 'cancelled');
-      else if (signal.aborted) record.error = runnerError('timeout', `no answer within ${describeDuration(integration.timeoutMs)}`, 'timeout');
-      else record.error = classifyError(error, secrets);
-      // A timeout or a connection failure of this attempt is worth retrying; the caller's cancellation or a config error is not.
-      throw new AttemptFailure(record.error, !cancelled && (record.error.kind === 'transient' || record.error.kind === 'timeout'));
-    }
-  };
-
-  try {
-    const status = await policy.execute(attempt, options.signal);
-    return { ...delivery, ok: true, status };
-  } catch (error) {
-    const last = delivery.attempts.at(-1);
-    return { ...delivery, status: last?.status, error: last?.error ?? classifyError(error, secrets) };
-  }
+  const delivery = { integration: integration.name, endpoint: endpointName, url: endpoint?.url && redact(endpoint.url, secrets), event };
+  const plan = webhookRequest(integration, endpointName, endpoint, event, secrets);
+  if (!('url' in plan)) return { ...delivery, ok: false, error: plan, attempts: [], durationMs: performance.now() - startedAt, breaker: policies.breaker.state };
+  const outcome = await runAttempts(integration, policies, plan, secrets, options);
+  const status = outcome.response?.status ?? outcome.attempts.at(-1)?.status;
+  const error = outcome.error ?? (status === undefined ? undefined : undelivered(status));
+  const result: WebhookDelivery = { ...delivery, ok: !error && status !== undefined, status, error, attempts: outcome.attempts, durationMs: outcome.timing.totalMs, breaker: policies.breaker.state };
+  if (outcome.traceId) result.traceId = outcome.traceId;
+  return result;
 }

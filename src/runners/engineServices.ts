@@ -1,0 +1,57 @@
+import type { Dispatcher } from 'undici';
+import type { DatabaseIntegration, Integration } from '../core/model';
+import { Authorizers } from './auth/authorizers';
+import { createHealthProbeContext, type HealthProbeContext } from './health/healthProbeContext';
+import { ResilienceRegistry } from './http/resilienceRegistry';
+import { closeSharedAgent } from './http/sharedAgent';
+import { KeyedCache } from './keyedCache';
+import type { QueueConnectionOptions } from './queue/queueConnection';
+import { QueueConnectionPool } from './queue/queueConnectionPool';
+import { ConnectionSet } from './sync/connectionSet';
+
+export interface EngineServicesOptions {
+  /** For the queue pool: the CLI connects once, the editor reconnects. */
+  queues?: QueueConnectionOptions;
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * What the runners share within one extension host (or one CLI run): breakers
+ * and the other policies per integration, authorizers (one OAuth token for
+ * endpoint tests, health and event publishing), broker connections and
+ * database connection sets. `dispose()` closes all of it: the extension's
+ * deactivate, the end of a CLI command.
+ */
+export class EngineServices {
+  readonly resilience = new ResilienceRegistry();
+  readonly authorizers: Authorizers;
+  readonly queues: QueueConnectionPool;
+  /** A PGlite folder opens once per process: health and sync share one set per database integration. */
+  readonly databases = new KeyedCache<DatabaseIntegration, ConnectionSet>({
+    fingerprint: (integration) => JSON.stringify([integration.connections, integration.timeoutMs]),
+    create: (integration) => new ConnectionSet(integration),
+    dispose: (connections) => connections.close(),
+  });
+
+  constructor(private readonly options: EngineServicesOptions = {}) {
+    this.authorizers = new Authorizers({ dispatcher: options.dispatcher });
+    this.queues = new QueueConnectionPool(options.queues);
+  }
+
+  /** Health probes that see the runners' breakers and reuse their authorizers and connections. */
+  healthProbeContext(workspace: { integrations: readonly Integration[]; projectFolder: (integration: Integration) => string }): HealthProbeContext {
+    return createHealthProbeContext({
+      ...workspace,
+      registry: this.resilience,
+      authorizers: this.authorizers,
+      dispatcher: this.options.dispatcher,
+      queueConnections: this.queues,
+      databaseConnections: (integration) => (integration.type === 'database' ? this.databases.get(integration) : undefined),
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.resilience.dispose();
+    await Promise.all([this.authorizers.dispose(), this.queues.close(), this.databases.dispose(), closeSharedAgent()]);
+  }
+}
