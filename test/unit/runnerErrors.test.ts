@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyError, classifyStatus, ClassifiedError, integrationSecrets, redact } from '../../src/runners/errors';
+import { cancelledError, classifyError, classifyStatus, ClassifiedError, integrationSecrets, redact } from '../../src/runners/errors';
 import { httpIntegration } from '../support/httpIntegration';
 
 describe('redact', () => {
@@ -34,6 +34,13 @@ describe('classification', () => {
     assert.deepEqual(classifyError(wrapped), { kind: 'transient', severity: 'warning', message: 'connection reset by the server', code: 'ECONNRESET' });
     assert.equal(classifyError(Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' })).kind, 'timeout');
     assert.equal(classifyError(Object.assign(new Error('invalid url'), { code: 'ERR_INVALID_URL' })).kind, 'config');
+  });
+
+  it('says cancelled one way: kind cancelled, whatever aborted', () => {
+    const expected = { kind: 'cancelled', severity: 'warning', message: 'cancelled' };
+    assert.deepEqual(classifyError(new DOMException('This operation was aborted', 'AbortError')), expected);
+    assert.deepEqual(classifyError(Object.assign(new Error('Request aborted'), { code: 'UND_ERR_ABORTED' })), expected);
+    assert.deepEqual(cancelledError('not connected to the broker'), { ...expected, message: 'cancelled: not connected to the broker' });
   });
 
   it('keeps a classified error and redacts its message to one line', () => {
