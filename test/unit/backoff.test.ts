@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IRetryBackoffContext } from 'cockatiel';
+import { TaskCancelledError, type IRetryBackoffContext } from 'cockatiel';
 import type { RetrySettings } from '../../src/core/model';
 import { AttemptFailure } from '../../src/runners/http/attemptFailure';
 import { parseRetryAfter } from '../../src/runners/http/retryAfter';
 import { RetryBackoff, retryDelayMs } from '../../src/runners/http/retryBackoff';
-import { TokenBucket } from '../../src/runners/http/rateLimiter';
+import { RateLimitPolicy, TokenBucket } from '../../src/runners/http/rateLimiter';
 import { runnerError } from '../../src/runners/errors';
 
 const settings: RetrySettings = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1000, backoffFactor: 2, jitter: true };
@@ -98,5 +98,21 @@ describe('token bucket', () => {
     await assert.rejects(waiting);
     clock += 1000;
     assert.equal(await bucket.take(0), 0, 'the abandoned reservation was returned');
+  });
+});
+
+describe('rate limit policy', () => {
+  it('hands its wait on in the context and reports the outcome of the calls it lets through', async () => {
+    const policy = new RateLimitPolicy({ requestsPerMinute: 6000, burstSize: 1 }, 100);
+    const outcomes: string[] = [];
+    policy.onSuccess(() => outcomes.push('success'));
+    policy.onFailure(({ reason }) => outcomes.push('error' in reason ? reason.error.message : 'value'));
+    assert.equal(await policy.execute(({ rateLimitWaitMs }) => rateLimitWaitMs), 0);
+    const waited = await policy.execute(({ rateLimitWaitMs }) => rateLimitWaitMs);
+    assert.ok(waited > 0 && waited <= 10, `waited ${waited} ms`);
+    await assert.rejects(policy.execute(() => Promise.reject(new Error('the call failed'))));
+    assert.deepEqual(outcomes, ['success', 'success', 'the call failed']);
+    await assert.rejects(policy.execute(() => 1, AbortSignal.abort()), TaskCancelledError);
+    assert.equal(await new RateLimitPolicy(undefined, 0).execute(({ rateLimitWaitMs }) => rateLimitWaitMs), 0, 'no rate_limit: every call at once');
   });
 });

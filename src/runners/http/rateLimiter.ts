@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { NoopPolicy, TaskCancelledError, type IDefaultPolicyContext, type IPolicy } from 'cockatiel';
+import { EventEmitter, TaskCancelledError, type IDefaultPolicyContext, type IFailureEvent, type IPolicy, type ISuccessEvent } from 'cockatiel';
 import type { RateLimitSettings } from '../../core/model';
 import { ClassifiedError } from '../errors';
 import { neverAborted } from './neverAborted';
@@ -67,10 +67,11 @@ export interface RateLimitContext extends IDefaultPolicyContext {
 /** The token bucket as a cockatiel policy, one token per call, waiting at most `maxWaitMs`; without settings every call passes at once. */
 export class RateLimitPolicy implements IPolicy<RateLimitContext> {
   declare readonly _altReturn: never;
-  /** Reports the outcome of the calls let through, as cockatiel's own policies do. */
-  private readonly passThrough = new NoopPolicy();
-  readonly onSuccess = this.passThrough.onSuccess;
-  readonly onFailure = this.passThrough.onFailure;
+  private readonly succeeded = new EventEmitter<ISuccessEvent>();
+  private readonly failed = new EventEmitter<IFailureEvent>();
+  /** The outcome of a call let through, as cockatiel's own policies report it. */
+  readonly onSuccess = this.succeeded.addListener;
+  readonly onFailure = this.failed.addListener;
   private readonly bucket?: TokenBucket;
 
   constructor(
@@ -84,6 +85,16 @@ export class RateLimitPolicy implements IPolicy<RateLimitContext> {
     // A call that arrives cancelled takes no token (a retry loop's last turn after the caller gave up).
     if (signal.aborted) throw new TaskCancelledError();
     const rateLimitWaitMs = this.bucket ? await this.bucket.take(this.maxWaitMs, signal) : 0;
-    return this.passThrough.execute(() => fn({ signal, rateLimitWaitMs }), signal);
+    // Timed only when someone listens: this runs on every attempt.
+    if (this.succeeded.size === 0 && this.failed.size === 0) return fn({ signal, rateLimitWaitMs });
+    const startedAt = performance.now();
+    try {
+      const value = await fn({ signal, rateLimitWaitMs });
+      this.succeeded.emit({ duration: performance.now() - startedAt });
+      return value;
+    } catch (error) {
+      this.failed.emit({ duration: performance.now() - startedAt, handled: false, reason: { error: error as Error } });
+      throw error;
+    }
   }
 }
