@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { ConfigDocument } from './configFile';
+import { documentAliases } from './documentAliases';
 import { parseDuration } from './duration';
 import { resolveVariables, type EnvironmentProvider } from './env';
 import { parseStatusRanges } from './statusRanges';
@@ -22,12 +24,21 @@ export type BuiltDocument =
   | { kind: 'microservices'; microservices: Microservices }
   | { kind: 'api_gateway'; gateway: ApiGateway };
 
-/** Resolves every `${VAR}` in every string of a plain value. */
-function resolveDeep(value: unknown, env: EnvironmentProvider): unknown {
-  if (typeof value === 'string') return resolveVariables(value, env).value;
-  if (Array.isArray(value)) return value.map((item) => resolveDeep(item, env));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveDeep(item, env)]));
-  return value;
+/**
+ * A document's body as plain data, every `${VAR}` resolved and aliases followed as validation follows them
+ * (so every walk stays within the same bounds); undefined when an alias is not followed, since then the data would be partial.
+ */
+function plainBody(document: ConfigDocument, env: EnvironmentProvider): unknown {
+  const aliases = documentAliases(document.yaml);
+  if (aliases.problems.length > 0) return undefined;
+  const plain = (node: unknown): unknown => {
+    if (isAlias(node)) return plain(aliases.target(node));
+    if (isScalar(node)) return typeof node.value === 'string' ? resolveVariables(node.value, env).value : node.value;
+    if (isSeq(node)) return node.items.map(plain);
+    if (isMap(node)) return Object.fromEntries(node.items.map((pair) => [String(isScalar(pair.key) ? pair.key.value : plain(pair.key)), plain(pair.value)]));
+    return null;
+  };
+  return plain(document.body);
 }
 
 const asRaw = (value: unknown): Raw => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {});
@@ -229,7 +240,9 @@ export function parseByteSize(value: unknown): number | undefined {
 /** The typed model of one document, or undefined when it has no recognisable top-level key or type. */
 export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDocument | undefined {
   if (!document.kind || !document.body) return undefined;
-  const raw = asRaw(resolveDeep(document.body.toJSON(), ctx.env));
+  const body = plainBody(document, ctx.env);
+  if (body === undefined) return undefined;
+  const raw = asRaw(body);
   const source = { uri: ctx.uri, documentIndex: document.index };
   switch (document.kind) {
     case 'integration': {

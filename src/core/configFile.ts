@@ -1,7 +1,12 @@
-import { LineCounter, parseAllDocuments, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import { LineCounter, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import { diagnostic, type ConfigDiagnostic, type Position, type Range } from './diagnostic';
 import { parseChunks, splitDocuments, type DocumentChunk } from './documentChunks';
 import { directiveProblems } from './yamlDirectives';
+import { parseYamlStream } from './yamlStream';
+
+/** LF, CRLF and CR alone, as LSP and YAML count line breaks. */
+const LINE_BREAK = /\r\n?|\n/g;
+const LINE_BREAK_AT_END = /(?:\r\n?|\n)$/;
 
 export const DOCUMENT_KINDS = ['integration', 'microservices', 'api_gateway'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -47,14 +52,14 @@ export class ConfigFile {
       this.chunks = parseChunks(pieces, options.previous?.chunks);
       documents = this.chunks.flatMap((chunk) => chunk.documents);
       errors = this.chunks.flatMap((chunk) => [...chunk.streamErrors, ...chunk.documents.flatMap((yaml) => yaml.errors)]);
-      this.lineCounter.addNewLine(0);
-      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) this.lineCounter.addNewLine(newline + 1);
     } else {
-      // Repeated keys are allowed here so that validation can tell a repeated endpoint (name-duplicate) from other repeats.
-      const parsed = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: false });
-      documents = 'empty' in parsed ? [] : parsed;
-      errors = 'empty' in parsed ? parsed.errors : documents.flatMap((yaml) => yaml.errors);
+      const parsed = parseYamlStream(text);
+      documents = parsed.documents;
+      errors = [...parsed.streamErrors, ...documents.flatMap((yaml) => yaml.errors)];
     }
+    // From the text itself, as an editor counts lines (the parser skips line breaks it reads inside some tokens).
+    this.lineCounter.addNewLine(0);
+    for (const lineBreak of text.matchAll(LINE_BREAK)) this.lineCounter.addNewLine(lineBreak.index + lineBreak[0].length);
     this.documents = documents.map((yaml, index) => describeDocument(yaml, index));
     for (const error of errors) this.addSyntaxError(error.message.split('\n')[0], error.pos[0], error.pos[1]);
     for (const problem of directiveProblems(text)) this.addSyntaxError(problem.message, problem.offset, problem.offset + problem.length);
@@ -90,7 +95,7 @@ export class ConfigFile {
     const starts = this.lineCounter.lineStarts;
     const start = starts[line] ?? this.text.length;
     const end = line + 1 < starts.length ? starts[line + 1] : this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$/, '');
+    return this.text.slice(start, end).replace(LINE_BREAK_AT_END, '');
   }
 }
 

@@ -24,6 +24,7 @@ export const DIAGNOSTIC_SEVERITY = {
   'url-invalid': 'error',
   'range-invalid': 'error',
   'name-duplicate': 'error',
+  'env-unclosed': 'error',
   'reference-unknown': 'warning',
   'event-no-publisher': 'warning',
   'env-undefined': 'warning',

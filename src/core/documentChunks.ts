@@ -1,4 +1,5 @@
-import { parseAllDocuments, visit, type Document } from 'yaml';
+import { visit, type Document } from 'yaml';
+import { parseYamlStream } from './yamlStream';
 
 /** The text of one YAML document (from its `---` line to the next one) at its offset in the file. */
 export interface DocumentChunk {
@@ -52,12 +53,9 @@ function shift(documents: Document.Parsed[], delta: number): void {
 }
 
 export function parseChunk(text: string, start: number): DocumentChunk {
-  // Repeated keys are allowed so that validation can tell a repeated endpoint (name-duplicate) from other repeats.
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
-  const documents = 'empty' in parsed ? [] : parsed;
+  const { documents, streamErrors } = parseYamlStream(text);
   shift(documents, start);
-  const streamErrors = 'empty' in parsed ? parsed.errors.map((error) => ({ message: error.message, pos: [error.pos[0] + start, error.pos[1] + start] as [number, number] })) : [];
-  return { start, text, documents, streamErrors };
+  return { start, text, documents, streamErrors: streamErrors.map((error) => ({ message: error.message, pos: [error.pos[0] + start, error.pos[1] + start] })) };
 }
 
 /**

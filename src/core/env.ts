@@ -16,15 +16,54 @@ const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 /** A variable's name, as `${NAME}` references write it. */
 export const VARIABLE_NAME = new RegExp(`^${NAME}$`);
 
-const REFERENCE = new RegExp(`\\$\\{(${NAME})(?::-([^}]*))?\\}`, 'g');
+/** Where a `${` that starts a reference is never closed by a `}`: `${NAME:-…` or `${NAME…` with no `}` after it. */
+export interface UnclosedReference {
+  name: string;
+  /** Offsets of the `${NAME` (and `:-`, when written) that opens it. */
+  start: number;
+  end: number;
+}
+
+export interface VariableScan {
+  references: VariableReference[];
+  unclosed?: UnclosedReference;
+}
+
+const isNameStart = (char: string | undefined): boolean => char !== undefined && /[A-Za-z_]/.test(char);
+const isNameChar = (char: string | undefined): boolean => char !== undefined && /[A-Za-z0-9_]/.test(char);
+
+/**
+ * Every `${NAME}` and `${NAME:-default}` in one pass (a default ends at the first `}`), and the first
+ * reference left unclosed. Linear in the text: once a `${` has no `}` after it, no later reference can close.
+ */
+export function scanVariableReferences(text: string): VariableScan {
+  const references: VariableReference[] = [];
+  const lastClose = text.lastIndexOf('}');
+  for (let start = text.indexOf('${'); start >= 0; ) {
+    let nameEnd = start + 2;
+    if (!isNameStart(text[nameEnd])) {
+      start = text.indexOf('${', nameEnd);
+      continue;
+    }
+    while (isNameChar(text[nameEnd])) nameEnd++;
+    const name = text.slice(start + 2, nameEnd);
+    if (lastClose < nameEnd) return { references, unclosed: { name, start, end: text.startsWith(':-', nameEnd) ? nameEnd + 2 : nameEnd } };
+    let next = nameEnd;
+    if (text[nameEnd] === '}') {
+      references.push({ name, start, end: nameEnd + 1 });
+      next = nameEnd + 1;
+    } else if (text.startsWith(':-', nameEnd)) {
+      const close = text.indexOf('}', nameEnd + 2);
+      references.push({ name, fallback: text.slice(nameEnd + 2, close), start, end: close + 1 });
+      next = close + 1;
+    }
+    start = text.indexOf('${', next);
+  }
+  return { references };
+}
 
 export function findVariableReferences(text: string): VariableReference[] {
-  return [...text.matchAll(REFERENCE)].map((match) => ({
-    name: match[1],
-    fallback: match[2],
-    start: match.index,
-    end: match.index + match[0].length,
-  }));
+  return text.includes('${') ? scanVariableReferences(text).references : [];
 }
 
 export function hasVariableReference(text: string): boolean {
@@ -71,18 +110,26 @@ export class LayeredEnvironment implements EnvironmentProvider {
  */
 export function resolveVariables(text: string, env: EnvironmentProvider): { value: string; unresolved: string[] } {
   const unresolved: string[] = [];
-  const value = text.replace(REFERENCE, (whole, name: string, fallback: string | undefined) => {
-    const found = env.lookup(name);
-    if (found && found.value === undefined) {
-      unresolved.push(name);
-      return whole;
-    }
-    if (found?.value !== undefined && !(fallback !== undefined && found.value === '')) return found.value;
-    if (fallback !== undefined) return fallback;
-    unresolved.push(name);
-    return whole;
-  });
-  return { value, unresolved };
+  let value = '';
+  let copied = 0;
+  for (const reference of findVariableReferences(text)) {
+    value += text.slice(copied, reference.start) + replacement(reference, text, env, unresolved);
+    copied = reference.end;
+  }
+  return { value: copied === 0 ? text : value + text.slice(copied), unresolved };
+}
+
+function replacement(reference: VariableReference, text: string, env: EnvironmentProvider, unresolved: string[]): string {
+  const found = env.lookup(reference.name);
+  const whole = () => text.slice(reference.start, reference.end);
+  if (found && found.value === undefined) {
+    unresolved.push(reference.name);
+    return whole();
+  }
+  if (found?.value !== undefined && !(reference.fallback !== undefined && found.value === '')) return found.value;
+  if (reference.fallback !== undefined) return reference.fallback;
+  unresolved.push(reference.name);
+  return whole();
 }
 
 const DOUBLE_QUOTED = /^"((?:[^"\\]|\\.)*)"/;

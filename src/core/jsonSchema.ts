@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { pairOf } from './yamlNodes';
 
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
-export type SchemaFormat = 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'status-range' | 'byte-size';
+export type SchemaFormat = 'duration' | 'uri' | 'uri-template' | 'amqp-uri' | 'postgres-uri' | 'queue-or-url' | 'path-or-url' | 'status-range' | 'byte-size';
 /** What an `x-reference` value names (src/core/schema.ts says where each is used). */
 export const REFERENCE_KINDS = ['destination', 'handler', 'event', 'connection', 'sync-source', 'service'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];

@@ -234,6 +234,7 @@ const definitions: Record<string, JsonSchema> = {
           events: eventList('Events this publisher emits, at least one.'),
           destination: {
             type: 'string',
+            format: 'queue-or-url',
             'x-reference': 'destination',
             description: 'A queue declared by a `message_queue` integration, or a URL that receives each event as a CloudEvents 1.0 JSON POST.',
             examples: ['project_events_queue', 'https://hooks.example.com/events'],
@@ -372,7 +373,7 @@ const definitions: Record<string, JsonSchema> = {
       schema: { type: 'string', description: 'Schema that target tables live in.', default: 'public', examples: ['simone_data'] },
       user: { type: 'string', description: 'PostgreSQL user to connect as.', examples: ['simone'] },
       password: secret('Password of `user`.', ['${ANALYTICS_DB_PASSWORD}']),
-      url: { type: 'string', format: 'uri', description: 'Connection URL instead of host/port/database/user; keep credentials in a variable.', examples: ['${DATABASE_URL}'] },
+      url: { type: 'string', format: 'postgres-uri', description: 'Connection URL (`postgres://` or `postgresql://`) instead of host/port/database/user; keep credentials in a variable.', examples: ['${DATABASE_URL}'] },
       ssl: { type: 'boolean', description: 'Whether to connect with TLS.', default: false, examples: [true] },
       path: { type: 'string', description: 'PGlite data folder, relative to the workspace folder.', examples: ['.simone/data/pglite'] },
     },
@@ -571,7 +572,7 @@ const definitions: Record<string, JsonSchema> = {
           properties: {
             name: { type: 'string', description: 'Service name, unique in the workspace; gateway routes refer to it.', examples: ['user_service'] },
             url: { type: 'string', format: 'uri', description: 'Base URL of the service (static discovery).', examples: ['http://127.0.0.1:3001'] },
-            health_check: { type: 'string', description: 'Health path (joined to `url`) or absolute URL.', examples: ['/health'] },
+            health_check: { type: 'string', format: 'path-or-url', description: 'Health path (joined to `url`) or absolute http(s) URL.', examples: ['/health'] },
             load_balancer: {
               enum: ['round_robin', 'least_connections', 'random'],
               description: 'How calls are spread over the service\'s instances.',

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { ConfigDocument } from './configFile';
 import { itemSchema, propertySchema, resolveRef, type JsonSchema } from './jsonSchema';
+import { MAX_NESTING } from './nesting';
 
 export interface SchemaVisit {
   node: Node | null;
@@ -12,10 +13,10 @@ export interface SchemaVisit {
   path: Array<string | number>;
 }
 
-/** Visits every node of a document with the schema that describes it. */
+/** Visits every node of a document with the schema that describes it, down to MAX_NESTING levels; aliases are not followed (their anchors are visited where they are written). */
 export function walkWithSchema(document: ConfigDocument, root: JsonSchema, visit: (entry: SchemaVisit) => void): void {
   const walk = (input: Node | null, schema: JsonSchema | undefined, path: Array<string | number>, key?: Scalar): void => {
-    if (isAlias(input)) return;
+    if (isAlias(input) || path.length >= MAX_NESTING) return;
     const node = input;
     visit({ node, schema, key, path });
     if (isMap(node)) {

@@ -19,7 +19,7 @@ const ALLOWED_KEYWORDS = new Set([
   'minItems', 'minProperties', 'maxProperties', 'oneOf', 'allOf', 'format', 'description', 'markdownDescription', 'default',
   'examples', 'x-secret', 'x-reference',
 ]);
-const FORMATS = new Set(['duration', 'uri', 'uri-template', 'amqp-uri', 'status-range', 'byte-size']);
+const FORMATS = new Set(['duration', 'uri', 'uri-template', 'amqp-uri', 'postgres-uri', 'queue-or-url', 'path-or-url', 'status-range', 'byte-size']);
 
 interface Visit {
   path: string;

@@ -1,18 +1,31 @@
 import { isScalar } from 'yaml';
-import { findVariableReferences } from '../env';
-import { didYouMean, didYouMeanText } from '../suggest';
+import { scanVariableReferences, type EnvironmentProvider } from '../env';
+import { CandidateList, didYouMeanText } from '../suggest';
 import type { Rule } from './rule';
 
-/** `${VAR}` without a default that neither the process nor a `.env` file defines. */
-export const undefinedVariables: Rule = {
+/** An environment does not change once built (validation caches by it too), so its names are indexed once. */
+const namesByEnvironment = new WeakMap<EnvironmentProvider, CandidateList>();
+
+function variableNames(env: EnvironmentProvider): CandidateList {
+  let names = namesByEnvironment.get(env);
+  if (!names) namesByEnvironment.set(env, (names = new CandidateList(env.names())));
+  return names;
+}
+
+/** `${VAR}` without a default that neither the process nor a `.env` file defines, and a `${` never closed. */
+export const variableReferences: Rule = {
   node({ file, env, report }, { node }) {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range || !node.value.includes('${')) return;
     const start = node.range[0];
-    const source = file.text.slice(start, node.range[1]);
-    for (const reference of findVariableReferences(source)) {
+    const scan = scanVariableReferences(file.text.slice(start, node.range[1]));
+    for (const reference of scan.references) {
       if (reference.fallback !== undefined || env.lookup(reference.name) !== undefined) continue;
-      const suggestions = didYouMean(reference.name, env.names());
+      const suggestions = variableNames(env).suggest(reference.name);
       report('env-undefined', `\${${reference.name}} is not defined in the environment, .env or .simone/.env, and has no default (\${${reference.name}:-value}).${didYouMeanText(suggestions)}`, file.range(start + reference.start, start + reference.end), { suggestions, variable: reference.name });
+    }
+    if (scan.unclosed) {
+      const { name, start: at, end } = scan.unclosed;
+      report('env-unclosed', `\${${name} is never closed: end the reference with } (\${${name}} or \${${name}:-default}); as written, the text is used literally.`, file.range(start + at, start + end));
     }
   },
 };

@@ -3,6 +3,7 @@ import type { DiagnosticCode } from '../diagnostic';
 import { parseDuration } from '../duration';
 import type { JsonSchema } from '../jsonSchema';
 import { statusRangesProblem } from '../statusRanges';
+import { isAbsoluteUrl } from '../urlJoin';
 
 const URL_TEMPLATE_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -14,6 +15,20 @@ function parsesAs(url: string, protocols: string[]): boolean {
     return false;
   }
 }
+
+/** A PostgreSQL connection URL as `pg` reads it: the host may be empty (the default socket, or `?host=`), also written `user@/db`. */
+function isPostgresUrl(value: string): boolean {
+  if (!/^postgres(?:ql)?:\/\//i.test(value)) return false;
+  try {
+    new URL(value.replace('@/', '@localhost/'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A value with a scheme (`x://`) must be an http(s) URL; anything else is a name or a path, checked elsewhere. */
+const httpUnlessRelative = (value: unknown): boolean => typeof value !== 'string' || !isAbsoluteUrl(value) || parsesAs(value, ['http:', 'https:']);
 
 /** Absolute http(s) URL or a path, either with `{param}` placeholders. */
 export function isUrlTemplate(value: string): boolean {
@@ -40,6 +55,12 @@ export function checkFormat(schema: JsonSchema, value: unknown, shown: () => str
       return typeof value === 'string' && parsesAs(value, ['http:', 'https:']) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an http(s) URL.` };
     case 'amqp-uri':
       return typeof value === 'string' && parsesAs(value, ['amqp:', 'amqps:']) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an amqp:// or amqps:// URL.` };
+    case 'postgres-uri':
+      return typeof value === 'string' && isPostgresUrl(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not a postgres:// or postgresql:// URL.` };
+    case 'queue-or-url':
+      return httpUnlessRelative(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an http(s) URL: a destination is a queue name or an http(s) URL.` };
+    case 'path-or-url':
+      return httpUnlessRelative(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not an http(s) URL: write a path (joined to the service's url) or an http(s) URL.` };
     case 'uri-template':
       return typeof value === 'string' && isUrlTemplate(value) ? undefined : { code: 'url-invalid', message: `"${shown()}" is not a URL or path template (placeholders are written {name}).` };
     case 'status-range': {

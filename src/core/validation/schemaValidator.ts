@@ -1,5 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq, parse as parseYamlScalar, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parse as parseYamlScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { ConfigDocument, ConfigFile } from '../configFile';
+import { documentAliases, type DocumentAliases } from '../documentAliases';
 import { diagnostic, type ConfigDiagnostic, type DiagnosticCode, type DiagnosticData, type Range } from '../diagnostic';
 import { resolveVariables, type EnvironmentProvider } from '../env';
 import { applicableSchemas, itemSchema, nodeJsonType, propertySchema, schemaTypes, typeAccepts, type JsonSchema, type JsonType } from '../jsonSchema';
@@ -9,7 +10,7 @@ import { checkFormat } from './formats';
 
 interface Walk {
   file: ConfigFile;
-  doc: Document.Parsed;
+  aliases: DocumentAliases;
   root: JsonSchema;
   env: EnvironmentProvider;
   out: ConfigDiagnostic[];
@@ -37,8 +38,12 @@ function effectiveScalar(node: Scalar, walk: Walk): { value: unknown; type: Json
 const rereadCache = new Map<string, unknown>();
 const REREAD_CACHE_SIZE = 1_000;
 
+/** Numbers, booleans and null are short and on one line; anything else is a string without asking the parser. */
+const SCALAR_SHAPED = /^[^\n\r]{1,64}$/;
+
 /** A resolved value read as YAML would read it; text that is not a valid YAML scalar (`%!x`, `[`) stays a string. */
 function rereadScalar(text: string): unknown {
+  if (!SCALAR_SHAPED.test(text)) return text;
   if (rereadCache.has(text)) return rereadCache.get(text);
   let value: unknown;
   try {
@@ -130,7 +135,9 @@ function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: 
 
 /** Validates `node` (the value under the key at `ownerRange`) against `schema`. */
 function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: Walk, ownerRange: Range, isRoot = false): void {
-  const node = isAlias(input) ? (input.resolve(walk.doc) as Node | undefined) : input;
+  // An alias that is not followed has its problem reported at the alias already (see documentAliases).
+  const node = isAlias(input) ? walk.aliases.target(input) : input;
+  if (isAlias(input) && !node) return;
   const schemas = applicableSchemas(schema, walk.root, node);
   const types = lastDefined(schemas, (candidate) => (candidate.type === undefined ? undefined : schemaTypes(candidate))) ?? [];
   const oneOfTypes = lastDefined(schemas, (candidate) => candidate.oneOf?.flatMap((branch) => schemaTypes(branch)));
@@ -158,6 +165,6 @@ export function validateSchema(file: ConfigFile, document: ConfigDocument, root:
   const out: ConfigDiagnostic[] = [];
   const contents = document.yaml.contents as Node | null;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) return out;
-  validateNode(contents, root, { file, doc: document.yaml, root, env, out }, file.rangeOf(contents), true);
+  validateNode(contents, root, { file, aliases: documentAliases(document.yaml), root, env, out }, file.rangeOf(contents), true);
   return out;
 }

@@ -5,7 +5,7 @@ const DISABLE_NEXT_LINE = /^\s*#\s*simone-disable-next-line\b(.*)$/;
 /** Lines (0-based) silenced by `# simone-disable-next-line [code ...]`, with the codes (empty: every code). */
 export function silencedLines(text: string): Map<number, Set<string>> {
   const silenced = new Map<number, Set<string>>();
-  text.split(/\r?\n/).forEach((line, index) => {
+  text.split(/\r\n?|\n/).forEach((line, index) => {
     const match = DISABLE_NEXT_LINE.exec(line);
     if (match) silenced.set(index + 1, new Set(match[1].split(/[\s,]+/).filter(Boolean)));
   });
