@@ -1,20 +1,24 @@
+/** The three rows editDistance rolls through, kept between calls: one allocation per word length, not three per comparison. */
+let rows: Int32Array[] = [];
+
 /**
  * Edit distance with transpositions (optimal string alignment), for "did you mean".
  * Past `max` the exact value does not matter: it returns `max + 1` as soon as every alignment costs more.
  */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  // Three rolling rows: the transposition looks two rows back.
-  let before = new Array<number>(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array<number>(b.length + 1).fill(0);
+function editDistance(a: string, b: string, max: number): number {
+  if (!rows.length || rows[0].length <= b.length) rows = [0, 1, 2].map(() => new Int32Array(b.length + 1));
+  // The transposition looks two rows back.
+  let [before, previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let rowMinimum = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], before[j - 2] + 1);
-      rowMinimum = Math.min(rowMinimum, current[j]);
+      let distance = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, before[j - 2] + 1);
+      current[j] = distance;
+      if (distance < rowMinimum) rowMinimum = distance;
     }
     if (rowMinimum > max) return max + 1;
     [before, previous, current] = [previous, current, before];

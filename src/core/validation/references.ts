@@ -1,7 +1,7 @@
 import { SIMONE_ENTITY_SETS } from '../simoneEntitySets';
 import { didYouMean, didYouMeanText } from '../suggest';
 import { isAbsoluteUrl } from '../urlJoin';
-import type { Reference, WorkspaceIndex } from '../workspaceIndex';
+import type { DefinitionKind, Reference, WorkspaceIndex } from '../workspaceIndex';
 import type { Rule } from './rule';
 
 /** What a handler string names, when it names something checkable. */
@@ -21,6 +21,9 @@ export function parseHandler(handler: string): HandlerTarget {
   return { form: 'bare', name: handler };
 }
 
+/** Whether an integration declares a name (a lookup by name: listing every name of the kind per reference grows with the workspace). */
+const declaredIn = (index: WorkspaceIndex, kind: DefinitionKind, name: string, integration: string | undefined): boolean => index.definitions(kind, name).some((entry) => entry.integration === integration);
+
 /** The problem with one reference, or undefined when it resolves. */
 export function unresolvedReason(reference: Reference, index: WorkspaceIndex): { message: string; suggestions: string[] } | undefined {
   const missing = (what: string, name: string, candidates: string[]) => {
@@ -34,14 +37,13 @@ export function unresolvedReason(reference: Reference, index: WorkspaceIndex): {
     case 'service':
       return index.definitions('service', reference.name).length ? undefined : missing('Service', reference.name, index.names('service'));
     case 'connection':
-      return index.names('connection', reference.integration).includes(reference.name) ? undefined : missing(`Connection`, reference.name, index.names('connection', reference.integration));
+      return declaredIn(index, 'connection', reference.name, reference.integration) ? undefined : missing(`Connection`, reference.name, index.names('connection', reference.integration));
     case 'sync-source': {
       if ((SIMONE_ENTITY_SETS as readonly string[]).includes(reference.name)) return undefined;
       const dot = reference.name.indexOf('.');
       if (dot < 0) return { message: `Source "${reference.name}" is neither a Simone entity set (${SIMONE_ENTITY_SETS.join(', ')}) nor <connection>.<table>.`, suggestions: didYouMean(reference.name, SIMONE_ENTITY_SETS) };
       const connection = reference.name.slice(0, dot);
-      const connections = index.names('connection', reference.integration);
-      return connections.includes(connection) ? undefined : missing('Connection', connection, connections);
+      return declaredIn(index, 'connection', connection, reference.integration) ? undefined : missing('Connection', connection, index.names('connection', reference.integration));
     }
     case 'handler':
       return handlerReason(parseHandler(reference.name), index);
@@ -58,8 +60,8 @@ function handlerReason(target: HandlerTarget, index: WorkspaceIndex): { message:
         const suggestions = didYouMean(target.integration, index.names('integration'));
         return { message: `Integration "${target.integration}" is not declared in the workspace.${didYouMeanText(suggestions)}`, suggestions: suggestions.map((name) => `webhook:${name}/${target.endpoint}`) };
       }
+      if (declaredIn(index, 'webhook-endpoint', target.endpoint, target.integration) || declaredIn(index, 'endpoint', target.endpoint, target.integration)) return undefined;
       const endpoints = [...index.names('webhook-endpoint', target.integration), ...index.names('endpoint', target.integration)];
-      if (endpoints.includes(target.endpoint)) return undefined;
       const suggestions = didYouMean(target.endpoint, endpoints);
       return { message: `Integration "${target.integration}" has no endpoint "${target.endpoint}".${didYouMeanText(suggestions)}`, suggestions: suggestions.map((name) => `webhook:${target.integration}/${name}`) };
     }

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../src/cli/main';
+import { DIAGNOSTIC_SEVERITY } from '../../src/core/diagnostic';
+import { pathToUri } from '../../src/server/uris';
+import { startTestServer, type TestServer } from '../support/testConnection';
+import { hostileInputs, writeCorpus, type HostileInput } from './generateCorpus';
+
+/** A diagnostic as the CLI prints it in JSON (1-based). */
+interface Reported {
+  code: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+const inputs = hostileInputs();
+
+function assertReported(input: HostileInput, reported: Reported[], where: string): void {
+  for (const expected of input.expected) {
+    const found = reported.find((entry) => entry.code === expected.code && entry.line === expected.line && entry.column === expected.column && entry.message.includes(expected.message));
+    const near = reported.filter((entry) => entry.code === expected.code).slice(0, 3);
+    assert.ok(found, `${where} ${input.name}: no ${expected.code} "${expected.message}" at ${expected.line}:${expected.column}; got ${JSON.stringify(near.length ? near : reported.slice(0, 3))}`);
+  }
+  if (input.count !== undefined) assert.equal(reported.length, input.count, `${where} ${input.name}: ${reported.length} diagnostics`);
+  assert.ok(!reported.some((entry) => /call stack/i.test(entry.message)), `${where} ${input.name}: a stack overflow reported as a diagnostic`);
+}
+
+async function validateWithCli(path: string): Promise<{ exitCode: number; reported: Reported[]; ms: number }> {
+  let stdout = '';
+  const io = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stdout += text), cwd: tmpdir(), env: {}, signal: new AbortController().signal };
+  const start = performance.now();
+  const exitCode = await main(['validate', '--format', 'json', path], io);
+  const ms = performance.now() - start;
+  return { exitCode, reported: (JSON.parse(stdout) as { diagnostics: Reported[] }).diagnostics, ms };
+}
+
+describe('hostile inputs (generated at test time into a temp folder)', () => {
+  let folder: string;
+  let paths: Map<string, string>;
+  const cliReports = new Map<string, Reported[]>();
+
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'simone-hostile-'));
+    paths = writeCorpus(folder, inputs);
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  describe('through `simone-integrations validate --format json`', () => {
+    for (const input of inputs) {
+      it(`${input.name}: the error text, position and exit code${input.timeBoundMs ? `, within ${input.timeBoundMs} ms` : ''}`, async () => {
+        const { exitCode, reported, ms } = await validateWithCli(paths.get(input.name)!);
+        assertReported(input, reported, 'cli');
+        assert.equal(exitCode, input.expected.some((entry) => DIAGNOSTIC_SEVERITY[entry.code] === 'error') ? 1 : 0);
+        if (input.timeBoundMs) assert.ok(ms < input.timeBoundMs, `cli ${input.name}: ${ms.toFixed(0)} ms`);
+        cliReports.set(input.name, reported);
+      });
+    }
+  });
+
+  describe('through the language server', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ debounceMs: 0 });
+    });
+    after(() => server.shutdown());
+
+    for (const input of inputs) {
+      it(`${input.name}: the same diagnostics at the same positions as the CLI${input.timeBoundMs ? `, published within ${input.timeBoundMs} ms` : ''}`, async () => {
+        const uri = pathToUri(paths.get(input.name)!);
+        const start = performance.now();
+        await server.open(uri, input.text);
+        const diagnostics = await server.waitForDiagnostics(uri);
+        const ms = performance.now() - start;
+        await server.close(uri);
+        const reported = diagnostics.map((entry) => ({ code: String(entry.code), line: entry.range.start.line + 1, column: entry.range.start.character + 1, message: entry.message }));
+        assertReported(input, reported, 'server');
+        if (input.timeBoundMs) assert.ok(ms < input.timeBoundMs, `server ${input.name}: ${ms.toFixed(0)} ms`);
+        const key = (entry: Reported) => `${entry.code} ${entry.line}:${entry.column}`;
+        const cli = cliReports.get(input.name);
+        assert.ok(cli, `${input.name}: the CLI case did not pass`);
+        assert.deepEqual(reported.map(key).sort(), cli.map(key).sort(), `${input.name}: the server and the CLI disagree`);
+      });
+    }
+  });
+});
