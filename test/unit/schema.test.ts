@@ -11,6 +11,8 @@ import { ConfigFile } from '../../src/core/configFile';
 import { buildModel } from '../../src/core/buildModel';
 import { LayeredEnvironment } from '../../src/core/env';
 import { parseDuration } from '../../src/core/duration';
+import { checkFormat } from '../../src/core/validation/formats';
+import { diagnose, withCode } from '../support/validation';
 
 const definitions = integrationSchema.definitions;
 
@@ -170,6 +172,59 @@ describe('integration schema self-consistency', () => {
       }
     }
     assert.equal(new RegExp(definitions.integration.properties!.name.pattern!).test('User-Service'), false);
+  });
+});
+
+/** For each URL format: values it accepts (its own schemes) and values it refuses (every other scheme, and broken text). */
+const URL_FORMAT_CASES: Record<string, { accepts: string[]; refuses: string[] }> = {
+  uri: { accepts: ['https://api.example.com', 'http://127.0.0.1:3001/base'], refuses: ['postgresql://user@db:5432/app', 'amqp://127.0.0.1', 'ftp://files.example.com', 'api.example.com'] },
+  'uri-template': { accepts: ['https://api.example.com/users/{id}', '/users/{id}'], refuses: ['amqp://127.0.0.1/{id}', 'postgres://db/app', 'https://api.example.com/users/{id'] },
+  'amqp-uri': { accepts: ['amqp://127.0.0.1:5672', 'amqps://user:pw@broker.example.com/vhost'], refuses: ['https://broker.example.com', 'postgres://db/app', 'broker:5672'] },
+  'postgres-uri': { accepts: ['postgres://user@db:5432/app', 'postgresql://user:pw@db/app', 'postgresql://user@/app?host=/var/run/postgresql'], refuses: ['https://db.example.com/app', 'amqp://db/app', 'db:5432/app'] },
+  'queue-or-url': { accepts: ['project_events_queue', 'https://hooks.example.com/events'], refuses: ['amqp://127.0.0.1/events', 'ftp://hooks.example.com/events'] },
+  'path-or-url': { accepts: ['/health', 'http://127.0.0.1:3001/health'], refuses: ['postgres://db/app', 'ftp://127.0.0.1/health'] },
+};
+
+describe('URL fields', () => {
+  const urlFields = visits.filter((visit) => visit.node.format && visit.node.format in URL_FORMAT_CASES);
+
+  it('are every key whose value is a URL, each with the format of its schemes', () => {
+    assert.deepEqual(Object.fromEntries(urlFields.map((visit) => [visit.path, visit.node.format])), {
+      'auth_oauth2_client_credentials.token_url': 'uri',
+      'connection.url': 'postgres-uri',
+      'endpoint|0': 'uri-template',
+      'endpoint|1.url': 'uri-template',
+      'event_driven.publishers[].destination': 'queue-or-url',
+      'health_check.url': 'uri',
+      'message_queue.connection_url': 'amqp-uri',
+      'microservices.services[].health_check': 'path-or-url',
+      'microservices.services[].url': 'uri',
+      'request_response.base_url': 'uri',
+      'webhook.endpoints[].url': 'uri',
+    });
+    const unformatted = visits.filter((visit) => visit.isProperty && /url$/.test(visit.path) && !visit.node.format).map((visit) => visit.path);
+    assert.deepEqual(unformatted, [], 'keys named like a URL without a URL format');
+  });
+
+  for (const [format, { accepts, refuses }] of Object.entries(URL_FORMAT_CASES)) {
+    it(`of format ${format} accept their own schemes and refuse others`, () => {
+      const fields = urlFields.filter((visit) => visit.node.format === format);
+      assert.ok(fields.length > 0, `no field has format ${format}`);
+      for (const { path, node } of fields) {
+        for (const value of accepts) assert.equal(checkFormat(node, value), undefined, `${path} refuses ${value}`);
+        for (const value of refuses) assert.equal(checkFormat(node, value)?.code, 'url-invalid', `${path} accepts ${value}`);
+      }
+    });
+  }
+
+  it('check a connection url given through ${DB_URL} by what it resolves to', () => {
+    const database = (url: string) => `integration:\n  type: database\n  name: analytics\n  connections:\n    - name: main\n      url: ${url}\n`;
+    assert.deepEqual(withCode(diagnose(database('postgresql://user@db.example.com:5432/app')), 'url-invalid'), []);
+    assert.deepEqual(withCode(diagnose(database('${DB_URL}'), { env: { DB_URL: 'postgres://user:pw@db.example.com/app' } }), 'url-invalid'), []);
+    const wrong = withCode(diagnose(database('${DB_URL}'), { env: { DB_URL: 'https://db.example.com/app' } }), 'url-invalid');
+    assert.equal(wrong.length, 1);
+    assert.equal(wrong[0].message, '"${DB_URL}" is not a postgres:// or postgresql:// URL.');
+    assert.deepEqual(wrong[0].range.start, { line: 5, character: 11 });
   });
 });
 
