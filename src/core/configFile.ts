@@ -90,6 +90,14 @@ export class ConfigFile {
     return this.range(node.range[0], node.range[1]);
   }
 
+  private lineTexts?: string[];
+
+  /** Every line's text without its line break, split where positions count lines (LF, CRLF, CR). */
+  lines(): string[] {
+    this.lineTexts ??= this.text.split(LINE_BREAK);
+    return this.lineTexts;
+  }
+
   /** The text of one line, without its line break. */
   lineText(line: number): string {
     const starts = this.lineCounter.lineStarts;

@@ -38,7 +38,7 @@ export function complete(file: ConfigFile, position: Position, ctx: LanguageCont
   const line = file.lineText(position.line);
   const prefix = line.slice(0, position.character);
   const offset = file.offset(position);
-  const lines = linesOf(file);
+  const lines = file.lines();
   const place: Place = { file, ctx, position, offset, lines, ...treeFor(file, position.line, offset) };
 
   const variable = VARIABLE_START.exec(prefix);
@@ -51,13 +51,6 @@ export function complete(file: ConfigFile, position: Position, ctx: LanguageCont
 }
 
 const list = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
-
-const lineCache = new WeakMap<ConfigFile, string[]>();
-function linesOf(file: ConfigFile): string[] {
-  let lines = lineCache.get(file);
-  if (!lines) lineCache.set(file, (lines = file.text.split(/\r?\n/)));
-  return lines;
-}
 
 /**
  * The tree to read structure from. When the cursor's document does not parse,

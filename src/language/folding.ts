@@ -25,7 +25,7 @@ export function foldingRanges(file: ConfigFile): FoldingRange[] {
       },
     });
   }
-  const lines = file.text.split(/\r\n?|\n/);
+  const lines = file.lines();
   let commentStart = -1;
   lines.forEach((line, index) => {
     const isComment = /^\s*#/.test(line);

@@ -19,7 +19,7 @@ export interface HostileInput {
   expected: ExpectedDiagnostic[];
   /** How many diagnostics in all, where that is part of the point. */
   count?: number;
-  /** For the inputs that used to take seconds or forever: a generous bound that only a regression to quadratic breaks. */
+  /** For the inputs that used to take seconds or forever: a generous bound on CPU time (ms) that only a regression to quadratic breaks. */
   timeBoundMs?: number;
 }
 

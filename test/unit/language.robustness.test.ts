@@ -2,31 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfigFile } from '../../src/core/configFile';
-import { validateFile } from '../../src/core/validation/validate';
-import { codeActions, codeLenses, complete, definition, documentLinks, documentSymbols, foldingRanges, hover, prepareRename, references, rename, selectionRanges, toLspDiagnostic } from '../../src/language';
+import { everyFeature } from '../support/everyFeature';
 import { languageContext } from '../support/languageContext';
 import { sharedTestdata, yamlTestCases } from '../support/sharedTestdata';
-
-function everyFeature(text: string, positions: Array<{ line: number; character: number }>, ctx: ReturnType<typeof languageContext>): number {
-  const file = parseConfigFile('file:///ws/case.yaml', text);
-  const diagnostics = validateFile(file, { index: ctx.index, env: ctx.env }).map(toLspDiagnostic);
-  documentSymbols(file);
-  foldingRanges(file);
-  documentLinks(file);
-  codeLenses(file, ctx);
-  selectionRanges(file, positions);
-  codeActions(file, { start: positions[0], end: positions[positions.length - 1] }, diagnostics, ctx);
-  for (const position of positions) {
-    complete(file, position, ctx);
-    hover(file, position, ctx);
-    definition(file, position, ctx);
-    references(file, position, ctx, true);
-    prepareRename(file, position, ctx);
-    rename(file, position, 'renamed', ctx);
-  }
-  return positions.length * 6;
-}
 
 /** Every feature at several positions of every yaml-test-suite document, half-typed variants included: none may throw. */
 describe('language features on arbitrary YAML', () => {
