@@ -65,4 +65,17 @@ describe('incremental parsing (an open document, one YAML document at a time)', 
       assertSameAsWhole(`# edited\n${text}`, before);
     }
   });
+
+  it('counts lines from the text on both paths: after flow collections, and with CRLF or CR alone', () => {
+    // The parser used to count no line breaks after the top-level flow collection, and none for CR alone.
+    const lf = '{a: 1}\nb\nc\nd\ne: 1\n---\nintegration:\n  type: webhook\n  name: [x, y]\n  timeout: 30 seconds\n';
+    for (const lineBreak of ['\n', '\r\n', '\r']) {
+      const text = lf.replace(/\n/g, lineBreak);
+      const starts = (file: ConfigFile) => diagnosticsOf(file).map((entry) => `${entry.code} ${entry.range.start.line + 1}:${entry.range.start.character + 1}`);
+      const expected = ['yaml-syntax 2:1', 'yaml-syntax 5:2', 'yaml-syntax 5:4', 'schema-missing-property 7:1', 'schema-type 9:9', 'duration-invalid 10:12'];
+      assert.deepEqual(starts(parseConfigFile('test.yaml', text)), expected, JSON.stringify(lineBreak));
+      assert.deepEqual(starts(parseConfigFile('test.yaml', text, { incremental: true })), expected, `${JSON.stringify(lineBreak)}, incremental`);
+      assert.equal(parseConfigFile('test.yaml', text).lines()[9], '  timeout: 30 seconds');
+    }
+  });
 });
