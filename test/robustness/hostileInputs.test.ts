@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { DIAGNOSTIC_SEVERITY } from '../../src/core/diagnostic';
-import { pathToUri } from '../../src/server/uris';
+import { pathToUri } from '../../src/core/uris';
 import { everyFeature } from '../support/everyFeature';
 import { languageContext } from '../support/languageContext';
 import { startTestServer, type TestServer } from '../support/testConnection';
