@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { request as undiciRequest } from 'undici';
 import { SIGNATURE_SCHEMES } from '../../src/runners/webhook/signatureSchemes';
 import { WebhookReceiver, type ReceivedWebhook, type RejectedWebhook } from '../../src/runners/webhook/webhookReceiver';
 import { integrationFromYaml } from '../support/integrationFromYaml';
+import { jsonBodyOf, postHead, rawExchange, statusOf } from '../support/rawHttpClient';
 
 const GITHUB_SECRET = 'gh-receiver-secret';
 const STANDARD_SECRET = 'whsec_' + Buffer.from('thirty-two bytes of standard key').toString('base64');
@@ -186,6 +188,152 @@ describe('webhook receiver lifecycle', () => {
       await assert.rejects(new WebhookReceiver(integration, { port }).start(), { message: `cannot listen on 127.0.0.1:${port}: EADDRINUSE` });
     } finally {
       await first.stop();
+    }
+  });
+});
+
+describe('webhook receiver under hostile clients', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const signedHead = (path: string, length: number) => postHead(path, length, { 'X-Hub-Signature-256': 'sha256=' + '0'.repeat(64) });
+
+  async function started(limits: ConstructorParameters<typeof WebhookReceiver>[2] = {}) {
+    const receiver = new WebhookReceiver(integration, {}, limits);
+    const rejected: RejectedWebhook[] = [];
+    receiver.onDidReject((event) => rejected.push(event));
+    const { port, url } = await receiver.start();
+    return { receiver, rejected, port, url, path: new URL(url).pathname };
+  }
+
+  it('refuses a request without its signature header before reading its body, and closes the connection', async () => {
+    const { receiver, rejected, port, path } = await started();
+    try {
+      // 1 MB declared, not a byte of it sent: only an answer that does not wait for the body can come.
+      const github = rawExchange(port, postHead(`${path}/github_push`, 1024 * 1024));
+      const ended = await github.ended;
+      assert.equal(ended.error, undefined);
+      assert.equal(statusOf(github.answer()), 401);
+      assert.match(github.answer(), /\r\nConnection: close\r\n/i);
+      assert.deepEqual(jsonBodyOf(github.answer()), { error: 'missing header X-Hub-Signature-256' });
+      // Standard Webhooks needs three headers: the first missing one is named, as verify names it.
+      const standard = rawExchange(port, postHead(`${path}/standard_hook`, 100, { 'webhook-signature': 'v1,x' }));
+      await standard.ended;
+      assert.deepEqual([statusOf(standard.answer()), jsonBodyOf(standard.answer())], [401, { error: 'missing header webhook-id' }]);
+      assert.deepEqual(
+        rejected.map((event) => [event.integration, event.endpoint, event.status]),
+        [
+          ['inbound', 'github_push', 401],
+          ['inbound', 'standard_hook', 401],
+        ],
+      );
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('a client that writes its whole oversized body before reading gets the 413, not a reset', async () => {
+    const { receiver, port, path } = await started();
+    try {
+      const body = Buffer.alloc(4 * 1024 * 1024, 'x');
+      const exchange = rawExchange(port, signedHead(`${path}/github_push`, body.length));
+      exchange.socket.pause();
+      const written = await new Promise<Error | undefined | null>((resolve) => exchange.socket.write(body, resolve));
+      assert.equal(written ?? undefined, undefined, 'the receiver drops the rest of the body instead of resetting');
+      exchange.socket.resume();
+      exchange.socket.end();
+      assert.deepEqual(await exchange.ended, {});
+      assert.equal(statusOf(exchange.answer()), 413);
+      assert.deepEqual(jsonBodyOf(exchange.answer()), { error: 'body larger than 1024 bytes' });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('undici sending a large body reads the 413 and its reason', async () => {
+    const { receiver, url } = await started();
+    try {
+      for (const body of [Buffer.alloc(8 * 1024 * 1024, 'x'), Buffer.alloc(64 * 1024, 'x')]) {
+        const response = await undiciRequest(`${url}/github_push`, { method: 'POST', body, headers: SIGNATURE_SCHEMES.github.sign(body, GITHUB_SECRET) });
+        assert.equal(response.statusCode, 413);
+        assert.deepEqual(await response.body.json(), { error: 'body larger than 1024 bytes' });
+      }
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('a body that trickles is cut at the body timeout with 408', async () => {
+    const { receiver, rejected, port, path } = await started({ bodyTimeoutMs: 300 });
+    try {
+      const exchange = rawExchange(port, signedHead(`${path}/github_push`, 100));
+      const trickle = setInterval(() => exchange.socket.write('x'), 50);
+      const started = performance.now();
+      try {
+        await exchange.answered;
+      } finally {
+        clearInterval(trickle);
+      }
+      const waited = performance.now() - started;
+      assert.equal(statusOf(exchange.answer()), 408);
+      assert.ok(waited >= 250 && waited < 5000, `answered after ${Math.round(waited)} ms`);
+      await exchange.ended;
+      assert.deepEqual(jsonBodyOf(exchange.answer()), { error: 'body not received within 300 ms' });
+      assert.equal(rejected.at(-1)?.status, 408);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('headers that never end are cut at the headers timeout', async () => {
+    const { receiver, port, path } = await started({ headersTimeoutMs: 300 });
+    try {
+      const exchange = rawExchange(port, `POST ${path}/github_push HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+      const trickle = setInterval(() => exchange.socket.write('X-Slow: 1\r\n'), 50);
+      const started = performance.now();
+      try {
+        await exchange.ended;
+      } finally {
+        clearInterval(trickle);
+      }
+      assert.equal(statusOf(exchange.answer()), 408);
+      // Node's own defaults would hold it for 60-90 s.
+      assert.ok(performance.now() - started < 5000, `cut after ${Math.round(performance.now() - started)} ms`);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('past the in-flight body budget a request gets 503, and gets through once the budget is free again', async () => {
+    const { receiver, rejected, port, path, url } = await started({ maxInFlightBodyBytes: 1500 });
+    try {
+      const parked = rawExchange(port, signedHead(`${path}/github_push`, 1000));
+      parked.socket.write('x'.repeat(800));
+      await sleep(100);
+      const second = rawExchange(port, signedHead(`${path}/github_push`, 1000));
+      await second.ended;
+      assert.equal(statusOf(second.answer()), 503);
+      assert.deepEqual(jsonBodyOf(second.answer()), { error: 'too many request bodies in flight; try again shortly' });
+      parked.socket.destroy();
+      await sleep(100);
+      const body = JSON.stringify({ n: 1 });
+      assert.equal((await send(`${url}/github_push`, { body, headers: SIGNATURE_SCHEMES.github.sign(body, GITHUB_SECRET) })).status, 200);
+      assert.ok(rejected.some((event) => event.status === 503));
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('past the connection cap a request gets 503; below it again, it is served', async () => {
+    const { receiver, port, url } = await started({ maxConnections: 3 });
+    try {
+      const idle = Array.from({ length: 3 }, () => rawExchange(port, ''));
+      await sleep(100);
+      const refused = await send(`${url}/open_hook`, { body: '{}' });
+      assert.deepEqual([refused.status, refused.body.error, refused.headers['retry-after']], [503, 'too many connections', '1']);
+      for (const exchange of idle) exchange.socket.destroy();
+      await sleep(100);
+      assert.equal((await send(`${url}/open_hook`, { body: '{}' })).status, 200);
+    } finally {
+      await receiver.stop();
     }
   });
 });

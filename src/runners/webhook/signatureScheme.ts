@@ -40,3 +40,11 @@ export interface SignatureScheme {
 
 /** A secret that cannot be used as the scheme's key (for example a Standard Webhooks secret that is not base64). */
 export class WebhookSecretError extends Error {}
+
+/**
+ * Every header a scheme's `verify` cannot do without, in the order it looks for them: the receiver refuses a
+ * request that lacks one before reading its body, with the reason `verify` would give.
+ */
+export function requiredHeaders(scheme: SignatureScheme): string[] {
+  return [scheme.idHeader, scheme.timestampHeader, scheme.signatureHeader].filter((name): name is string => name !== undefined);
+}
