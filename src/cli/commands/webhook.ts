@@ -4,7 +4,8 @@ import { parseDuration } from '../../core/duration';
 import { Workspace } from '../../core/workspace';
 import { WebhookSecretError } from '../../runners/webhook/signatureScheme';
 import { SIGNATURE_SCHEMES, SIGNING_SCHEMES } from '../../runners/webhook/signatureSchemes';
-import { WebhookReceiver, WebhookReceiverError } from '../../runners/webhook/webhookReceiver';
+import { WebhookReceiverError } from '../../runners/webhook/webhookReceiver';
+import { WebhookReceivers } from '../../runners/webhook/webhookReceivers';
 import { findIntegration } from '../findIntegration';
 import { parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
 
@@ -95,21 +96,21 @@ async function listen(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('usage: webhook listen <integration> [--workspace DIR]');
   const integration = findIntegration(Workspace.load({ workspace: values.workspace, cwd: io.cwd, processEnv: io.env }), positionals[0], 'webhook');
-  const receiver = new WebhookReceiver(integration);
-  receiver.onDidReceive((event) => io.stdout(JSON.stringify(event) + '\n'));
-  receiver.onDidReject((rejection) => io.stderr(`rejected ${rejection.status}${rejection.endpoint ? ` ${rejection.endpoint}` : ''}: ${rejection.reason}\n`));
-  let url: string;
+  const receivers = new WebhookReceivers();
+  receivers.onDidReceive((event) => io.stdout(JSON.stringify(event) + '\n'));
+  receivers.onDidReject((rejection) => io.stderr(`rejected ${rejection.status}${rejection.endpoint ? ` ${rejection.endpoint}` : ''}: ${rejection.reason}\n`));
   try {
-    ({ url } = await receiver.start(io.signal));
+    const { url } = await receivers.start(integration);
+    io.stderr(`listening on ${url}/{${integration.endpoints.map((endpoint) => endpoint.name).join(',')}} (Ctrl+C to stop)\n`);
+    await new Promise<void>((done) => (io.signal.aborted ? done() : io.signal.addEventListener('abort', () => done(), { once: true })));
+    return 0;
   } catch (error) {
     if (!(error instanceof WebhookReceiverError)) throw error;
     io.stderr(`simone-integrations: ${error.message}\n`);
     return 1;
+  } finally {
+    await receivers.dispose();
   }
-  io.stderr(`listening on ${url}/{${integration.endpoints.map((endpoint) => endpoint.name).join(',')}} (Ctrl+C to stop)\n`);
-  await new Promise<void>((done) => (io.signal.aborted ? done() : io.signal.addEventListener('abort', () => done(), { once: true })));
-  await receiver.stop();
-  return 0;
 }
 
 export const webhook: Command = async (args, io) => {
