@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { unknownResult, type HealthResult } from './healthResult';
-import type { HealthTarget, HealthTargetType } from './healthTarget';
+import type { HealthKey, HealthTarget, HealthTargetType } from './healthTarget';
 import { Semaphore } from './semaphore';
 
 export interface HealthEntry {
+  key: HealthKey;
   name: string;
   type: HealthTargetType;
   result: HealthResult;
@@ -29,10 +30,11 @@ export async function runHealthRound(targets: readonly HealthTarget[], options: 
         try {
           release = await semaphore.acquire(signal);
         } catch {
-          return { name: target.name, type: target.type, result: unknownResult('cancelled') };
+          return { key: target.key, name: target.name, type: target.type, result: unknownResult('cancelled') };
         }
         try {
           return {
+            key: target.key,
             name: target.name,
             type: target.type,
             result: await target.probe(signal),

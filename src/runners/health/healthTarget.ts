@@ -1,5 +1,6 @@
 import type { ApiGateway, Integration, IntegrationType, Microservices } from '../../core/model';
 import { classifyError, integrationSecrets } from '../errors';
+import { settingsFingerprint } from '../settingsFingerprint';
 import { databaseIntegrationHealth } from './databaseIntegrationHealth';
 import { eventDrivenHealth } from './eventDrivenHealth';
 import { DEFAULT_HEALTH_INTERVAL_MS, healthResult, unknownResult, type HealthResult } from './healthResult';
@@ -11,20 +12,39 @@ import { webhookHealth } from './webhookHealth';
 
 export type HealthTargetType = IntegrationType | 'microservice' | 'api_gateway';
 
+/** `type:name`: an integration and a microservice may share a name. */
+export type HealthKey = `${HealthTargetType}:${string}`;
+
+export function healthKey(type: HealthTargetType, name: string): HealthKey {
+  return `${type}:${name}`;
+}
+
 /** One thing to watch: an integration, a microservice or a gateway, with how often. */
 export interface HealthTarget {
+  readonly key: HealthKey;
   readonly name: string;
   readonly type: HealthTargetType;
   readonly intervalMs: number;
+  /** A digest of the settings the probe reads: the same after an edit elsewhere means "unchanged". */
+  readonly fingerprint: string;
   /** Never throws: a failure is an unhealthy result. */
   probe(signal: AbortSignal): Promise<HealthResult>;
 }
 
-function target(name: string, type: HealthTargetType, intervalMs: number, secrets: readonly string[], run: (signal: AbortSignal) => Promise<HealthResult>): HealthTarget {
+function target(
+  name: string,
+  type: HealthTargetType,
+  intervalMs: number,
+  settings: readonly unknown[],
+  secrets: readonly string[],
+  run: (signal: AbortSignal) => Promise<HealthResult>,
+): HealthTarget {
   return {
+    key: healthKey(type, name),
     name,
     type,
     intervalMs,
+    fingerprint: settingsFingerprint(intervalMs, ...settings),
     probe: async (signal) => {
       const started = performance.now();
       try {
@@ -77,17 +97,19 @@ export function healthTargets(
 ): HealthTarget[] {
   const targets = model.integrations.map((integration) => {
     const intervalMs = integration.healthCheck?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS;
-    if (!integration.enabled) return target(integration.name, integration.type, intervalMs, [], async () => unknownResult('disabled'));
-    return target(integration.name, integration.type, intervalMs, integrationSecrets(integration), probeOf(integration, context));
+    if (!integration.enabled) return target(integration.name, integration.type, intervalMs, [integration], [], async () => unknownResult('disabled'));
+    return target(integration.name, integration.type, intervalMs, [integration], integrationSecrets(integration), probeOf(integration, context));
   });
   for (const microservices of model.microservices ?? []) {
     for (const service of microservices.services) {
-      targets.push(target(service.name, 'microservice', DEFAULT_HEALTH_INTERVAL_MS, [], (signal) => serviceHealth(service, microservices, context, signal)));
+      // Its file's other services are not its settings: editing one leaves the others' results alone.
+      const settings = [service, microservices.communication];
+      targets.push(target(service.name, 'microservice', DEFAULT_HEALTH_INTERVAL_MS, settings, [], (signal) => serviceHealth(service, microservices, context, signal)));
     }
   }
   (model.gateways ?? []).forEach((gateway, index) => {
     targets.push(
-      target(gatewayName(index), 'api_gateway', DEFAULT_HEALTH_INTERVAL_MS, gateway.authentication?.secret ? [gateway.authentication.secret] : [], (signal) => gatewayHealth(gateway, signal)),
+      target(gatewayName(index), 'api_gateway', DEFAULT_HEALTH_INTERVAL_MS, [gateway], gateway.authentication?.secret ? [gateway.authentication.secret] : [], (signal) => gatewayHealth(gateway, signal)),
     );
   });
   return targets;
