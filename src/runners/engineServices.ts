@@ -7,7 +7,9 @@ import { closeSharedAgent } from './http/sharedAgent';
 import { KeyedCache } from './keyedCache';
 import type { QueueConnectionOptions } from './queue/queueConnection';
 import { QueueConnectionPool } from './queue/queueConnectionPool';
+import { QueueConsumers } from './queue/queueConsumers';
 import { ConnectionSet } from './sync/connectionSet';
+import { WebhookReceivers } from './webhook/webhookReceivers';
 
 export interface EngineServicesOptions {
   /** For the queue pool: the CLI connects once, the editor reconnects. */
@@ -33,9 +35,15 @@ export class EngineServices {
     dispose: (connections) => connections.close(),
   });
 
+  /** Running webhook receivers, keyed by integration. */
+  readonly receivers = new WebhookReceivers();
+  /** Running queue consumers, keyed by integration/queue, on the pool's connections. */
+  readonly consumers: QueueConsumers;
+
   constructor(private readonly options: EngineServicesOptions = {}) {
     this.authorizers = new Authorizers({ dispatcher: options.dispatcher });
     this.queues = new QueueConnectionPool(options.queues);
+    this.consumers = new QueueConsumers(this.queues);
   }
 
   /** Health probes that see the runners' breakers and reuse their authorizers and connections. */
@@ -52,6 +60,8 @@ export class EngineServices {
 
   async dispose(): Promise<void> {
     this.resilience.dispose();
+    // Consumers cancel on their connections before the pool closes them.
+    await Promise.all([this.receivers.dispose(), this.consumers.dispose()]);
     await Promise.all([this.authorizers.dispose(), this.queues.close(), this.databases.dispose(), closeSharedAgent()]);
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
+import { EngineServices } from '../../src/runners/engineServices';
 import { SIGNATURE_SCHEMES } from '../../src/runners/webhook/signatureSchemes';
 import type { ReceivedWebhook, RejectedWebhook } from '../../src/runners/webhook/webhookReceiver';
 import { WebhookReceivers, type ReceiverChange } from '../../src/runners/webhook/webhookReceivers';
@@ -110,5 +111,14 @@ describe('WebhookReceivers: the running receivers, keyed by integration, over re
     assert.deepEqual(receivers.running(), []);
     assert.deepEqual(stopped.sort(), ['a', 'b', 'c']);
     for (const url of urls) await assert.rejects(post(`${url}/push`, '{}'), /ECONNREFUSED/);
+  });
+
+  it('EngineServices holds one registry, and its dispose stops the receivers', async () => {
+    const services = new EngineServices();
+    const { url } = await services.receivers.start(hooks('engine'));
+    assert.equal(await post(`${url}/push`, '{}'), 401);
+    await services.dispose();
+    assert.deepEqual(services.receivers.running(), []);
+    await assert.rejects(post(`${url}/push`, '{}'), /ECONNREFUSED/);
   });
 });
