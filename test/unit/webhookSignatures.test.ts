@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SIGNATURE_SCHEMES, SIGNING_SCHEMES } from '../../src/runners/webhook/signatureSchemes';
-import { WebhookSecretError } from '../../src/runners/webhook/signatureScheme';
+import { requiredHeaders, WebhookSecretError } from '../../src/runners/webhook/signatureScheme';
 
 const { github, standard, slack, stripe } = SIGNATURE_SCHEMES;
 const OFF = { toleranceMs: 0 };
@@ -122,6 +122,25 @@ describe('every scheme', () => {
       assert.deepEqual(scheme.verify(payload, changed, secret, tolerance), { ok: false, reason: 'signature mismatch' });
     });
   }
+
+  it('requiredHeaders: what each scheme signs, and without any one of them verify says it is missing', () => {
+    assert.deepEqual(Object.fromEntries((['none', ...SIGNING_SCHEMES] as const).map((name) => [name, requiredHeaders(SIGNATURE_SCHEMES[name])])), {
+      none: [],
+      github: ['X-Hub-Signature-256'],
+      standard: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+      slack: ['X-Slack-Request-Timestamp', 'X-Slack-Signature'],
+      stripe: ['Stripe-Signature'],
+    });
+    for (const name of SIGNING_SCHEMES) {
+      const scheme = SIGNATURE_SCHEMES[name];
+      const signed = scheme.sign(payload, secrets[name], { timestamp: now / 1000, id: 'msg_1' });
+      assert.deepEqual(Object.keys(signed).map((header) => header.toLowerCase()).sort(), requiredHeaders(scheme).map((header) => header.toLowerCase()).sort(), name);
+      for (const header of requiredHeaders(scheme)) {
+        const without = Object.fromEntries(Object.entries(signed).filter(([key]) => key.toLowerCase() !== header.toLowerCase()));
+        assert.deepEqual(scheme.verify(payload, without, secrets[name], tolerance), { ok: false, reason: `missing header ${header}` }, `${name} without ${header}`);
+      }
+    }
+  });
 
   it('malformed headers say what was expected', () => {
     assert.deepEqual(github.verify(payload, { 'X-Hub-Signature-256': 'sha1=abc' }, 's', OFF), { ok: false, reason: 'malformed header X-Hub-Signature-256 (expected sha256=<hex>)' });
