@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { EventEmitter, type Event, type IDisposable } from 'cockatiel';
 import type { ResilienceRegistry } from '../http/resilienceRegistry';
 import { systemClock, type Clock } from './clock';
@@ -114,7 +115,10 @@ export class HealthMonitor implements IDisposable {
         continue;
       }
       if (kept) this.stop(kept);
-      const entry: Watched = { target, failures: 0, probes: new AbortController(), ...(kept?.result ? { result: kept.result } : {}) };
+      const probes = new AbortController();
+      // A probe's checks (one per webhook endpoint, say) each listen to its signal.
+      setMaxListeners(0, probes.signal);
+      const entry: Watched = { target, failures: 0, probes, ...(kept?.result ? { result: kept.result } : {}) };
       this.watched.set(target.key, entry);
       fresh.push(entry);
     }
