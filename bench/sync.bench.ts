@@ -58,7 +58,7 @@ export default async function syncBench(): Promise<BenchRow[]> {
       const started = performance.now();
       const result = await syncIntegration(model, { projectFolder: folder });
       const table = result.tables[0];
-      if ('error' in table) throw table.error;
+      if (!table.ok) throw new Error(table.error.message);
       return { ms: performance.now() - started, table };
     };
     await timed(full);
@@ -67,6 +67,8 @@ export default async function syncBench(): Promise<BenchRow[]> {
     await source.end();
     const inc = await timed(incremental);
     if (inc.table.updated !== changed) throw new Error(`expected ${changed} updates, got ${inc.table.updated}`);
+    // The run is to read only the rows written since the last one (the mark): comparing every row is another path.
+    if (inc.table.rowsCompared !== changed) throw new Error(`expected the ${changed} changed rows to be compared, ${inc.table.rowsCompared} were`);
     const replace = await timed(full);
     const ratio = replace.ms / inc.ms;
     const mb = (kb: number) => Math.round(kb / 1024);

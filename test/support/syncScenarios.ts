@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatabaseIntegration } from '../../src/core/model';
+import type { RunEvent } from '../../src/runners/runEvents';
 import { ConnectionSet } from '../../src/runners/sync/connectionSet';
 import { databaseHealth } from '../../src/runners/sync/databaseHealth';
 import { lockSync } from '../../src/runners/sync/syncLock';
-import { syncIntegration, syncTarget, type SyncIntegrationResult, type SyncOptions, type SyncTableResult } from '../../src/runners/sync/runSync';
+import { syncIntegration, type SyncIntegrationResult, type SyncOptions, type SyncTableResult } from '../../src/runners/sync/runSync';
+import { syncTarget } from '../../src/runners/sync/syncTableNames';
 import { integrationFromYaml } from './integrationFromYaml';
 
 export interface SyncBackend {
@@ -26,7 +28,7 @@ export interface SyncBackend {
 const task = (id: string, status: string, extra = '') => `---\ntask_id: ${id}\ntitle: Task ${id}\nstatus: ${status}\ncomplexity: low\n${extra}---\n\n# ${id}\n`;
 
 function counts(table: SyncIntegrationResult['tables'][number]) {
-  if ('error' in table) throw table.error;
+  if (!table.ok) throw new Error(`${table.source}: ${table.error.message}`);
   const { inserted, updated, deleted, unchanged, deletesIgnored } = table;
   return { inserted, updated, deleted, unchanged, deletesIgnored };
 }
@@ -130,7 +132,7 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       writeTask(path, '---\ntask_id: [unclosed\n---\n');
       try {
         const result = await sync(model);
-        for (const table of result.tables.slice(0, 2)) assert.ok('error' in table && table.error.kind === 'source' && /cannot be read/.test(table.error.message), JSON.stringify(table));
+        for (const table of result.tables.slice(0, 2)) assert.ok(!table.ok && table.error.code === 'source' && /cannot be read/.test(table.error.message), JSON.stringify(table));
         assert.deepEqual(await versions('unreadable_full'), rowsBefore, 'the full rewrite did not run');
         const kept = result.tables[2] as SyncTableResult;
         assert.ok(kept.warnings?.some((warning) => warning.includes('T002_D.md')), JSON.stringify(kept));
@@ -192,7 +194,7 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       await sync(model);
       for (const connection of ['main', 'src']) await query(connection, "INSERT INTO dup_items VALUES ('b', 3)");
       const result = await sync(model);
-      for (const table of result.tables) assert.ok('error' in table && /key "b" appears more than once/.test(table.error.message), JSON.stringify(table));
+      for (const table of result.tables) assert.ok(!table.ok && /key "b" appears more than once/.test(table.error.message), JSON.stringify(table));
       assert.deepEqual(await query('main', 'SELECT code, n FROM dup_remote ORDER BY code'), [{ code: 'a', n: 1 }, { code: 'b', n: 2 }]);
     });
 
@@ -276,7 +278,7 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       const dry = await sync(model, { dryRun: true });
       assert.equal(counts(dry.tables[0]).inserted, 50);
       const second = dry.tables[1];
-      assert.ok('error' in second && /does not exist \(a dry run writes nothing: "src\.chain_src -> chain_copy" above fills it on a real run\)/.test(second.error.message), JSON.stringify(second));
+      assert.ok(!second.ok && /does not exist \(a dry run writes nothing: "src\.chain_src -> chain_copy" above fills it on a real run\)/.test(second.error.message), JSON.stringify(second));
       const real = await sync(model);
       assert.deepEqual(real.tables.map((table) => counts(table).inserted), [50, 50]);
       assert.deepEqual((await sync(model, { dryRun: true })).tables.map((table) => counts(table).unchanged), [50, 50]);
@@ -291,17 +293,15 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       const cancelled = await sync(model, {
         signal: controller.signal,
         batchSize: 100,
-        progress: {
-          report: (progress) => {
-            if (progress.rowsRead > 0) {
-              reads.push(progress.rowsRead);
-              controller.abort();
-            }
-          },
+        onEvent: (event) => {
+          if (event.type === 'table-progress' && event.rowsRead > 0) {
+            reads.push(event.rowsRead);
+            controller.abort();
+          }
         },
       });
       assert.ok(reads.length > 0, 'progress reported rows read');
-      for (const table of cancelled.tables) assert.ok('error' in table && table.error.kind === 'cancelled', JSON.stringify(table));
+      for (const table of cancelled.tables) assert.ok(!table.ok && table.error.kind === 'cancelled' && table.error.code === 'cancelled', JSON.stringify(table));
       for (const table of ['eq_cancel_remote', 'eq_cancel_local']) assert.deepEqual(await query('main', `SELECT count(*)::int AS n FROM ${table} WHERE name LIKE '%!'`), [{ n: 0 }]);
       const [{ n: changed }] = await query<{ n: number }>('src', 'SELECT count(*)::int AS n FROM eq_items WHERE id % 7 = 0');
       const after = await sync(model);
@@ -365,12 +365,80 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
           await lockSync(session, syncTarget(model, model.syncTables[0], 'public').syncId, 0);
           const result = await sync(model, { connections: null, lockTimeoutMs: 200 });
           const table = result.tables[0];
-          assert.ok('error' in table && table.error.kind === 'busy', JSON.stringify(table));
+          assert.ok(!table.ok && table.error.code === 'busy' && table.error.kind === 'transient', JSON.stringify(table));
         });
       } finally {
         await holder.close();
       }
       assert.deepEqual(await query('main', "SELECT to_regclass('busy_items') IS NULL AS absent"), [{ absent: true }]);
+    });
+
+    it('a front matter field added to some tasks: the table-to-table copy rewrites only the rows that hold it, plus real changes', async () => {
+      const folder = join(root, 'added-column');
+      const writeGeneral = (n: number, status: string, extra = '') => {
+        const id = `T${String(n).padStart(3, '0')}`;
+        mkdirSync(join(folder, '.simone', '04_GENERAL_TASKS'), { recursive: true });
+        writeFileSync(join(folder, '.simone', '04_GENERAL_TASKS', `${id}_Task.md`), task(id, status, extra));
+      };
+      for (let n = 1; n <= 200; n++) writeGeneral(n, 'open');
+      const model = integration('    - { source: tasks, target: ac_tasks }\n    - { source: main.ac_tasks, target: ac_copy }');
+      const first = await sync(model, { projectFolder: folder });
+      assert.deepEqual(first.tables.map((table) => counts(table).inserted), [200, 200]);
+      const copyBefore = await versions('ac_copy');
+
+      // 30 tasks gain a field (so both tables gain a column), 5 others really change, and one does both.
+      for (let n = 1; n <= 30; n++) writeGeneral(n, n === 3 ? 'done' : 'open', 'reviewer: alice\n');
+      for (let n = 101; n <= 105; n++) writeGeneral(n, 'in_progress');
+      const second = await sync(model, { projectFolder: folder });
+      const expected = { inserted: 0, updated: 35, deleted: 0, unchanged: 165, deletesIgnored: 0 };
+      assert.deepEqual(counts(second.tables[0]), expected);
+      assert.deepEqual(counts(second.tables[1]), expected, 'the copy writes exactly the rows that changed, not every row');
+      assert.equal((second.tables[1] as SyncTableResult).rowsCompared, 200, 'a new column is a new reading of the source: every row is compared');
+      const copyAfter = await versions('ac_copy');
+      assert.equal(copyAfter.filter((version) => !copyBefore.includes(version)).length, 35, 'exactly 35 rows rewritten');
+      assert.deepEqual(await query('main', "SELECT count(*)::int AS n FROM ac_copy WHERE reviewer = 'alice'"), [{ n: 30 }]);
+      assert.deepEqual(counts((await sync(model, { projectFolder: folder })).tables[1]), { ...expected, updated: 0, unchanged: 200 });
+    });
+
+    it('reports table-started, table-progress and table-finished in order, the progress adding up to the result', async () => {
+      await query('src', 'CREATE TABLE events_src (id integer PRIMARY KEY, name text)');
+      await query('src', "INSERT INTO events_src SELECT g, 'row ' || g FROM generate_series(1, 12000) g");
+      const model = integration('    - { source: src.events_src, target: events_copy }\n    - { source: src.events_missing, target: events_none }');
+      const run = async () => {
+        const events: RunEvent[] = [];
+        const result = await sync(model, { batchSize: 5000, onEvent: (event) => events.push(event) });
+        return { result, events };
+      };
+      const progressOf = (events: RunEvent[]) => events.flatMap((event) => (event.type === 'table-progress' ? [event] : []));
+      const sequence = (events: RunEvent[]) => events.map((event) => `${event.type}${'target' in event ? ` ${event.target}` : ''}`).filter((text, index, all) => text !== all[index - 1]);
+
+      const first = await run();
+      assert.deepEqual(sequence(first.events), ['table-started events_copy', 'table-progress events_copy', 'table-finished events_copy', 'table-started events_none', 'table-finished events_none']);
+      const loaded = progressOf(first.events);
+      assert.deepEqual(loaded.map((event) => [event.rowsRead, event.rowsWritten, event.total]), [[0, 0, 12000], [5000, 5000, 12000], [10000, 10000, 12000], [12000, 12000, 12000]]);
+      assert.equal(loaded.at(-1)?.rowsWritten, counts(first.result.tables[0]).inserted);
+      assert.deepEqual(first.events.find((event) => event.type === 'table-finished'), { type: 'table-finished', source: 'src.events_src', target: 'events_copy', ok: true });
+      const failed = first.result.tables[1];
+      assert.ok(!failed.ok && /does not exist/.test(failed.error.message));
+      assert.deepEqual(first.events.at(-1), { type: 'table-finished', source: 'src.events_missing', target: 'events_none', ok: false, error: failed.error });
+
+      await query('src', "UPDATE events_src SET name = 'changed' WHERE id IN (1, 2, 3)");
+      await query('src', "INSERT INTO events_src VALUES (12001, 'new')");
+      const second = await run();
+      const changed = progressOf(second.events).filter((event) => event.target === 'events_copy');
+      const last = changed.at(-1);
+      const { inserted, updated } = counts(second.result.tables[0]);
+      assert.deepEqual([inserted, updated], [1, 3]);
+      assert.deepEqual(last && [last.rowsWritten, last.total], [4, 12001], 'rows written: the changes, out of every source row');
+      for (const [index, event] of changed.entries()) assert.ok(index === 0 || event.rowsWritten >= changed[index - 1].rowsWritten, 'written only grows');
+
+      // A listener that throws is ignored: the run goes on and says what happened.
+      const unbroken = await sync(model, {
+        onEvent: () => {
+          throw new Error('listener failed');
+        },
+      });
+      assert.deepEqual(counts(unbroken.tables[0]), { inserted: 0, updated: 0, deleted: 0, unchanged: 12001, deletesIgnored: 0 });
     });
 
     it('health: connections answer, targets present, last sync time and pending Simone changes', async () => {
@@ -397,8 +465,8 @@ export function syncScenarios(label: string, sessions: boolean, startBackend: ()
       const model = integration(`    - { source: tasks, target: never_written, connection: broken }`, `${connectionsYaml}\n${bad.yaml}`);
       const result = await sync(model, { connections: null });
       const failure = result.tables[0];
-      assert.ok('error' in failure, 'the table reports an error');
-      assert.equal(failure.error.kind, 'connection');
+      assert.ok(!failure.ok, 'the table reports an error');
+      assert.equal(failure.error.code, 'connection');
       assert.match(failure.error.message, /cannot connect to "broken"/);
       if (bad.secret) assert.ok(!failure.error.message.includes(bad.secret), `no secret in: ${failure.error.message}`);
       assert.deepEqual(await query('main', "SELECT to_regclass('never_written') IS NULL AS absent"), [{ absent: true }]);

@@ -1,27 +1,13 @@
 import { Workspace } from '../../core/workspace';
 import { syncIntegration, type SyncIntegrationResult } from '../../runners/sync/runSync';
+import { syncResultJson } from '../../runners/sync/syncResultJson';
 import { findIntegration } from '../findIntegration';
 import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
-
-function jsonReport(result: SyncIntegrationResult): string {
-  return JSON.stringify({
-    integration: result.integration,
-    dryRun: result.dryRun,
-    tables: result.tables.map((table) =>
-      'error' in table
-        ? { source: table.source, target: table.target, error: table.error.message, errorKind: table.error.kind }
-        : {
-            source: table.source, target: table.target, inserted: table.inserted, updated: table.updated, deleted: table.deleted, unchanged: table.unchanged,
-            durationMs: table.durationMs, deletesIgnored: table.deletesIgnored, rowsCompared: table.rowsCompared, ...(table.samples ? { samples: table.samples } : {}), ...(table.warnings.length ? { warnings: table.warnings } : {}),
-          },
-    ),
-  }, null, 2);
-}
 
 function textReport(result: SyncIntegrationResult): string {
   const lines = [`${result.integration}${result.dryRun ? ' (dry run: nothing written)' : ''}`];
   for (const table of result.tables) {
-    if ('error' in table) {
+    if (!table.ok) {
       lines.push(`  ${table.source} -> ${table.target}: FAILED, nothing written: ${table.error.message}`);
       continue;
     }
@@ -58,6 +44,6 @@ export const sync: Command = async (args, io) => {
     sources: values.table,
     projectFolder: workspace.folderOf(integration.source.uri),
   });
-  io.stdout(`${format === 'json' ? jsonReport(result) : textReport(result)}\n`);
-  return result.tables.some((table) => 'error' in table) ? 1 : 0;
+  io.stdout(`${format === 'json' ? JSON.stringify(syncResultJson(result), null, 2) : textReport(result)}\n`);
+  return result.ok ? 0 : 1;
 };

@@ -6,19 +6,21 @@ import { DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, worstState, 
 import type { HealthProbeContext } from './healthProbeContext';
 
 /**
- * Through the sync runner's databaseHealth: every connection answers `SELECT 1`
+ * Through the sync runner's databaseHealth, a few cheap statements: every connection answers `SELECT 1`
  * (else unhealthy), every target table exists (else degraded), with each sync's
- * last run and pending changes in `extra`. Connection timeouts are the
+ * last change and pending changes in `extra`. Connection timeouts are the
  * integration's own; a PostgreSQL `SELECT 1` slower than half the health timeout is degraded.
+ * A cancel stops the running statement on a PostgreSQL server (its session stays usable) and returns at once.
  */
 export async function databaseIntegrationHealth(integration: DatabaseIntegration, context: HealthProbeContext, signal: AbortSignal): Promise<HealthResult> {
   const secrets = integrationSecrets(integration);
   const timeoutMs = integration.healthCheck?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  // A cancelled probe does not wait for a database that does not answer.
+  // A cancelled probe does not wait for a database that does not answer (nor for PGlite, which cannot be interrupted).
   const outcome = await raceAbort(
     databaseHealth(integration, {
       projectFolder: context.projectFolder(integration),
       connections: context.databaseConnections?.(integration),
+      signal,
     }),
     signal,
   ).catch((error: unknown) => {

@@ -3,8 +3,8 @@ import type { ConnectionSettings, DatabaseIntegration } from '../../core/model';
 import { openPglite, pgliteConnection } from './pgliteConnection';
 import { openPostgresConnection } from './postgresConnection';
 import type { SqlConnection } from './sqlConnection';
-import { SyncError } from './syncError';
-import { integrationSecrets, redact } from '../errors';
+import { ClassifiedError, integrationSecrets, redact } from '../errors';
+import { databaseErrorKind, syncFailure } from './syncFailure';
 
 /** Where a connection points, for messages (redacted by the caller). */
 function describeConnection(settings: ConnectionSettings): string {
@@ -35,7 +35,7 @@ export class ConnectionSet {
 
   settings(name: string): ConnectionSettings {
     const settings = this.integration.connections.find((connection) => connection.name === name);
-    if (!settings) throw new SyncError('config', `integration "${this.integration.name}" has no connection "${name}" (known: ${this.integration.connections.map((c) => c.name).join(', ') || 'none'})`);
+    if (!settings) throw syncFailure('config', `integration "${this.integration.name}" has no connection "${name}" (known: ${this.integration.connections.map((c) => c.name).join(', ') || 'none'})`);
     return settings;
   }
 
@@ -62,16 +62,18 @@ export class ConnectionSet {
   private async open(settings: ConnectionSettings): Promise<SqlConnection> {
     try {
       if (settings.type === 'postgresql') return await openPostgresConnection(settings, this.timeoutMs);
-      if (!settings.path) throw new SyncError('config', `connection "${settings.name}" (pglite) needs a data folder "path"`);
+      if (!settings.path) throw syncFailure('config', `connection "${settings.name}" (pglite) needs a data folder "path"`);
       const path = settings.path;
       let db = this.pglites.get(path);
       if (!db || (await db.then((open) => open.closed, () => true))) db = keepUnlessFailed(this.pglites, path, openPglite(path));
       return pgliteConnection(settings, await db);
     } catch (error) {
-      if (error instanceof SyncError) throw error;
+      if (error instanceof ClassifiedError) throw error;
       // The shared redaction: passwords in any form, URL credentials, and secret query parameters (`?password=`).
       const reason = (error as Error).message || String(error);
-      throw new SyncError('connection', redact(`cannot connect to "${settings.name}" (${describeConnection(settings)}): ${reason}`, integrationSecrets(this.integration)));
+      const message = redact(`cannot connect to "${settings.name}" (${describeConnection(settings)}): ${reason}`, integrationSecrets(this.integration));
+      // A refused password needs new credentials, a refused connection may be gone on the next try.
+      throw syncFailure('connection', message, databaseErrorKind(error));
     }
   }
 

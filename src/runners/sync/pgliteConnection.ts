@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ConnectionSettings } from '../../core/model';
+import { raceAbort } from '../raceAbort';
 import type { SqlConnection, SqlSession } from './sqlConnection';
 
 /** Opens an embedded PGlite database in its data folder; PGlite is loaded only when a sync needs it. */
@@ -21,7 +22,8 @@ export function pgliteConnection(settings: ConnectionSettings, db: PGlite): SqlC
     get usable() {
       return !db.closed;
     },
-    query,
+    // PGlite cannot interrupt a statement: a signal only stops the wait for it.
+    query: (sql, params, signal) => raceAbort(query(sql, params), signal),
     // PGlite runs one transaction at a time and holds every other query until it ends.
     transaction: (work, options = {}) =>
       db.transaction(async (tx) => {

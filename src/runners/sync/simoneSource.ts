@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import type { WorkspaceFileSystem } from '../../core/fileSystem';
 import type { SyncTableSettings } from '../../core/model';
 import type { SimoneEntity, SimoneProject } from '../../core/simone/entities';
+import { readSimoneProject } from '../../core/simone/readProject';
 import type { SimoneEntitySet } from '../../core/simoneEntitySets';
-import { SyncError } from './syncError';
+import { syncFailure } from './syncFailure';
 import { filterText, resolveColumns, type SourceRow, type SyncSource } from './syncSource';
 
 type Field = [name: string, type: string, value: (entity: SimoneEntity, projectFolder: string) => unknown];
@@ -76,7 +78,7 @@ export function simoneSource(project: SimoneProject, set: SimoneEntitySet, proje
   const rows: SourceRow[] = kept.map((entity) => {
     const values = columns.map((column) => textOf(entity, column.source, column.type));
     const keyTexts = keyColumns.map((column) => textOf(entity, column.source, column.type));
-    if (keyTexts.some((text) => text === null)) throw new SyncError('source', `${settings.source}: ${entity.filePath} has no value for key ${keyColumns.map((c) => c.source).join(', ')}`);
+    if (keyTexts.some((text) => text === null)) throw syncFailure('source', `${settings.source}: ${entity.filePath} has no value for key ${keyColumns.map((c) => c.source).join(', ')}`);
     const key = keyTexts.length === 1 ? (keyTexts[0] as string) : JSON.stringify(keyTexts);
     // Only present values count: a field that appears in (or leaves) other files changes no hash of this row.
     const content = columns.flatMap((column, index) => (values[index] === null ? [] : [`${column.target}:${column.type}`, values[index]]));
@@ -99,4 +101,19 @@ export function simoneSource(project: SimoneProject, set: SimoneEntitySet, proje
       return rows.filter((row) => wanted.has(row.key));
     },
   };
+}
+
+/**
+ * The entity set `settings.source` of the project in `projectFolder` as a sync source, with the files left out for a
+ * problem (as warnings). With `delete: propagate` or `mode: full` such a file fails the sync instead: a file left out
+ * would look deleted, or vanish from the rewrite.
+ */
+export function readSimoneSource(settings: SyncTableSettings, projectFolder: string, fileSystem?: WorkspaceFileSystem): { source: SyncSource; warnings: string[] } {
+  const project = readSimoneProject(join(projectFolder, '.simone'), fileSystem);
+  const warnings = project.problems.map((problem) => `${problem.file}:${problem.line}: ${problem.message}`);
+  if (warnings.length && (settings.delete === 'propagate' || settings.mode === 'full')) {
+    const losing = settings.mode === 'full' ? 'full rewrite' : 'delete';
+    throw syncFailure('source', `${settings.source}: the Simone project has files that cannot be read, so a ${losing} could lose their rows: ${warnings.join('; ')}`);
+  }
+  return { source: simoneSource(project, settings.source as SimoneEntitySet, projectFolder, settings), warnings };
 }

@@ -27,6 +27,11 @@ export interface SqlConnection extends SqlSession {
   readonly schema: string;
   /** The underlying client: connections with the same handle share one session (and one transaction at a time). */
   readonly handle: object;
+  /**
+   * One statement outside any transaction (it waits for a running one). `signal` gives up waiting and, on
+   * PostgreSQL, cancels the statement on the server; PGlite cannot interrupt a statement, which runs to its end.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], signal?: AbortSignal): Promise<Row[]>;
   /** False once the session is gone (the server restarted or dropped it): open a new connection instead. */
   readonly usable: boolean;
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws (or when asked). */

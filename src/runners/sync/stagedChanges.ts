@@ -1,7 +1,7 @@
 import { streamQuery } from './cursor';
 import type { SqlSession } from './sqlConnection';
 import { sqlLiteral } from './sqlKeys';
-import { SyncError } from './syncError';
+import { syncFailure } from './syncFailure';
 import type { SyncState } from './syncState';
 import type { KeyHashSource } from './syncSource';
 
@@ -38,7 +38,7 @@ export class StagedChanges {
    * Stages the source's pairs. `sourceSession` is where a table source is read, when it is not `session` itself.
    * `onRows` hears how many pairs arrived so far; the signal is checked as they arrive.
    */
-  static async stage(session: SqlSession, source: KeyHashSource, sourceSession: SqlSession | undefined, what: string, options: { batchSize: number; onRows(count: number): void; signal?: AbortSignal; cancelled(): SyncError }): Promise<StagedChanges> {
+  static async stage(session: SqlSession, source: KeyHashSource, sourceSession: SqlSession | undefined, what: string, options: { batchSize: number; onRows(count: number): void; signal?: AbortSignal; cancelled(): Error }): Promise<StagedChanges> {
     await session.query(`CREATE TEMP TABLE ${STAGED.slice('pg_temp.'.length)} (key text COLLATE "C", hash text) ON COMMIT DROP`);
     const checkCancelled = () => {
       if (options.signal?.aborted) throw options.cancelled();
@@ -72,8 +72,8 @@ export class StagedChanges {
     checkCancelled();
     if (!source.uniqueKeys) {
       const [bad] = await session.query<{ key: string | null }>(`SELECT key FROM ${STAGED} GROUP BY key HAVING count(*) > 1 OR key IS NULL LIMIT 1`);
-      if (bad?.key === null) throw new SyncError('source', `${what}: a row has no value in its key column`);
-      if (bad) throw new SyncError('source', `${what}: key "${bad.key}" appears more than once (keys must be unique)`);
+      if (bad?.key === null) throw syncFailure('source', `${what}: a row has no value in its key column`);
+      if (bad) throw syncFailure('source', `${what}: key "${bad.key}" appears more than once (keys must be unique)`);
     }
     return new StagedChanges(session, rows);
   }

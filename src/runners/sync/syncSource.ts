@@ -1,5 +1,5 @@
 import type { SyncTableSettings } from '../../core/model';
-import { SyncError } from './syncError';
+import { syncFailure } from './syncFailure';
 
 /** A column as it lands in the target: source name, target name, PostgreSQL type. */
 export interface SyncColumn {
@@ -89,18 +89,18 @@ export function resolveColumns(
   const mapping = settings.columns ?? Object.fromEntries(available.map((column) => [column.name, column.name]));
   const columns = Object.entries(mapping).map(([source, target]) => {
     const column = byName.get(source);
-    if (!column && !lenient) throw new SyncError('config', `${settings.source} has no column "${source}" (columns: ${known()})`);
+    if (!column && !lenient) throw syncFailure('config', `${settings.source} has no column "${source}" (columns: ${known()})`);
     return { source, target, type: column?.type ?? 'text' };
   });
   const key = settings.key?.length ? settings.key : defaultKey;
-  if (key.length === 0) throw new SyncError('config', `${settings.source} has no primary key: give "key" for this sync`);
+  if (key.length === 0) throw syncFailure('config', `${settings.source} has no primary key: give "key" for this sync`);
   const keyColumns = key.map((name) => {
     const column = columns.find((candidate) => candidate.source === name);
-    if (!column) throw new SyncError('config', `key column "${name}" of ${settings.source} is not among the synced columns`);
+    if (!column) throw syncFailure('config', `key column "${name}" of ${settings.source} is not among the synced columns`);
     return column;
   });
   for (const column of Object.keys(settings.filter ?? {})) {
-    if (!byName.has(column) && !lenient) throw new SyncError('config', `filter column "${column}" is not a column of ${settings.source} (columns: ${known()})`);
+    if (!byName.has(column) && !lenient) throw syncFailure('config', `filter column "${column}" is not a column of ${settings.source} (columns: ${known()})`);
   }
   return { columns, keyColumns };
 }

@@ -65,25 +65,15 @@ export class SyncState {
     return empty;
   }
 
-  /** Saves the hashes of rows written; `allNew` when the state had none of their keys (a first load, a rewrite). */
-  async record(rows: KeyHash[], allNew = false): Promise<void> {
+  /** Saves the hashes of rows written, `added` of them under keys the state did not hold (the caller knows which). */
+  async record(rows: KeyHash[], added: number): Promise<void> {
     if (rows.length === 0) return;
-    const params = [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)];
-    const upsert = (from: string) =>
-      `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM ${from}
-       ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`;
-    if (allNew || this.keys === undefined) {
-      await this.session.query(upsert('unnest($2::text[], $3::text[]) AS x(k, h)'), params);
-      if (this.keys !== undefined) this.keys += rows.length;
-      return;
-    }
-    // The count runs on the snapshot before the upsert (one statement): the keys that were not there yet.
-    const [{ added }] = await this.session.query<{ added: number }>(
-      `WITH incoming AS (SELECT k, h FROM unnest($2::text[], $3::text[]) AS x(k, h)), upsert AS (${upsert('incoming')})
-       SELECT count(*)::int AS added FROM incoming WHERE NOT EXISTS (SELECT 1 FROM ${this.table} t WHERE t.sync_id = $1 AND t.key = incoming.k)`,
-      params,
+    await this.session.query(
+      `INSERT INTO ${this.table} (sync_id, key, hash, synced_at) SELECT $1, k, h, now() FROM unnest($2::text[], $3::text[]) AS x(k, h)
+       ON CONFLICT (sync_id, key) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at`,
+      [this.syncId, rows.map((row) => row.key), rows.map((row) => row.hash)],
     );
-    this.keys += added;
+    if (this.keys !== undefined) this.keys += added;
   }
 
   async forget(keys: string[]): Promise<void> {
@@ -93,6 +83,20 @@ export class SyncState {
       [this.syncId, keys],
     );
     if (this.keys !== undefined) this.keys -= removed;
+  }
+
+  /** When this sync last wrote a change; undefined if it never did. */
+  async lastChangeAt(): Promise<Date | undefined> {
+    if (!(await this.exists(this.table))) return undefined;
+    const [row] = await this.session.query<{ at: Date | string | null }>(`SELECT max(synced_at) AS at FROM ${this.table} WHERE sync_id = $1`, [this.syncId]);
+    return row?.at ? new Date(row.at) : undefined;
+  }
+
+  /** Every key's saved hash: for comparing a small source (a Simone project) without a run. */
+  async savedHashes(): Promise<Map<string, string>> {
+    if (!(await this.exists(this.table))) return new Map();
+    const rows = await this.session.query<KeyHash>(`SELECT key, hash FROM ${this.table} WHERE sync_id = $1`, [this.syncId]);
+    return new Map(rows.map((row) => [row.key, row.hash]));
   }
 
   private async exists(relation: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { SyncTableSettings } from '../../core/model';
 import { streamQuery } from './cursor';
 import { keyMatchSql, keyTextSql, sqlLiteral } from './sqlKeys';
 import { qualifiedName, quoteIdentifier, type SqlSession } from './sqlConnection';
-import { SyncError } from './syncError';
+import { syncFailure } from './syncFailure';
 import { filterText, resolveColumns, type ChangeTracking, type KeyHash, type KeyHashSource, type SavedMark, type SourceMark, type SourceRow, type SyncSource } from './syncSource';
 
 /** The columns of a table (name and full type, e.g. `numeric(10,2)`), in table order; empty when it does not exist. */
@@ -74,17 +74,20 @@ async function rowsChangeOnlyByWrites(session: SqlSession, relation: string): Pr
  */
 export async function openTableSource(session: SqlSession, schema: string, table: string, settings: SyncTableSettings, label: string): Promise<SyncSource> {
   const available = await tableColumns(session, schema, table);
-  if (available.length === 0) throw new SyncError('source', `${label}: table ${schema}.${table} does not exist`);
+  if (available.length === 0) throw syncFailure('source', `${label}: table ${schema}.${table} does not exist`);
   const primary = await primaryKey(session, schema, table);
   const { columns, keyColumns } = resolveColumns(available, settings, primary, false);
 
   const relation = qualifiedName(schema, table);
   const texts = columns.map((column) => `(${quoteIdentifier(column.source)})::text`);
-  // The target layout is part of the hash, so changing `columns` rewrites every row.
-  const signature = sqlLiteral(columns.map((column) => `${column.target}:${column.type}`).join(',') + '|');
+  // Only present values count, each under its target name and type (as for Simone rows): a column added upstream,
+  // empty in most rows, changes only the rows that hold a value in it; new `columns` (names or types) rewrite every
+  // row. array_to_string drops the NULL elements; each element `"name:type"='value'` (quoted both sides) reads one
+  // way only, so two different rows never hash the same text.
+  const elements = columns.map((column, index) => `${sqlLiteral(`${quoteIdentifier(`${column.target}:${column.type}`)}=`)} || quote_literal(${texts[index]})`);
   // hashtextextended (the hash behind hash partitioning, stable across versions) costs half of md5 and makes a
   // shorter pair to move and join; 64 bits leave a changed row unnoticed with odds of 2^-64.
-  const hash = `hashtextextended(${signature} || row(${texts.join(', ')})::text, 0)::text`;
+  const hash = `hashtextextended(array_to_string(ARRAY[${elements.join(', ')}], ','), 0)::text`;
   const key = keyTextSql(keyColumns.map((column) => column.source));
   // Filter values are written as literals, so every query (a COPY too) stands alone without parameters.
   const filterConditions = Object.entries(settings.filter ?? {}).map(([column, allowed]) => {
