@@ -54,7 +54,15 @@ export default async function syncBench(): Promise<BenchRow[]> {
 
     const incremental = integrationFromYaml('database', yaml('bench_inc', '    - { source: source.items, target: items_inc }'));
     const full = integrationFromYaml('database', yaml('bench_full', '    - { source: source.items, target: items_full, mode: full }'));
+    // Each timed run starts on a settled server: the previous step's million written rows are vacuumed and
+    // checkpointed first. Otherwise the run shares the disk and CPU with that step's checkpoint (WAL-forced, spread
+    // over ~25 s) and autovacuum, which cost the short incremental run more than a second on this machine.
+    const settle = async () => {
+      for (const database of [server.database, 'bench_source']) await server.admin('VACUUM ANALYZE', database);
+      await server.admin('CHECKPOINT');
+    };
     const timed = async (model: typeof full) => {
+      await settle();
       const started = performance.now();
       const result = await syncIntegration(model, { projectFolder: folder });
       const table = result.tables[0];
