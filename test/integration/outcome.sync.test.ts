@@ -65,9 +65,9 @@ describe('outcome contract: sync', { timeout: 120_000 }, () => {
     });
     assert.equal(result.ok, false);
     const [table] = throughJson(result).tables;
-    assert.deepEqual(!table.ok && table.error, { kind: 'cancelled', severity: 'warning', message: 'sync main.items -> items_cancelled cancelled; nothing was written', code: 'cancelled' });
+    assert.deepEqual(!table.ok && table.error, { kind: 'cancelled', severity: 'warning', message: 'cancelled: sync main.items -> items_cancelled; nothing was written' });
     assert.equal(throughJson(result).error?.kind, 'cancelled');
-    assert.deepEqual(throughJson(syncResultJson(result)).tables[0], { ok: false, source: 'main.items', target: 'items_cancelled', error: 'sync main.items -> items_cancelled cancelled; nothing was written', errorKind: 'cancelled' });
+    assert.deepEqual(throughJson(syncResultJson(result)).tables[0], { ok: false, source: 'main.items', target: 'items_cancelled', error: 'cancelled: sync main.items -> items_cancelled; nothing was written', errorKind: 'cancelled' });
     assert.deepEqual(await (await connections.get('main')).query("SELECT to_regclass('items_cancelled') IS NULL AS absent"), [{ absent: true }], 'the table created in the cancelled run is gone');
   });
 });

@@ -1,6 +1,6 @@
 import type { WorkspaceFileSystem } from '../../core/fileSystem';
 import type { DatabaseIntegration } from '../../core/model';
-import { integrationSecrets, runnerError, type RunnerError } from '../errors';
+import { cancelledError, integrationSecrets, runnerError, type RunnerError } from '../errors';
 import { eventSink, type RunOptions } from '../runEvents';
 import { ConnectionSet } from './connectionSet';
 import { syncRunnerError } from './syncFailure';
@@ -100,7 +100,7 @@ export async function syncIntegration(
         emit({ type: 'table-finished', source, target, ok: true });
       } catch (thrown) {
         // Once the signal has aborted, whatever the run was doing when it stopped is the cancel it is.
-        let error = options.signal?.aborted ? runnerError('cancelled', `sync ${source} -> ${target} cancelled; nothing was written`, 'cancelled') : syncRunnerError(thrown, secrets);
+        let error = options.signal?.aborted ? cancelledError(`sync ${source} -> ${target}; nothing was written`) : syncRunnerError(thrown, secrets);
         // A dry run writes nothing, so a table an earlier entry would create or fill is not there (or not yet so) to preview.
         const feeder = options.dryRun && error.code === 'source' ? entries.slice(0, index).find((earlier) => feeds(integration, earlier, source)) : undefined;
         if (feeder) error = { ...error, message: `${error.message} (a dry run writes nothing: "${feeder.source} -> ${feeder.target}" above fills it on a real run)` };

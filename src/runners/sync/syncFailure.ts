@@ -3,9 +3,9 @@ import { ClassifiedError, classifyError, redact, runnerError, type ErrorKind, ty
 /**
  * Why a sync table failed, as the RunnerError's `code` (the CLI's `errorKind`): `config` (the settings), `connection`
  * (cannot connect), `source` (the source cannot be read as it is), `busy` (another run holds the sync), `database` (a
- * statement failed), `cancelled`.
+ * statement failed). A cancel has no code: it is `cancelledError` (kind `cancelled`), as for every runner.
  */
-export type SyncFailureCode = 'config' | 'connection' | 'source' | 'busy' | 'database' | 'cancelled';
+export type SyncFailureCode = 'config' | 'connection' | 'source' | 'busy' | 'database';
 
 const KIND: Record<SyncFailureCode, ErrorKind> = {
   config: 'config',
@@ -14,12 +14,16 @@ const KIND: Record<SyncFailureCode, ErrorKind> = {
   source: 'config',
   busy: 'transient',
   database: 'transient',
-  cancelled: 'cancelled',
 };
 
 /** A failure a sync raises itself, to throw inside a run; the run returns it as a RunnerError. */
 export function syncFailure(code: SyncFailureCode, message: string, kind: ErrorKind = KIND[code]): ClassifiedError {
   return new ClassifiedError(kind, message, code);
+}
+
+/** Stops a run whose signal aborted; the run reports it as `cancelledError`, whatever it was doing. */
+export function syncCancelled(what: string): ClassifiedError {
+  return new ClassifiedError('cancelled', `cancelled: ${what}`);
 }
 
 /** SQLSTATE classes (the first two characters) that say what a database error needs. */

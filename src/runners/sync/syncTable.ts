@@ -6,7 +6,7 @@ import type { SyncOptions, SyncSamples, SyncTableResult } from './runSync';
 import { readSimoneSource } from './simoneSource';
 import type { SqlConnection, SqlSession } from './sqlConnection';
 import { StagedChanges, type ChangeCounts } from './stagedChanges';
-import { syncFailure } from './syncFailure';
+import { syncCancelled, syncFailure } from './syncFailure';
 import { lockSync } from './syncLock';
 import type { KeyHashSource, SourceMark, SourceRow, SyncSource } from './syncSource';
 import { SyncState } from './syncState';
@@ -209,7 +209,7 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
   const targetConnection = await connections.get(settings.connection);
   const { schema, table: tableName, syncId } = syncTarget(integration, settings, targetConnection.schema);
   const opening = await openSource(settings, connections, options);
-  const cancelled = () => syncFailure('cancelled', `sync ${syncId} cancelled`);
+  const cancelled = () => syncCancelled(`sync ${syncId}`);
   const progress = new TableProgress(settings, emit);
 
   const run = (sourceSession: SqlSession | undefined) =>
