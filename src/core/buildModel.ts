@@ -4,6 +4,7 @@ import type { ConfigDocument } from './configFile';
 import { documentAliases } from './documentAliases';
 import { parseDuration } from './duration';
 import { resolveVariables, type EnvironmentProvider } from './env';
+import { collectDocumentSecrets } from './secrets';
 import { parseStatusRanges } from './statusRanges';
 import type {
   ApiGateway, AuthSettings, ConnectionSettings, EndpointSettings, HealthCheckSettings, HttpMethod, Integration,
@@ -100,7 +101,7 @@ function healthCheck(value: unknown): HealthCheckSettings | undefined {
   };
 }
 
-function base(raw: Raw, ctx: BuildContext, documentIndex: number): IntegrationBase {
+function base(raw: Raw, ctx: BuildContext, documentIndex: number, secrets: readonly string[]): IntegrationBase {
   const breaker = asRaw(raw.circuit_breaker);
   const bulkhead = asRaw(raw.bulkhead);
   return {
@@ -115,6 +116,7 @@ function base(raw: Raw, ctx: BuildContext, documentIndex: number): IntegrationBa
     auth: authSettings(raw.auth),
     healthCheck: healthCheck(raw.health_check),
     enabled: bool(raw.enabled, true),
+    secrets,
     source: { uri: ctx.uri, documentIndex },
   };
 }
@@ -188,8 +190,8 @@ function syncTables(value: unknown, defaultConnection: string): SyncTableSetting
   });
 }
 
-function integration(raw: Raw, ctx: BuildContext, documentIndex: number): Integration | undefined {
-  const common = base(raw, ctx, documentIndex);
+function integration(raw: Raw, ctx: BuildContext, documentIndex: number, secrets: readonly string[]): Integration | undefined {
+  const common = base(raw, ctx, documentIndex, secrets);
   switch (raw.type) {
     case 'request_response':
       return { ...common, type: 'request_response', baseUrl: str(raw.base_url), endpoints: endpoints(raw.endpoints) };
@@ -244,9 +246,10 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
   if (body === undefined) return undefined;
   const raw = asRaw(body);
   const source = { uri: ctx.uri, documentIndex: document.index };
+  const secrets = collectDocumentSecrets(document, ctx.env);
   switch (document.kind) {
     case 'integration': {
-      const built = integration(raw, ctx, document.index);
+      const built = integration(raw, ctx, document.index, secrets);
       return built && { kind: 'integration', integration: built };
     }
     case 'microservices': {
@@ -261,6 +264,7 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
             return { name: str(service.name) ?? '', url: str(service.url) ?? '', healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? 'round_robin') as 'round_robin' };
           }),
           communication: { type: (str(communication.type) ?? 'http') as 'http' | 'grpc', timeoutMs: ms(communication.timeout, 30_000), retries: num(communication.retries, 3) },
+          secrets,
           source,
         },
       };
@@ -276,6 +280,7 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
           authentication: authentication && { type: (str(authentication.type) ?? 'jwt') as 'jwt', secret: str(authentication.secret) },
           routes: asList(raw.routes).map((item) => ({ path: str(asRaw(item).path) ?? '', service: str(asRaw(item).service) ?? '', methods: asStrings(asRaw(item).methods) })),
           rateLimiting: rateLimit(raw.rate_limiting),
+          secrets,
           source,
         },
       };

@@ -8,6 +8,8 @@ export const REFERENCE_KINDS = ['destination', 'handler', 'event', 'connection',
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 type JsonScalar = string | number | boolean | null;
 
+export type SecretParts = 'value' | 'url' | 'url-path';
+
 /** The subset of JSON Schema (draft-07) that schemas/integration.schema.json uses, plus our x- keywords; nothing else appears in it. */
 export interface JsonSchema {
   $ref?: string;
@@ -35,6 +37,14 @@ export interface JsonSchema {
   examples?: unknown[];
   /** A secret-bearing key: literals are a `secret-literal` warning. */
   'x-secret'?: true;
+  /**
+   * Which parts of the value are secret though a literal is fine there (`src/core/secrets.ts` collects them):
+   * `value` the whole value (a header value, a connection URL), `url` a URL's userinfo and query values
+   * (every `uri`-like format has this), `url-path` those and the path (Slack and Discord keep their key there).
+   */
+  'x-secret-parts'?: SecretParts;
+  /** On an `x-secret` key: the secret is also sent as `<this sibling's value>:<secret>` (Basic authentication). */
+  'x-secret-pair'?: string;
   /** The value names something declared elsewhere. */
   'x-reference'?: ReferenceKind;
   definitions?: Record<string, JsonSchema>;

@@ -59,6 +59,8 @@ export interface IntegrationBase {
   auth?: AuthSettings;
   healthCheck?: HealthCheckSettings;
   enabled: boolean;
+  /** Every resolved value in a secret place of its document (`collectDocumentSecrets`): what redaction masks. */
+  secrets: readonly string[];
   /** Where the integration is declared. */
   source: { uri: string; documentIndex: number };
 }
@@ -186,6 +188,7 @@ export interface Microservices {
   discovery?: { type: 'consul' | 'static'; host?: string; port?: number };
   services: ServiceSettings[];
   communication: { type: 'http' | 'grpc'; timeoutMs: number; retries: number };
+  secrets: readonly string[];
   source: { uri: string; documentIndex: number };
 }
 
@@ -196,5 +199,6 @@ export interface ApiGateway {
   authentication?: { type: 'jwt' | 'api_key' | 'oauth2'; secret?: string };
   routes: Array<{ path: string; service: string; methods: string[] }>;
   rateLimiting?: RateLimitSettings;
+  secrets: readonly string[];
   source: { uri: string; documentIndex: number };
 }

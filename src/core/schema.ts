@@ -211,7 +211,7 @@ const definitions: Record<string, JsonSchema> = {
           headers: {
             type: 'object',
             description: 'Extra request headers, header name to value; values may hold `${VAR}` references.',
-            additionalProperties: { type: ['string', 'number', 'boolean'], description: 'A header value.', examples: ['application/json'] },
+            additionalProperties: { type: ['string', 'number', 'boolean'], 'x-secret-parts': 'value', description: 'A header value.', examples: ['application/json'] },
             examples: [{ Accept: 'application/json' }],
           },
           body: { description: 'Request body, sent as JSON; `{param}` placeholders in its strings are filled in.', examples: [{ name: '{name}' }] },
@@ -236,6 +236,7 @@ const definitions: Record<string, JsonSchema> = {
             type: 'string',
             format: 'queue-or-url',
             'x-reference': 'destination',
+            'x-secret-parts': 'url',
             description: 'A queue declared by a `message_queue` integration, or a URL that receives each event as a CloudEvents 1.0 JSON POST.',
             examples: ['project_events_queue', 'https://hooks.example.com/events'],
           },
@@ -272,6 +273,7 @@ const definitions: Record<string, JsonSchema> = {
     connection_url: {
       type: 'string',
       format: 'amqp-uri',
+      'x-secret-parts': 'value',
       description: 'AMQP broker URL (`amqp://` or `amqps://`); keep credentials in a variable.',
       examples: ['${RABBITMQ_URL}', 'amqp://127.0.0.1:5672'],
     },
@@ -308,7 +310,7 @@ const definitions: Record<string, JsonSchema> = {
         required: ['name'],
         properties: {
           name: { type: 'string', description: 'Endpoint name; also the last path segment of its incoming route.', examples: ['github_webhook'] },
-          url: { type: 'string', format: 'uri', description: 'URL that outgoing webhooks are POSTed to; without it the endpoint only receives.', examples: ['https://hooks.slack.com/services/${SLACK_HOOK_PATH}'] },
+          url: { type: 'string', format: 'uri', 'x-secret-parts': 'url-path', description: 'URL that outgoing webhooks are POSTed to; without it the endpoint only receives.', examples: ['https://hooks.slack.com/services/${SLACK_HOOK_PATH}'] },
           events: eventList('Events that are sent to this endpoint as webhooks.'),
           secret: secret('Key that signs outgoing and verifies incoming payloads; without it the endpoint is unsigned (a warning).', ['${GITHUB_WEBHOOK_SECRET}']),
           signature: {
@@ -373,7 +375,7 @@ const definitions: Record<string, JsonSchema> = {
       schema: { type: 'string', description: 'Schema that target tables live in.', default: 'public', examples: ['simone_data'] },
       user: { type: 'string', description: 'PostgreSQL user to connect as.', examples: ['simone'] },
       password: secret('Password of `user`.', ['${ANALYTICS_DB_PASSWORD}']),
-      url: { type: 'string', format: 'postgres-uri', description: 'Connection URL (`postgres://` or `postgresql://`) instead of host/port/database/user; keep credentials in a variable.', examples: ['${DATABASE_URL}'] },
+      url: { type: 'string', format: 'postgres-uri', 'x-secret-parts': 'value', description: 'Connection URL (`postgres://` or `postgresql://`) instead of host/port/database/user; keep credentials in a variable.', examples: ['${DATABASE_URL}'] },
       ssl: { type: 'boolean', description: 'Whether to connect with TLS.', default: false, examples: [true] },
       path: { type: 'string', description: 'PGlite data folder, relative to the workspace folder.', examples: ['.simone/data/pglite'] },
     },
@@ -518,7 +520,7 @@ const definitions: Record<string, JsonSchema> = {
 
   auth_basic: authOfType('basic', 'HTTP Basic authentication.', ['username', 'password'], {
     username: { type: 'string', description: 'User name sent with Basic authentication.', examples: ['simone'] },
-    password: secret('Password.', ['${API_PASSWORD}']),
+    password: { ...secret('Password.', ['${API_PASSWORD}']), 'x-secret-pair': 'username' },
   }),
 
   auth_jwt: authOfType('jwt', 'A JWT signed with a shared secret (HMAC), sent as a bearer token.', ['secret'], {

@@ -3,6 +3,7 @@
  * group by, a severity and a one-line message with every secret removed.
  */
 import type { Integration } from '../core/model';
+import { MASK, Redactor } from '../core/redactor';
 
 export type ErrorKind = 'transient' | 'timeout' | 'auth' | 'config' | 'remote-4xx' | 'remote-5xx' | 'cancelled';
 export type ErrorSeverity = 'error' | 'warning';
@@ -99,82 +100,25 @@ export function classifyError(error: unknown, secrets: Iterable<string> = []): R
   return runnerError('transient', message, code);
 }
 
-const MASK = '***';
-/** Query parameters that carry credentials, by name (case-insensitive). */
+/** Query parameters that carry credentials, by name: a second line of defence for values the model did not see. */
 const SECRET_QUERY_PARAMS = ['access_token', 'api_key', 'apikey', 'client_secret', 'password', 'secret', 'signature', 'sig', 'token', 'key'];
 const SECRET_QUERY = new RegExp(`([?&;](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&#\\s"'<>]*`, 'gi');
 /** Userinfo in any URL: `scheme://user:pass@host`, `scheme://token@host`. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"'<>]+@/gi;
-/** Secret values shorter than this are not searched for: masking "a" would mangle every message. */
-const MIN_SECRET_LENGTH = 4;
 
 /**
- * `text` with every known secret value (as given and URL-encoded), URL userinfo
+ * `text` with every known secret value (and its encoded forms, see `Redactor`), URL userinfo
  * and credential query parameters replaced by `***`.
  */
 export function redact(text: string, secrets: Iterable<string> = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      if (result.includes(form)) result = result.split(form).join(MASK);
-    }
-  }
+  let result = new Redactor(secrets).redact(text);
   // Cheap guards first: most texts hold neither.
   if (result.includes('@')) result = result.replace(URL_USERINFO, `$1${MASK}@`);
   if (result.includes('=')) result = result.replace(SECRET_QUERY, `$1${MASK}`);
   return result;
 }
 
-function urlPassword(url: string | undefined): string[] {
-  if (!url) return [];
-  try {
-    const parsed = new URL(url);
-    return [decodeURIComponent(parsed.password), decodeURIComponent(parsed.username)].filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-// Models are immutable once built; runners ask for the same integration's secrets on every call.
-const secretsCache = new WeakMap<Integration, string[]>();
-
-/** Every secret value an integration's config holds, for `redact` (a fresh array each time). */
+/** Every secret value an integration's config holds, for `redact`: collected from the schema by the model builder. */
 export function integrationSecrets(integration: Integration): string[] {
-  let cached = secretsCache.get(integration);
-  if (!cached) {
-    cached = collectSecrets(integration);
-    secretsCache.set(integration, cached);
-  }
-  return [...cached];
-}
-
-function collectSecrets(integration: Integration): string[] {
-  const secrets: string[] = [];
-  const auth = integration.auth;
-  if (auth) {
-    if (auth.type === 'oauth2_client_credentials') secrets.push(auth.clientSecret, ...urlPassword(auth.tokenUrl));
-    if (auth.type === 'bearer') secrets.push(auth.token);
-    if (auth.type === 'api_key') secrets.push(auth.key);
-    if (auth.type === 'basic') secrets.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-    if (auth.type === 'jwt') secrets.push(auth.secret);
-  }
-  switch (integration.type) {
-    case 'request_response':
-      secrets.push(...urlPassword(integration.baseUrl), ...integration.endpoints.flatMap((endpoint) => urlPassword(endpoint.url)));
-      break;
-    case 'message_queue':
-      secrets.push(...urlPassword(integration.connectionUrl));
-      break;
-    case 'webhook':
-      secrets.push(...integration.endpoints.flatMap((endpoint) => [endpoint.secret ?? '', ...urlPassword(endpoint.url)]));
-      break;
-    case 'database':
-      secrets.push(...integration.connections.flatMap((connection) => [connection.password ?? '', ...urlPassword(connection.url)]));
-      break;
-    case 'event_driven':
-      secrets.push(...integration.publishers.flatMap((publisher) => urlPassword(publisher.destination)));
-      break;
-  }
-  return [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
+  return [...integration.secrets];
 }

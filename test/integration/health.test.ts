@@ -304,10 +304,11 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
               { name: 'task_service', url: `http://127.0.0.1:${closedPort}`, loadBalancer: 'random' },
             ],
             communication: { type: 'http', timeoutMs: 1000, retries: 0 },
+            secrets: [],
             source: { uri: 'arch.yaml', documentIndex: 0 },
           },
         ],
-        gateways: [{ host: '127.0.0.1', port: listenerPort, ssl: false, routes: [], source: { uri: 'arch.yaml', documentIndex: 1 } }],
+        gateways: [{ host: '127.0.0.1', port: listenerPort, ssl: false, routes: [], secrets: [], source: { uri: 'arch.yaml', documentIndex: 1 } }],
       });
       assert.deepEqual(
         [...results].map(([name, result]) => [name, result.state]),

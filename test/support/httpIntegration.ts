@@ -13,6 +13,7 @@ export function httpIntegration(baseUrl: string, overrides: Overrides = {}): Req
     retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, backoffFactor: 2, jitter: true },
     circuitBreaker: { failureThreshold: 50, openMs: 1000, halfOpenMaxCalls: 1 },
     bulkhead: { maxConcurrent: 10, maxQueue: 0 },
+    secrets: [],
     enabled: true,
     source: { uri: 'test.yaml', documentIndex: 0 },
     ...rest,

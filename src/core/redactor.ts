@@ -1,0 +1,81 @@
+/**
+ * The one redactor: every sink (CLI output, LSP answers, spans, runner errors)
+ * replaces registered secret values, as CI systems mask secrets, by value and
+ * not by guessing from names. Pure: no I/O, no globals.
+ */
+
+export const MASK = '***';
+/** Values shorter than this are not searched for: masking "a" or "80" would mangle every message. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** The forms a value can take on its way out: as given, URL-encoded (component and whole-URL) and base64. */
+export function secretForms(value: string): string[] {
+  const forms = new Set([value, encodeURIComponent(value), encodeURI(value), Buffer.from(value).toString('base64')]);
+  // Inside a longer base64 text the value's own base64 form shifts with its offset; only the aligned form is searched.
+  return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/** A set of secret values and the text they are masked in. Longest forms first, so a value inside another is not left half-masked. */
+export class Redactor {
+  private forms: string[] = [];
+  private readonly values = new Set<string>();
+
+  constructor(values: Iterable<string> = []) {
+    this.add(values);
+  }
+
+  /** Registers more values (`user:password` for basic auth is given by the collector as one more value). */
+  add(values: Iterable<string>): this {
+    let changed = false;
+    for (const value of values) {
+      if (value.length < MIN_SECRET_LENGTH || this.values.has(value)) continue;
+      this.values.add(value);
+      changed = true;
+    }
+    if (changed) this.forms = [...new Set([...this.values].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    return this;
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const form of this.forms) if (result.includes(form)) result = result.split(form).join(MASK);
+    return result;
+  }
+
+  /** A copy of a JSON-safe value with every string redacted; keys in `keep` (an LSP edit the user applies to their own files) stay as they are. */
+  redactDeep<T>(value: T, keep: ReadonlySet<string> = NO_KEYS, depth = 0): T {
+    if (this.forms.length === 0 || depth > 64) return value;
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, keep, depth + 1)) as T;
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keep.has(key) ? item : this.redactDeep(item, keep, depth + 1)])) as T;
+    }
+    return value;
+  }
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * A URL for display: parsed, with the userinfo, every query value and (for `withPath`) the path
+ * replaced; a text that does not parse is never echoed (a password with `/` or `#` makes a URL unparseable).
+ */
+export function describeUrl(text: string, options: { withPath?: boolean } = {}): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return '(a URL that cannot be parsed)';
+  }
+  if (url.username || url.password) {
+    url.username = MASK;
+    url.password = '';
+  }
+  for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, MASK);
+  if (options.withPath && url.pathname !== '/') url.pathname = `/${MASK}`;
+  return url.href;
+}
