@@ -85,7 +85,7 @@ export function collectDocumentSecrets(document: ConfigDocument, env: Environmen
     const parts = secretParts(at);
     const value = parts && resolved(node);
     if (!parts || value === undefined) return;
-    found.push(value, ...(parts === 'value' ? urlSecrets(value, 'url') : urlSecrets(value, parts)));
+    found.push(...(parts === 'value' ? [value, ...urlSecrets(value, 'url')] : urlSecrets(value, parts)));
     const pairKey = at?.['x-secret-pair'];
     const parent = pairKey ? document.yaml.getIn(path.slice(0, -1), true) : undefined;
     const pair = isMap(parent) ? resolved(parent.get(pairKey, true)) : undefined;
