@@ -12,6 +12,7 @@ const services = (taskUrl: string, documentIndex = 0): Microservices => ({
   ],
   communication: { type: 'http', timeoutMs: 1000, retries: 0 },
   source: { uri: 'arch.yaml', documentIndex },
+  secrets: [],
 });
 
 function fingerprints(model: Parameters<typeof healthTargets>[0]): Map<string, string> {
