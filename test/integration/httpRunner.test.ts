@@ -213,6 +213,8 @@ describe('request-response runner against a flaky server', () => {
       endpoints: [{ name: 'search', url: '/search?q=x&access_token=s3cr3t-value' }],
       auth: { type: 'bearer', token: 's3cr3t-value' },
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, backoffFactor: 1, jitter: false },
+      // What the model builder collects from the schema's secret places (the token, the URL's password).
+      secrets: ['s3cr3t-value', 'hunter22'],
     });
     const result = await run(integration, 'search');
     const text = JSON.stringify(result);
