@@ -1,4 +1,4 @@
-// Bundles the three entry points; `vscode` is provided by the editor at run time.
+// Bundles the entry points; `vscode` is provided by the editor at run time.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, existsSync } from 'node:fs';
 
@@ -21,6 +21,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
   build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
+  // The language server's worker threads (validation, folder walks); it finds them beside dist/server.js.
+  build({ ...common, entryPoints: ['src/server/serverWorker.ts'], outfile: 'dist/serverWorker.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
 ]);
 

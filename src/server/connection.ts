@@ -15,6 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ConfigFile } from '../core/configFile';
 import { VARIABLE_NAME } from '../core/env';
 import type { LanguageContext } from '../language/context';
+import { Checker } from './checker';
+import type { StoreEdit } from './checkProtocol';
 import { describeError } from './describeError';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { DocumentStore } from './documentStore';
@@ -22,13 +24,20 @@ import { watchFolders, WATCHED_GLOBS } from './folderWatcher';
 import { languageFeatures as defaultFeatures, type LanguageFeatures } from './languageFeatures';
 import { SECRET_NAMES_NOTIFICATION, type SecretNamesParams } from './protocol';
 import { canonicalUri, pathToUri, uriToPath } from '../core/uris';
+import { findIntegrationFilesInWorker } from './workerThread';
 
 export interface ServerOptions {
   features?: LanguageFeatures;
+  /** A module whose `validate` export the check worker runs instead of the built-in validation (tests). */
+  validator?: string;
   /** Delay between the last edit of a burst and validation (an edit after a quiet spell is validated at once). */
   debounceMs?: number;
+  /** How long one file's check may run before it is stopped and the file reported as not checked. */
+  checkTimeLimitMs?: number;
   processEnv?: NodeJS.ProcessEnv;
 }
+
+const CHECK_TIME_LIMIT_MS = 30_000;
 
 const COMPLETION_TRIGGERS = ['$', '{', ':', '.', '/', '-'];
 
@@ -39,29 +48,48 @@ function foldersOf(params: InitializeParams): string[] {
   return paths.length || !params.rootPath ? paths : [params.rootPath];
 }
 
+/** The edit that brings a replica to an open document's current text. */
+function openEdit(document: TextDocument, kind: 'open' | 'change'): StoreEdit {
+  return { kind, uri: document.uri, languageId: document.languageId, version: document.version, text: document.getText() };
+}
+
 /**
  * Every LSP handler of the Simone language server, on any connection (stdio,
- * IPC, in-memory streams in tests). Handlers are thin: they find the parsed file
- * and call a pure feature; an exception is logged and answered with an empty
- * result, so bad input never takes the server down.
+ * IPC, in-memory streams in tests). Handlers are thin: edits update the store
+ * (and, forwarded, the check worker's replica of it); requests find the parsed
+ * file and call a pure feature; an exception is logged and answered with an
+ * empty result, so bad input never takes the server down. Validation runs in
+ * the check worker, so no check delays a request.
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const features = options.features ?? defaultFeatures;
   const documents = new TextDocuments(TextDocument);
-  const store = new DocumentStore(options.processEnv);
+  const processEnv = options.processEnv ?? process.env;
+  const store = new DocumentStore(processEnv);
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let clientWatchesFiles = false;
   const disposables: Array<{ dispose(): void }> = [];
+  const logError = (message: string) => connection.console.error(message);
+  const checkTimeLimitMs = options.checkTimeLimitMs ?? CHECK_TIME_LIMIT_MS;
 
+  const checker = new Checker({
+    processEnv,
+    validator: options.validator,
+    timeLimitMs: checkTimeLimitMs,
+    replay: () => [
+      { kind: 'folders', added: [...store.workspaceFolders()], removed: [] },
+      { kind: 'secret-names', names: [...store.secretNames()] },
+      ...store.openDocumentList().map((document) => openEdit(document, 'open')),
+    ],
+    logError,
+  });
   const publisher = new DiagnosticsPublisher(
     store,
-    features.validate,
-    {
-      publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }),
-      logError: (message) => connection.console.error(message),
-    },
+    checker,
+    { publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }), logError },
     options.debounceMs ?? 150,
+    checkTimeLimitMs,
     ready,
   );
 
@@ -70,13 +98,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     store.onDidChangeEnvironment(() => publisher.inBackground(store.knownUris())),
   );
 
-  /** Wraps a request handler: waits for the index, honours cancellation, answers `empty` on any exception. */
+  /**
+   * Wraps a request handler: on an open document it answers at once (with the names indexed so far), on
+   * another file it waits for the index (the file may not be read yet); honours cancellation; answers
+   * `empty` on any exception.
+   */
   function guard<P extends { textDocument: { uri: string } }, R>(method: string, empty: R, run: (file: ConfigFile, params: P, context: LanguageContext) => R) {
     return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
-      await ready;
+      if (!store.isOpen(params.textDocument.uri)) await ready;
       if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${method} cancelled`);
       try {
-        const file = store.file(params.textDocument.uri);
+        const file = store.parsedFile(params.textDocument.uri);
         return file ? run(file, params, store.context()) : empty;
       } catch (error) {
         connection.console.error(`${method} failed: ${describeError(error)}`);
@@ -99,9 +131,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params): InitializeResult => {
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     void store
-      .addFolders(foldersOf(params))
+      .addFolders(foldersOf(params), findIntegrationFilesInWorker)
       .catch((error) => connection.console.error(`indexing the workspace failed: ${describeError(error)}`))
       .finally(markReady);
+    // Started once the store holds the folders: its replica indexes them too.
+    checker.start();
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -131,30 +165,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     void ready.then(() => publisher.inBackground(store.knownUris()));
     connection.workspace.onDidChangeWorkspaceFolders(guardNotification('didChangeWorkspaceFolders', (event) => {
-      const removed = store.removeFolders(event.removed.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined));
-      for (const uri of removed) publisher.clear(uri);
+      const paths = (folders: typeof event.added) => folders.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined);
+      const edit = { kind: 'folders', added: paths(event.added), removed: paths(event.removed) } as const;
+      checker.forward(edit);
+      for (const uri of store.removeFolders(edit.removed)) publisher.clear(uri);
       // New files may resolve (or duplicate) names anywhere: every file is checked again.
       void store
-        .addFolders(event.added.map((folder) => uriToPath(folder.uri)).filter((path): path is string => path !== undefined))
+        .addFolders(edit.added, findIntegrationFilesInWorker)
         .catch((error) => connection.console.error(`indexing added folders failed: ${describeError(error)}`))
         .then(() => publisher.inBackground(store.knownUris()));
     }));
   });
 
   function diskChanged(path: string, deleted: boolean): void {
-    if (store.isDotEnvFile(path)) return store.reloadEnvironment();
-    if (deleted) {
-      const uri = pathToUri(path);
-      if (store.diskFileDeleted(path)) publisher.clear(uri);
-    } else if (store.diskFileChanged(path)) {
-      publisher.inBackground([pathToUri(path)]);
-    }
+    checker.forward({ kind: 'disk', path, deleted });
+    // A `.env` change announces itself (onDidChangeEnvironment).
+    const change = store.diskChanged(path, deleted);
+    if (change === 'deleted') publisher.clear(pathToUri(path));
+    else if (change === 'changed') publisher.inBackground([pathToUri(path)]);
   }
 
   connection.onNotification(
     SECRET_NAMES_NOTIFICATION,
     guardNotification(SECRET_NAMES_NOTIFICATION, (params: SecretNamesParams) => {
       const names = Array.isArray(params?.names) ? params.names.filter((name): name is string => typeof name === 'string' && VARIABLE_NAME.test(name)) : [];
+      checker.forward({ kind: 'secret-names', names });
       store.setSecretNames(names);
     }),
   );
@@ -168,22 +203,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  // TextDocuments reports an opening as a content change too: that one is validated by onDidOpen.
-  const justOpened = new Set<string>();
   documents.onDidOpen(
     guardNotification('didOpen', (event) => {
-      justOpened.add(event.document.uri);
+      checker.forward(openEdit(event.document, 'open'));
       publisher.now(store.open(event.document));
     }),
   );
+  // TextDocuments reports an opening as a content change too: that version is parsed already.
+  // Every edit reaches the worker before the store, whose index changes schedule checks at once.
   documents.onDidChangeContent(
     guardNotification('didChange', (event) => {
-      if (!justOpened.delete(event.document.uri)) publisher.debounced(store.changed(event.document));
+      if (store.isParsed(event.document)) return;
+      checker.forward(openEdit(event.document, 'change'));
+      store.changed(event.document);
+      publisher.debounced(canonicalUri(event.document.uri));
     }),
   );
   documents.onDidClose(
     guardNotification('didClose', (event) => {
-      justOpened.delete(event.document.uri);
+      checker.forward({ kind: 'close', uri: event.document.uri });
       const uri = canonicalUri(event.document.uri);
       if (store.close(event.document.uri)) publisher.inBackground([uri]);
       else publisher.clear(uri, event.document.uri);
@@ -205,6 +243,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onShutdown(() => {
     publisher.dispose();
+    checker.dispose();
     for (const disposable of disposables) disposable.dispose();
   });
 

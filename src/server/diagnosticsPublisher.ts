@@ -1,13 +1,13 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { ConfigFile } from '../core/configFile';
-import type { LanguageContext } from '../language/context';
+import type { CheckOutcome, Checker } from './checker';
 import type { DocumentStore } from './documentStore';
-import { describeError } from './describeError';
 
 export interface DiagnosticsTarget {
   publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
   logError(message: string): void;
 }
+
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
  * The one diagnostic a file gets when validating it threw: the previous result
@@ -15,7 +15,7 @@ export interface DiagnosticsTarget {
  */
 export function internalErrorDiagnostic(): Diagnostic {
   return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    range: FILE_START,
     severity: DiagnosticSeverity.Error,
     code: 'internal-error',
     source: 'simone',
@@ -23,33 +23,67 @@ export function internalErrorDiagnostic(): Diagnostic {
   };
 }
 
+/** The one diagnostic of a file whose check ran past the server's time limit. */
+export function timeLimitDiagnostic(limitMs: number): Diagnostic {
+  return {
+    range: FILE_START,
+    severity: DiagnosticSeverity.Error,
+    code: 'check-time-limit',
+    source: 'simone',
+    message: `Simone stopped checking this file after ${limitMs / 1000} s (the language server's limit for one file); it is checked again after its next change. Other features still work.`,
+  };
+}
+
+interface Running {
+  uri: string;
+  revision: number;
+  urgent: boolean;
+}
+
 /**
- * Validates files and publishes their diagnostics: open documents right away on
- * open, debounced on change; everything else a change may affect (other files
- * naming the same things, every file when `.env` changes) in the background, one
- * file per turn of the event loop, open documents first.
+ * Decides which file the check worker validates next, and publishes what it
+ * finds while it is still true. Open documents go first: on open at once, on
+ * change debounced; everything else a change may affect (other files naming
+ * the same things, every file when `.env` changes) in the background, open
+ * documents first. A result is published only if the file's text is still the
+ * one checked. A check goes on while nothing else waits; once it is stale (its
+ * file changed) or an open document waits behind it, it is cancelled as soon as
+ * it has run as long as a restart of the worker costs (waiting longer could
+ * cost more than starting over; waiting less could waste a check about to end).
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** When each file was last validated: an edit after a quiet spell is checked at once. */
   private readonly lastRun = new Map<string, number>();
+  /** Open documents to check, oldest request first. */
+  private readonly urgent = new Set<string>();
   private readonly background = new Set<string>();
-  private draining = false;
+  /** Files whose check ran out of time or took the worker down, at that revision: not tried again until they change. */
+  private readonly givenUp = new Map<string, number>();
+  private running?: Running;
+  private preemptTimer?: NodeJS.Timeout;
+  private indexed = false;
   private disposed = false;
 
   constructor(
     private readonly store: DocumentStore,
-    private readonly validate: (file: ConfigFile, context: LanguageContext) => Diagnostic[],
+    private readonly checker: Checker,
     private readonly target: DiagnosticsTarget,
     private readonly debounceMs: number,
+    private readonly timeLimitMs: number,
     /** Validation waits for the workspace to be indexed, so cross-file rules see every file. */
-    private readonly ready: Promise<void>,
-  ) {}
+    ready: Promise<void>,
+  ) {
+    void ready.then(() => {
+      this.indexed = true;
+      this.checkNext();
+    });
+  }
 
-  /** Validates now (a document was opened). */
+  /** Validates first (a document was opened). */
   now(uri: string): void {
     this.cancelTimer(uri);
-    void this.ready.then(() => this.validateAndPublish(uri));
+    this.checkUrgently(uri);
   }
 
   /**
@@ -64,26 +98,27 @@ export class DiagnosticsPublisher {
       setTimeout(
         () => {
           this.timers.delete(uri);
-          void this.ready.then(() => this.validateAndPublish(uri));
+          this.checkUrgently(uri);
         },
         quiet ? 0 : this.debounceMs,
       ),
     );
+    // The running check may be of this file's older text.
+    this.preemptIfSomethingWaits();
   }
 
-  /** Queues files to validate again when the event loop is free. */
+  /** Queues files to validate again when nothing more urgent waits. */
   inBackground(uris: Iterable<string>): void {
     for (const uri of uris) this.background.add(uri);
-    if (!this.draining) {
-      this.draining = true;
-      void this.ready.then(() => setImmediate(() => this.drainOne()));
-    }
+    this.checkNext();
   }
 
   clear(uri: string, clientUri = uri): void {
     this.cancelTimer(uri);
     this.lastRun.delete(uri);
+    this.urgent.delete(uri);
     this.background.delete(uri);
+    this.givenUp.delete(uri);
     this.target.publish(clientUri, []);
   }
 
@@ -91,42 +126,97 @@ export class DiagnosticsPublisher {
     this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    clearTimeout(this.preemptTimer);
+    this.urgent.clear();
     this.background.clear();
   }
 
-  private drainOne(): void {
-    if (this.disposed) return;
-    const next = this.store.openUris().find((uri) => this.background.has(uri)) ?? this.background.values().next().value;
-    if (next === undefined) {
-      this.draining = false;
-      return;
-    }
-    this.background.delete(next);
-    // A pending debounced run will validate the newer text anyway.
-    if (!this.timers.has(next)) this.validateAndPublish(next);
-    setImmediate(() => this.drainOne());
+  private checkUrgently(uri: string): void {
+    this.background.delete(uri);
+    this.urgent.delete(uri);
+    this.urgent.add(uri);
+    this.checkNext();
+    this.preemptIfSomethingWaits();
   }
 
   private cancelTimer(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer) clearTimeout(timer);
+    clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
   }
 
-  private validateAndPublish(uri: string): void {
-    if (this.disposed) return;
-    this.lastRun.set(uri, performance.now());
+  private preemptIfSomethingWaits(): void {
+    const running = this.running;
+    if (!running || this.preemptTimer) return;
+    const stale = this.store.revision(running.uri) !== running.revision;
+    const openDocumentWaits = [...this.urgent].some((uri) => uri !== running.uri);
+    if (!stale && !openDocumentWaits) return;
+    const wait = this.checker.restartCostMs - (this.checker.runningForMs() ?? 0);
+    if (wait <= 0) return this.checker.cancel();
+    this.preemptTimer = setTimeout(() => {
+      this.preemptTimer = undefined;
+      this.preemptIfSomethingWaits();
+    }, wait);
+  }
+
+  private checkNext(): void {
+    if (!this.indexed || this.disposed || this.running) return;
+    const next = this.takeNext();
+    if (!next) return;
+    const { uri } = next;
     const version = this.store.version(uri);
-    const clientUri = this.store.clientUri(uri);
-    let diagnostics: Diagnostic[];
-    try {
-      const file = this.store.file(uri);
-      if (!file) return;
-      diagnostics = this.validate(file, this.store.context());
-    } catch (error) {
-      this.target.logError(`validating ${uri} failed: ${describeError(error)}`);
-      diagnostics = [internalErrorDiagnostic()];
+    this.running = next;
+    this.lastRun.set(uri, performance.now());
+    void this.checker.check(uri).then((outcome) => {
+      this.running = undefined;
+      clearTimeout(this.preemptTimer);
+      this.preemptTimer = undefined;
+      if (!this.disposed) this.finished(next, version, outcome);
+      this.checkNext();
+    });
+  }
+
+  private takeNext(): Running | undefined {
+    for (const uri of this.urgent) {
+      this.urgent.delete(uri);
+      const revision = this.store.revision(uri);
+      if (revision !== undefined) return { uri, revision, urgent: true };
     }
-    this.target.publish(clientUri, diagnostics, version);
+    const openFirst = [...this.store.openUris().filter((uri) => this.background.has(uri)), ...this.background];
+    for (const uri of openFirst) {
+      this.background.delete(uri);
+      const revision = this.store.revision(uri);
+      // A pending debounced check will validate the newer text anyway.
+      if (revision === undefined || this.timers.has(uri) || this.givenUp.get(uri) === revision) continue;
+      return { uri, revision, urgent: false };
+    }
+    return undefined;
+  }
+
+  private finished(checked: Running, version: number | undefined, outcome: CheckOutcome): void {
+    const { uri } = checked;
+    const current = this.store.revision(uri) === checked.revision;
+    const publish = (diagnostics: Diagnostic[]) => {
+      if (current) this.target.publish(this.store.clientUri(uri), diagnostics, version);
+    };
+    switch (outcome.kind) {
+      case 'checked':
+        return publish(outcome.diagnostics);
+      case 'failed':
+        this.target.logError(`validating ${uri} failed: ${outcome.error}`);
+        return publish([internalErrorDiagnostic()]);
+      case 'crashed':
+        this.givenUp.set(uri, checked.revision);
+        return publish([internalErrorDiagnostic()]);
+      case 'timed-out':
+        this.target.logError(`checking ${uri} took longer than ${this.timeLimitMs} ms and was stopped`);
+        this.givenUp.set(uri, checked.revision);
+        return publish([timeLimitDiagnostic(this.timeLimitMs)]);
+      case 'cancelled':
+        // Preempted for another file: back in line. A stale check's newer text is queued already.
+        if (current) (checked.urgent ? this.urgent : this.background).add(uri);
+        return;
+      case 'unknown':
+        return;
+    }
   }
 }

@@ -22,14 +22,20 @@ export interface IndexChange {
 
 /** How many files not open stay parsed; the others keep only their text and index entries. */
 const PARSED_DISK_FILES = 32;
-/** Files indexed between two yields to the event loop while a workspace is read. */
-const INDEX_BATCH = 50;
+/** How long reading a workspace runs before it lets waiting requests through (a turn of the event loop). */
+const INDEX_SLICE_MS = 10;
+
+/** Finds a folder's integration files: on the main thread, in a worker (the walk is synchronous). */
+export type FindIntegrationFiles = (folder: string) => string[] | Promise<string[]>;
 
 /**
  * The workspace as the server sees it: open documents (their editor text, parsed
- * once per version) and every integration file of the workspace folders read
- * from disk, all in one `WorkspaceIndex`; and the environment from the folders'
- * `.env` files. Every URI is canonical (see `canonicalUri`).
+ * and indexed as each version arrives) and every integration file of the
+ * workspace folders read from disk, all in one `WorkspaceIndex`; and the
+ * environment from the folders' `.env` files. Only edits change it: lookups
+ * (`file`, `context`) never parse into it. Every URI is canonical (see
+ * `canonicalUri`). The check worker keeps a replica fed the same edits
+ * (`storeEdits.ts`).
  */
 export class DocumentStore {
   readonly index = new WorkspaceIndex();
@@ -44,6 +50,10 @@ export class DocumentStore {
   private readonly parsedDisk = new Map<string, ConfigFile>();
   /** Each file's defined names (`kind NUL name`), to tell which names an edit added or removed. */
   private readonly definedNames = new Map<string, Set<string>>();
+  /** Bumped whenever a file's text changes, so a check of an older text is known to be stale. */
+  private readonly revisions = new Map<string, number>();
+  private nextRevision = 1;
+  private secretNameList: string[] = [];
   private readonly indexChanged = new EventEmitter<IndexChange>();
   private readonly environmentChanged = new EventEmitter<void>();
 
@@ -68,22 +78,27 @@ export class DocumentStore {
   }
 
   /**
-   * Reads every integration file below the folders, yielding between batches so
-   * requests are still answered. Returns the files read; their names are not
-   * announced one by one (that would be quadratic): whoever adds folders
-   * validates every known file afterwards.
+   * Reads every integration file below the folders, letting the event loop answer
+   * what waits every `INDEX_SLICE_MS` (a huge folder holds thousands of files).
+   * Returns the files read; their names are not announced one by one (that would
+   * be quadratic): whoever adds folders validates every known file afterwards.
    */
-  async addFolders(paths: string[], yieldToEvents: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<string[]> {
+  async addFolders(paths: string[], findFiles: FindIntegrationFiles = (folder) => findIntegrationFiles(folder).files): Promise<string[]> {
     const added = paths.filter((path) => !this.folders.includes(path));
     this.folders = [...this.folders, ...added];
     this.reloadEnvironment();
     const uris: string[] = [];
+    let sliceStart = performance.now();
     for (const folder of added) {
-      const files = findIntegrationFiles(folder).files;
-      for (let i = 0; i < files.length; i++) {
-        const uri = this.readFromDisk(files[i], false);
+      for (const path of await findFiles(folder)) {
+        // Removed while it was being read.
+        if (!this.folders.includes(folder)) break;
+        const uri = this.readFromDisk(path, false);
         if (uri) uris.push(uri);
-        if (i % INDEX_BATCH === INDEX_BATCH - 1) await yieldToEvents();
+        if (performance.now() - sliceStart >= INDEX_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
     }
     return uris;
@@ -120,19 +135,41 @@ export class DocumentStore {
     return this.openDocuments.get(canonicalUri(uri))?.version;
   }
 
+  /** Which text of a file the store holds now: changes whenever the text does. */
+  revision(uri: string): number | undefined {
+    return this.revisions.get(canonicalUri(uri));
+  }
+
+  openDocumentList(): TextDocument[] {
+    return [...this.openDocuments.values()];
+  }
+
+  secretNames(): readonly string[] {
+    return this.secretNameList;
+  }
+
+  /** The editor opened a document: parsed and indexed now. Returns its canonical URI. */
   open(document: TextDocument): string {
     const uri = canonicalUri(document.uri);
     this.openDocuments.set(uri, document);
     this.diskTexts.delete(uri);
     this.parsedDisk.delete(uri);
+    this.parsedOpen.delete(uri);
+    this.parseOpen(uri, document);
     return uri;
   }
 
-  /** The editor's text changed: parsed (and re-indexed) lazily, once per version. */
-  changed(document: TextDocument): string {
+  /** Whether this version of an open document is parsed already. */
+  isParsed(document: TextDocument): boolean {
+    return this.parsedOpen.get(canonicalUri(document.uri))?.version === document.version;
+  }
+
+  /** The editor's text changed: parsed (one YAML document at a time) and re-indexed now, once per version. */
+  changed(document: TextDocument): void {
+    if (this.isParsed(document)) return;
     const uri = canonicalUri(document.uri);
     this.openDocuments.set(uri, document);
-    return uri;
+    this.parseOpen(uri, document);
   }
 
   /**
@@ -150,22 +187,32 @@ export class DocumentStore {
     return false;
   }
 
+  /** A watched file was created, changed or deleted on disk: what that was to the store. */
+  diskChanged(path: string, deleted: boolean): 'environment' | 'changed' | 'deleted' | 'ignored' {
+    if (this.isDotEnvFile(path)) {
+      this.reloadEnvironment();
+      return 'environment';
+    }
+    if (deleted) return this.diskFileDeleted(path) ? 'deleted' : 'ignored';
+    return this.diskFileChanged(path) ? 'changed' : 'ignored';
+  }
+
   /** A file was created or changed on disk; returns whether it is an indexed integration file. */
-  diskFileChanged(path: string): boolean {
+  private diskFileChanged(path: string): boolean {
     const uri = pathToUri(path);
     if (this.openDocuments.has(uri) || !isIntegrationFile(path) || !this.isInWorkspace(uri)) return false;
     return this.readFromDisk(path) !== undefined;
   }
 
   /** A file was deleted on disk; an open document keeps its editor text. Returns whether it was indexed. */
-  diskFileDeleted(path: string): boolean {
+  private diskFileDeleted(path: string): boolean {
     const uri = pathToUri(path);
     if (this.openDocuments.has(uri) || !this.diskTexts.has(uri)) return false;
     this.forgetDiskFile(uri);
     return true;
   }
 
-  isDotEnvFile(path: string): boolean {
+  private isDotEnvFile(path: string): boolean {
     return this.folders.some((folder) => dotEnvPaths(folder).includes(path));
   }
 
@@ -176,37 +223,31 @@ export class DocumentStore {
 
   /** The variables the editor keeps in its secret storage: defined first (CONFIG.md's order), their values unseen. */
   setSecretNames(names: readonly string[]): void {
+    this.secretNameList = [...names];
     this.secretLayer = names.length ? [{ origin: "VS Code's secret storage", values: new Map(names.map((name) => [name, undefined])) }] : [];
     this.reloadEnvironment();
   }
 
-  /** A parsed file: an open document at its current version, else the disk text. */
+  /** A parsed file, looked up: an open document at its current version, else a disk file read recently. */
   file(documentUri: string): ConfigFile | undefined {
     const uri = canonicalUri(documentUri);
-    const document = this.openDocuments.get(uri);
-    if (document) {
-      const cached = this.parsedOpen.get(uri);
-      if (cached?.version === document.version) return cached.file;
-      // An open document is edited one YAML document at a time: re-parse only what changed.
-      const file = parseConfigFile(uri, document.getText(), { incremental: true, previous: cached?.file });
-      this.parsedOpen.set(uri, { version: document.version, file });
-      this.reindex(file);
-      return file;
-    }
-    const parsed = this.parsedDisk.get(uri);
-    if (parsed) return parsed;
+    return this.parsedOpen.get(uri)?.file ?? this.parsedDisk.get(uri);
+  }
+
+  /** A parsed file, looked up, else its disk text parsed for the caller and not kept (requests never change the store). */
+  parsedFile(documentUri: string): ConfigFile | undefined {
+    const found = this.file(documentUri);
+    if (found) return found;
+    const uri = canonicalUri(documentUri);
     const read = this.diskTexts.get(uri);
-    if (read === undefined) return undefined;
-    const file = configFileOf(uri, read);
-    this.rememberParsedDiskFile(file);
-    return file;
+    return read === undefined ? undefined : configFileOf(uri, read);
   }
 
   /** What the language features read. */
   context(): LanguageContext {
     return {
       index: this.index,
-      file: (uri) => this.file(uri),
+      file: (uri) => this.parsedFile(uri),
       env: this.environment,
       schema: this.schema,
       dotEnvUri: (uri) => this.dotEnvUri(uri),
@@ -262,6 +303,7 @@ export class DocumentStore {
     }
     const uri = pathToUri(path);
     this.diskTexts.set(uri, read);
+    this.textChanged(uri);
     // An open document's names come from the editor's text, not from disk.
     if (this.openDocuments.has(uri)) return uri;
     const file = configFileOf(uri, read);
@@ -282,7 +324,20 @@ export class DocumentStore {
     this.forget(uri);
   }
 
+  private parseOpen(uri: string, document: TextDocument): void {
+    // An open document is edited one YAML document at a time: re-parse only what changed.
+    const file = parseConfigFile(uri, document.getText(), { incremental: true, previous: this.parsedOpen.get(uri)?.file });
+    this.parsedOpen.set(uri, { version: document.version, file });
+    this.textChanged(uri);
+    this.reindex(file);
+  }
+
+  private textChanged(uri: string): void {
+    this.revisions.set(uri, this.nextRevision++);
+  }
+
   private forget(uri: string): void {
+    this.revisions.delete(uri);
     const before = this.definedNames.get(uri) ?? new Set<string>();
     this.index.remove(uri);
     this.definedNames.delete(uri);

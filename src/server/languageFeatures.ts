@@ -14,17 +14,16 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { ConfigFile } from '../core/configFile';
-import { validateFile } from '../core/validation/validate';
 import type { LanguageContext } from '../language/context';
 import * as language from '../language';
 
 /**
- * The pure functions of `src/language` the server exposes. A feature that is
- * absent is neither registered nor announced in the capabilities; tests pass
- * their own to exercise the wiring (a throwing hover, say).
+ * The pure functions of `src/language` the server answers requests with. A
+ * feature that is absent is neither registered nor announced in the
+ * capabilities; tests pass their own to exercise the wiring (a throwing hover,
+ * say). Validation is not here: it runs in the check worker (`validate.ts`).
  */
 export interface LanguageFeatures {
-  validate(file: ConfigFile, context: LanguageContext): Diagnostic[];
   complete?(file: ConfigFile, position: Position, context: LanguageContext): CompletionList;
   hover?(file: ConfigFile, position: Position, context: LanguageContext): Hover | null;
   documentSymbols?(file: ConfigFile): DocumentSymbol[];
@@ -40,7 +39,6 @@ export interface LanguageFeatures {
 }
 
 export const languageFeatures: LanguageFeatures = {
-  validate: (file, context) => validateFile(file, { index: context.index, env: context.env, schema: context.schema }).map(language.toLspDiagnostic),
   complete: language.complete,
   hover: language.hover,
   documentSymbols: language.documentSymbols,

@@ -5,6 +5,7 @@ import { languageFeatures } from '../../src/server/languageFeatures';
 import { SECRET_NAMES_NOTIFICATION } from '../../src/server/protocol';
 import { startTestServer, type TestServer } from '../support/testConnection';
 import { TempWorkspace } from '../support/tempWorkspace';
+import { TEST_VALIDATOR } from '../support/testValidator';
 
 const QUEUES = `integration:
   type: message_queue
@@ -252,6 +253,8 @@ describe('language server wiring over LSP', () => {
       const folder = { uri: second.uri(''), name: 'second' };
       await server.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
       await server.waitForDiagnostics(events, lacksCode('reference-unknown'));
+      // The added folder's own file is checked once the folder is read.
+      await server.waitForDiagnostics(second.uri(`${INTEGRATIONS}/broker.yaml`));
       await server.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
       await server.waitForDiagnostics(events, hasCode('reference-unknown'));
       assert.deepEqual(server.latestDiagnostics(second.uri(`${INTEGRATIONS}/broker.yaml`))?.diagnostics, []);
@@ -288,12 +291,9 @@ describe('language server wiring over LSP', () => {
       workspace = new TempWorkspace();
       server = await startTestServer({
         folders: [workspace.root],
+        validator: TEST_VALIDATOR,
         features: {
           ...languageFeatures,
-          validate: (file, context) => {
-            if (file.text.includes('CRASH')) throw new Error('validation exploded for amqp://user:hunter2@example.com');
-            return languageFeatures.validate(file, context);
-          },
           hover: () => {
             throw new TypeError('hover exploded');
           },
