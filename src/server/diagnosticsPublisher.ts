@@ -173,6 +173,8 @@ export class DiagnosticsPublisher {
       if (!this.disposed) this.finished(next, version, outcome);
       this.checkNext();
     });
+    // Others may be waiting already (everything queued while the workspace was read).
+    this.preemptIfSomethingWaits();
   }
 
   private takeNext(): Running | undefined {
