@@ -56,6 +56,9 @@ export class Checker {
   private stopped = false;
   private nextId = 1;
   private running?: RunningCheck;
+  private readyAt = 0;
+  private preemptWanted = false;
+  private preemptTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: CheckerOptions) {}
 
@@ -80,19 +83,15 @@ export class Checker {
     });
   }
 
-  /** What ending a check costs: how long the current worker took to start and replay the workspace. */
-  get restartCostMs(): number {
-    return this.startCostMs;
-  }
-
-  /** How long the running check has run, if one runs. */
-  runningForMs(): number | undefined {
-    return this.running && performance.now() - this.running.startedAt;
-  }
-
-  /** Ends the running check, if any (it resolves `cancelled`). */
-  cancel(): void {
-    this.endRunning({ kind: 'cancelled' });
+  /**
+   * Ends the running check (it resolves `cancelled`) once it has run, in a started worker, as long as
+   * starting a worker costs: waiting longer could cost more than starting over, waiting less could waste
+   * a check about to end.
+   */
+  preempt(): void {
+    if (!this.running || this.preemptWanted) return;
+    this.preemptWanted = true;
+    this.schedulePreemption();
   }
 
   dispose(): void {
@@ -114,6 +113,9 @@ export class Checker {
     const running = this.running;
     if (!running) return;
     clearTimeout(running.timer);
+    clearTimeout(this.preemptTimer);
+    this.preemptTimer = undefined;
+    this.preemptWanted = false;
     this.running = undefined;
     running.resolve(outcome);
   }
@@ -139,7 +141,9 @@ export class Checker {
     if (message.type === 'pong') {
       this.started = true;
       this.failedStarts = 0;
-      this.startCostMs = performance.now() - this.spawnedAt;
+      this.readyAt = performance.now();
+      this.startCostMs = this.readyAt - this.spawnedAt;
+      this.schedulePreemption();
       return;
     }
     if (message.id !== this.running?.id) return;
@@ -159,6 +163,14 @@ export class Checker {
       return;
     }
     this.spawn();
+  }
+
+  private schedulePreemption(): void {
+    const running = this.running;
+    // A worker still starting has not begun the check: its time counts from the start's end.
+    if (!running || !this.preemptWanted || !this.started || this.preemptTimer) return;
+    const ranMs = performance.now() - Math.max(running.startedAt, this.readyAt);
+    this.preemptTimer = setTimeout(() => this.endRunning({ kind: 'cancelled' }), Math.max(0, this.startCostMs - ranMs));
   }
 
   private post(message: ToCheckWorker): void {

@@ -37,7 +37,6 @@ export function timeLimitDiagnostic(limitMs: number): Diagnostic {
 interface Running {
   uri: string;
   revision: number;
-  urgent: boolean;
 }
 
 /**
@@ -47,9 +46,9 @@ interface Running {
  * the same things, every file when `.env` changes) in the background, open
  * documents first. A result is published only if the file's text is still the
  * one checked. A check goes on while nothing else waits; once it is stale (its
- * file changed) or an open document waits behind it, it is cancelled as soon as
- * it has run as long as a restart of the worker costs (waiting longer could
- * cost more than starting over; waiting less could waste a check about to end).
+ * file changed) or an open document waits behind it, it is cancelled (see
+ * `Checker.preempt` for when), and a file whose check was cancelled for another
+ * is checked again in the background.
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -61,7 +60,6 @@ export class DiagnosticsPublisher {
   /** Files whose check ran out of time or took the worker down, at that revision: not tried again until they change. */
   private readonly givenUp = new Map<string, number>();
   private running?: Running;
-  private preemptTimer?: NodeJS.Timeout;
   private indexed = false;
   private disposed = false;
 
@@ -126,7 +124,6 @@ export class DiagnosticsPublisher {
     this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    clearTimeout(this.preemptTimer);
     this.urgent.clear();
     this.background.clear();
   }
@@ -146,16 +143,10 @@ export class DiagnosticsPublisher {
 
   private preemptIfSomethingWaits(): void {
     const running = this.running;
-    if (!running || this.preemptTimer) return;
+    if (!running) return;
     const stale = this.store.revision(running.uri) !== running.revision;
     const openDocumentWaits = [...this.urgent].some((uri) => uri !== running.uri);
-    if (!stale && !openDocumentWaits) return;
-    const wait = this.checker.restartCostMs - (this.checker.runningForMs() ?? 0);
-    if (wait <= 0) return this.checker.cancel();
-    this.preemptTimer = setTimeout(() => {
-      this.preemptTimer = undefined;
-      this.preemptIfSomethingWaits();
-    }, wait);
+    if (stale || openDocumentWaits) this.checker.preempt();
   }
 
   private checkNext(): void {
@@ -168,8 +159,6 @@ export class DiagnosticsPublisher {
     this.lastRun.set(uri, performance.now());
     void this.checker.check(uri).then((outcome) => {
       this.running = undefined;
-      clearTimeout(this.preemptTimer);
-      this.preemptTimer = undefined;
       if (!this.disposed) this.finished(next, version, outcome);
       this.checkNext();
     });
@@ -181,7 +170,7 @@ export class DiagnosticsPublisher {
     for (const uri of this.urgent) {
       this.urgent.delete(uri);
       const revision = this.store.revision(uri);
-      if (revision !== undefined) return { uri, revision, urgent: true };
+      if (revision !== undefined) return { uri, revision };
     }
     const openFirst = [...this.store.openUris().filter((uri) => this.background.has(uri)), ...this.background];
     for (const uri of openFirst) {
@@ -189,7 +178,7 @@ export class DiagnosticsPublisher {
       const revision = this.store.revision(uri);
       // A pending debounced check will validate the newer text anyway.
       if (revision === undefined || this.timers.has(uri) || this.givenUp.get(uri) === revision) continue;
-      return { uri, revision, urgent: false };
+      return { uri, revision };
     }
     return undefined;
   }
@@ -214,8 +203,9 @@ export class DiagnosticsPublisher {
         this.givenUp.set(uri, checked.revision);
         return publish([timeLimitDiagnostic(this.timeLimitMs)]);
       case 'cancelled':
-        // Preempted for another file: back in line. A stale check's newer text is queued already.
-        if (current) (checked.urgent ? this.urgent : this.background).add(uri);
+        // Preempted for an open document: back in line behind every open document, so two slow
+        // documents never preempt each other in turn. A stale check's newer text is queued already.
+        if (current) this.background.add(uri);
         return;
       case 'unknown':
         return;

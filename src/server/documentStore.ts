@@ -35,7 +35,7 @@ export type FindIntegrationFiles = (folder: string) => string[] | Promise<string
  * environment from the folders' `.env` files. Only edits change it: lookups
  * (`file`, `context`) never parse into it. Every URI is canonical (see
  * `canonicalUri`). The check worker keeps a replica fed the same edits
- * (`storeEdits.ts`).
+ * (`checkProtocol.ts`).
  */
 export class DocumentStore {
   readonly index = new WorkspaceIndex();
