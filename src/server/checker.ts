@@ -35,7 +35,7 @@ const FAILED_STARTS_ALLOWED = 3;
 interface RunningCheck {
   id: number;
   startedAt: number;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
   resolve(outcome: CheckOutcome): void;
 }
 
@@ -77,8 +77,8 @@ export class Checker {
     if (this.stopped || !this.worker) return Promise.resolve({ kind: 'crashed', error: this.lastError || 'the check worker is not running' });
     return new Promise((resolve) => {
       const id = this.nextId++;
-      const timer = setTimeout(() => this.endRunning({ kind: 'timed-out' }), this.options.timeLimitMs);
-      this.running = { id, startedAt: performance.now(), timer, resolve };
+      this.running = { id, startedAt: performance.now(), resolve };
+      this.startTimeLimit();
       this.post({ type: 'check', id, uri });
     });
   }
@@ -143,6 +143,7 @@ export class Checker {
       this.failedStarts = 0;
       this.readyAt = performance.now();
       this.startCostMs = this.readyAt - this.spawnedAt;
+      this.startTimeLimit();
       this.schedulePreemption();
       return;
     }
@@ -165,9 +166,15 @@ export class Checker {
     this.spawn();
   }
 
+  /** A worker still starting has not begun the check: the limit counts from the start's end. */
+  private startTimeLimit(): void {
+    if (!this.running || this.running.timer || !this.started) return;
+    this.running.timer = setTimeout(() => this.endRunning({ kind: 'timed-out' }), this.options.timeLimitMs);
+  }
+
   private schedulePreemption(): void {
     const running = this.running;
-    // A worker still starting has not begun the check: its time counts from the start's end.
+    // As for the time limit, a check's time counts from the worker's start.
     if (!running || !this.preemptWanted || !this.started || this.preemptTimer) return;
     const ranMs = performance.now() - Math.max(running.startedAt, this.readyAt);
     this.preemptTimer = setTimeout(() => this.endRunning({ kind: 'cancelled' }), Math.max(0, this.startCostMs - ranMs));
