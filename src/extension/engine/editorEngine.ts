@@ -1,0 +1,213 @@
+/**
+ * The engine as the editor uses it, in its own bundle (dist/engine.js) that the extension loads on first use, so
+ * that activating the extension loads no runner, no PGlite and no OpenTelemetry SDK. No `vscode` here: the
+ * extension hands in what it knows (folders, trust, settings, secret values) and renders what comes out.
+ */
+import type { EnvironmentLayer } from '../../core/env';
+import type { DatabaseIntegration, Integration, IntegrationType, MessageQueueIntegration } from '../../core/model';
+import { classifyError, integrationSecrets, type RunnerError } from '../../runners/errors';
+import { withProbeBound } from '../../runners/health/boundedProbe';
+import { createHealthProbeContext, type HealthProbeContext } from '../../runners/health/healthProbeContext';
+import { HealthHistory } from '../../runners/health/healthHistory';
+import { healthTargets, type HealthTarget } from '../../runners/health/healthTarget';
+import type { EndpointResult } from '../../runners/http/endpointResult';
+import { endpointParameters } from '../../runners/http/endpointParameters';
+import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
+import { runEndpoint } from '../../runners/http/runEndpoint';
+import { closeSharedAgent } from '../../runners/http/sharedAgent';
+import { QueueConnectionPool } from '../../runners/queue/queueConnectionPool';
+import { ConnectionSet } from '../../runners/sync/connectionSet';
+import { syncIntegration, type SyncProgress } from '../../runners/sync/runSync';
+import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
+import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
+import { healthKey, LiveWorkspace, peekedMessageJson, syncResultJson, UpdatableHealthMonitor, WebhookReceivers } from './todaysEngine';
+
+export interface EditorEngineSettings {
+  /** The interval of targets whose config has no `health_check` section (services and gateways always). */
+  healthIntervalMs: number;
+  /** The longest one probe may take in all. */
+  healthTimeoutMs: number;
+  healthConcurrency: number;
+  /** Spans are exported over OTLP/HTTP to this base URL (`…/v1/traces`) when set. */
+  otlpEndpoint?: string;
+}
+
+export interface EditorEngineOptions {
+  folders: string[];
+  /** An untrusted workspace: nothing touches the network, every run is refused. */
+  trusted: boolean;
+  settings: EditorEngineSettings;
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+/** Something the editor asked for that the workspace does not have (it changed meanwhile) or may not do. */
+export class EditorEngineError extends Error {}
+
+export interface QueueOutcome {
+  ok: boolean;
+  error?: RunnerError;
+  integration: string;
+  queue: string;
+}
+
+const SECRET_LAYER = "VS Code's secret storage";
+
+export class EditorEngine {
+  readonly workspace: LiveWorkspace;
+  readonly health: UpdatableHealthMonitor;
+  readonly history = new HealthHistory();
+  readonly receivers = new WebhookReceivers();
+  readonly trusted: boolean;
+  private settings: EditorEngineSettings;
+  private readonly queues = new QueueConnectionPool();
+  private readonly databases = new Map<string, { key: string; connections: ConnectionSet }>();
+  /** One for health and runs alike: an OAuth token fetched by a health check serves the next test too. */
+  private readonly probeContext: HealthProbeContext;
+  private telemetry?: Telemetry;
+
+  constructor(options: EditorEngineOptions) {
+    this.trusted = options.trusted;
+    this.settings = options.settings;
+    this.workspace = new LiveWorkspace({ folders: options.folders, processEnv: options.processEnv });
+    this.health = new UpdatableHealthMonitor({ trusted: options.trusted, concurrency: options.settings.healthConcurrency });
+    const context = createHealthProbeContext({
+      integrations: [],
+      projectFolder: (integration) => this.workspace.snapshot.folderOf(integration.source.uri),
+      queueConnections: this.queues,
+      databaseConnections: (integration) => (integration.type === 'database' ? this.connectionsOf(integration) : undefined),
+    });
+    // Event destinations are looked up among the integrations of the current snapshot.
+    this.probeContext = Object.defineProperty(context, 'integrations', { get: () => this.workspace.snapshot.integrations() });
+    this.configureTelemetry();
+  }
+
+  /** New settings; the caller updates the health targets when it sees fit (debounced). */
+  configure(settings: EditorEngineSettings): void {
+    const telemetryChanged = settings.otlpEndpoint !== this.settings.otlpEndpoint;
+    this.settings = settings;
+    if (telemetryChanged) this.configureTelemetry();
+  }
+
+  /** Secret values as the first environment layer (the extension host reads them; nothing else does). */
+  setSecrets(values: ReadonlyMap<string, string>): void {
+    const layer: EnvironmentLayer = { origin: SECRET_LAYER, values };
+    this.workspace.setEnvironmentLayers([layer]);
+  }
+
+  /** Every integration, service and gateway of the current snapshot, with the editor's interval and probe bound. */
+  healthTargets(): HealthTarget[] {
+    const snapshot = this.workspace.snapshot;
+    const integrations = snapshot.integrations();
+    const withSection = new Set(integrations.filter((integration) => integration.healthCheck).map((integration) => healthKey(integration)));
+    const targets = healthTargets({ integrations, microservices: snapshot.microservices(), gateways: snapshot.gateways() }, this.probeContext).map((target) => {
+      const key = healthKey(target);
+      const timed = withSection.has(key) ? target : { ...target, intervalMs: this.settings.healthIntervalMs };
+      return this.history.recording(key, withProbeBound(timed, this.settings.healthTimeoutMs));
+    });
+    this.history.retain(new Set(targets.map(healthKey)));
+    return targets;
+  }
+
+  /** The `{param}` names an endpoint's call needs. */
+  endpointParameters(integrationName: string, endpointName: string): string[] {
+    const integration = this.integration(integrationName, 'request_response');
+    const endpoint = integration.endpoints.find((candidate) => candidate.name === endpointName);
+    return endpoint ? endpointParameters(endpoint, integration.baseUrl) : [];
+  }
+
+  runEndpoint(integrationName: string, endpoint: string, options: { params?: Record<string, string>; signal?: AbortSignal } = {}): Promise<EndpointResult> {
+    const integration = this.integration(integrationName, 'request_response');
+    return runEndpoint(integration, endpoint, { ...options, auth: this.probeContext.authorizer(integration) });
+  }
+
+  runAllEndpoints(integrationName: string, options: { params?: Record<string, string>; signal?: AbortSignal; concurrency: number }): Promise<EndpointResult[]> {
+    const integration = this.integration(integrationName, 'request_response');
+    return runAllEndpoints(integration, { ...options, auth: this.probeContext.authorizer(integration) });
+  }
+
+  async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void }) {
+    const integration = this.integration(integrationName, 'database');
+    const result = await syncIntegration(integration, {
+      dryRun: options.dryRun,
+      signal: options.signal,
+      projectFolder: this.workspace.snapshot.folderOf(integration.source.uri),
+      connections: this.connectionsOf(integration),
+      progress: options.onProgress && { report: options.onProgress },
+    });
+    return syncResultJson(result);
+  }
+
+  sendWebhook(integrationName: string, endpoint: string, type: string, data: unknown, options: { signal?: AbortSignal } = {}): Promise<WebhookDelivery> {
+    return sendWebhook(this.integration(integrationName, 'webhook'), endpoint, type, data, options);
+  }
+
+  async startReceiver(integrationName: string): Promise<string> {
+    return this.receivers.start(this.integration(integrationName, 'webhook'));
+  }
+
+  async publishMessage(integrationName: string, queue: string, message: unknown, options: { signal?: AbortSignal } = {}) {
+    const integration = this.integration(integrationName, 'message_queue');
+    return this.queueOperation(integration, queue, async (connection) => ({ receipt: await connection.publish(queue, message, { signal: options.signal }) }));
+  }
+
+  async peekQueue(integrationName: string, queue: string, count: number, options: { signal?: AbortSignal } = {}) {
+    const integration = this.integration(integrationName, 'message_queue');
+    return this.queueOperation(integration, queue, async (connection) => ({ messages: (await connection.peek(queue, { count, signal: options.signal })).map(peekedMessageJson) }));
+  }
+
+  async dispose(): Promise<void> {
+    this.health.dispose();
+    this.workspace.dispose();
+    await Promise.allSettled([
+      this.receivers.dispose(),
+      this.queues.close(),
+      ...[...this.databases.values()].map(({ connections }) => connections.close()),
+      this.telemetry?.dispose(),
+      closeSharedAgent(),
+    ]);
+    this.databases.clear();
+  }
+
+  private integration<T extends IntegrationType>(name: string, type: T): Extract<Integration, { type: T }> {
+    if (!this.trusted) throw new EditorEngineError('this workspace is not trusted: nothing is run');
+    const integration = this.workspace.snapshot.integration(name);
+    if (!integration) throw new EditorEngineError(`the workspace has no integration "${name}" (any more)`);
+    if (integration.type !== type) throw new EditorEngineError(`"${name}" is a ${integration.type} integration, not a ${type} one`);
+    return integration as Extract<Integration, { type: T }>;
+  }
+
+  private async queueOperation<T extends object>(integration: MessageQueueIntegration, queue: string, work: (connection: ReturnType<QueueConnectionPool['get']>) => Promise<T>): Promise<QueueOutcome & Partial<T>> {
+    try {
+      return { ok: true, integration: integration.name, queue, ...(await work(this.queues.get(integration))) };
+    } catch (error) {
+      const failed: QueueOutcome = { ok: false, integration: integration.name, queue, error: classifyError(error, integrationSecrets(integration)) };
+      return failed as QueueOutcome & Partial<T>;
+    }
+  }
+
+  /** One long-lived connection set per database integration, shared by its health probe and its syncs (a PGlite folder opens once). */
+  private connectionsOf(integration: DatabaseIntegration): ConnectionSet {
+    const key = JSON.stringify([integration.connections, integration.timeoutMs]);
+    const existing = this.databases.get(integration.name);
+    if (existing?.key === key) return existing.connections;
+    void existing?.connections.close();
+    const connections = new ConnectionSet(integration);
+    this.databases.set(integration.name, { key, connections });
+    return connections;
+  }
+
+  private configureTelemetry(): void {
+    const previous = this.telemetry;
+    this.telemetry = undefined;
+    const start = () => {
+      const endpoint = this.settings.otlpEndpoint;
+      if (endpoint) this.telemetry = setupTelemetry({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, serviceName: 'simone-integrations-vscode' });
+    };
+    if (previous) void previous.dispose().then(start, start);
+    else start();
+  }
+}
+
+export function createEditorEngine(options: EditorEngineOptions): EditorEngine {
+  return new EditorEngine(options);
+}
