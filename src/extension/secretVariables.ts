@@ -1,4 +1,4 @@
-import { commands, window, type Disposable, type ExtensionContext } from 'vscode';
+import { commands, EventEmitter, window, type Disposable, type ExtensionContext } from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { VARIABLE_NAME } from '../core/env';
 import { SECRET_NAMES_NOTIFICATION, type SecretNamesParams } from '../server/protocol';
@@ -13,6 +13,10 @@ const NAMES_KEY = 'simone.secretNames';
  * names only (it needs to know a variable is defined, not its value; LSP traces log every message).
  */
 export class SecretVariables {
+  private readonly changed = new EventEmitter<void>();
+  /** A value was stored or deleted, here or in another window. */
+  readonly onDidChange = this.changed.event;
+
   constructor(
     private readonly context: ExtensionContext,
     private readonly client: LanguageClient,
@@ -20,6 +24,12 @@ export class SecretVariables {
 
   names(): string[] {
     return this.context.globalState.get<string[]>(NAMES_KEY, []);
+  }
+
+  /** The stored values, for the runs of this extension host (never sent anywhere else). */
+  async values(): Promise<Map<string, string>> {
+    const entries = await Promise.all(this.names().map(async (name) => [name, await this.context.secrets.get(secretKey(name))] as const));
+    return new Map(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
   }
 
   async store(name: string, value: string): Promise<void> {
@@ -44,7 +54,11 @@ export class SecretVariables {
       commands.registerCommand('simone.deleteSecret', () => this.askAndDelete()),
       this.client.onDidChangeState((change) => change.newState === State.Running && void this.announceQuietly()),
       // Another window stored or deleted one.
-      this.context.secrets.onDidChange(() => void this.announceQuietly()),
+      this.context.secrets.onDidChange(() => {
+        this.changed.fire();
+        void this.announceQuietly();
+      }),
+      this.changed,
     ];
   }
 
@@ -55,6 +69,7 @@ export class SecretVariables {
 
   private async setNames(names: string[]): Promise<void> {
     await this.context.globalState.update(NAMES_KEY, names);
+    this.changed.fire();
     await this.announce();
   }
 

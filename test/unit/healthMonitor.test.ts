@@ -1,56 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runnerError } from '../../src/runners/errors';
-import type { Clock } from '../../src/runners/health/clock';
 import { HealthMonitor, type HealthChange } from '../../src/runners/health/healthMonitor';
 import { healthResult, type HealthState } from '../../src/runners/health/healthResult';
 import { healthKey, type HealthKey, type HealthTarget, type HealthTargetType } from '../../src/runners/health/healthTarget';
 import { AttemptFailure } from '../../src/runners/http/attemptFailure';
 import { ResilienceRegistry } from '../../src/runners/http/resilienceRegistry';
+import { FakeClock, settle } from '../support/fakeClock';
 import { httpIntegration } from '../support/httpIntegration';
-
-/** Timers that fire only when the test moves time on. */
-class FakeClock implements Clock {
-  private time = 0;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = ++this.nextId;
-    this.timers.set(id, { at: this.time + ms, callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  get pending(): number {
-    return this.timers.size;
-  }
-
-  /** Moves time on by `ms`, firing due timers in order and letting the probes they start finish. */
-  async advance(ms: number): Promise<void> {
-    await settle();
-    const end = this.time + ms;
-    for (;;) {
-      const due = [...this.timers].filter(([, timer]) => timer.at <= end).sort(([, a], [, b]) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].callback();
-      await settle();
-    }
-    this.time = end;
-    await settle();
-  }
-}
-
-const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 function targetOf(name: string, type: HealthTargetType, intervalMs: number, probe: HealthTarget['probe'], fingerprint = 'settings-1'): HealthTarget {
   return { key: healthKey(type, name), name, type, intervalMs, fingerprint, probe };

@@ -5,6 +5,7 @@
  */
 import type { EnvironmentLayer } from '../../core/env';
 import type { DatabaseIntegration, Integration, IntegrationType, MessageQueueIntegration } from '../../core/model';
+import { integrationTemplate } from '../../language/integrationTemplate';
 import { classifyError, integrationSecrets, type RunnerError } from '../../runners/errors';
 import { withProbeBound } from '../../runners/health/boundedProbe';
 import { createHealthProbeContext, type HealthProbeContext } from '../../runners/health/healthProbeContext';
@@ -12,7 +13,6 @@ import { HealthHistory } from '../../runners/health/healthHistory';
 import { healthTargets, type HealthTarget } from '../../runners/health/healthTarget';
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointParameters } from '../../runners/http/endpointParameters';
-import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
 import { runEndpoint } from '../../runners/http/runEndpoint';
 import { closeSharedAgent } from '../../runners/http/sharedAgent';
 import { QueueConnectionPool } from '../../runners/queue/queueConnectionPool';
@@ -94,6 +94,12 @@ export class EditorEngine {
     this.workspace.setEnvironmentLayers([layer]);
   }
 
+  /** How many things health watches: every integration, service and gateway. */
+  healthTargetCount(): number {
+    const snapshot = this.workspace.snapshot;
+    return snapshot.integrations().length + snapshot.microservices().reduce((sum, group) => sum + group.services.length, 0) + snapshot.gateways().length;
+  }
+
   /** Every integration, service and gateway of the current snapshot, with the editor's interval and probe bound. */
   healthTargets(): HealthTarget[] {
     const snapshot = this.workspace.snapshot;
@@ -108,6 +114,11 @@ export class EditorEngine {
     return targets;
   }
 
+  /** A new integration file's text (Create Integration). */
+  integrationTemplate(type: IntegrationType, name: string): string {
+    return integrationTemplate(type, name);
+  }
+
   /** The `{param}` names an endpoint's call needs. */
   endpointParameters(integrationName: string, endpointName: string): string[] {
     const integration = this.integration(integrationName, 'request_response');
@@ -118,11 +129,6 @@ export class EditorEngine {
   runEndpoint(integrationName: string, endpoint: string, options: { params?: Record<string, string>; signal?: AbortSignal } = {}): Promise<EndpointResult> {
     const integration = this.integration(integrationName, 'request_response');
     return runEndpoint(integration, endpoint, { ...options, auth: this.probeContext.authorizer(integration) });
-  }
-
-  runAllEndpoints(integrationName: string, options: { params?: Record<string, string>; signal?: AbortSignal; concurrency: number }): Promise<EndpointResult[]> {
-    const integration = this.integration(integrationName, 'request_response');
-    return runAllEndpoints(integration, { ...options, auth: this.probeContext.authorizer(integration) });
   }
 
   async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void }) {

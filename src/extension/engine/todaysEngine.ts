@@ -95,13 +95,16 @@ export class LiveWorkspace implements IDisposable {
     if (this.open.delete(pathOf(uri))) this.changedNow();
   }
 
-  /** Created, changed or deleted on disk: an integration file is read again, a `.env` rebuilds the environment, anything else (a folder, `.simoneignore`) searches the folders again. */
+  /**
+   * Created, changed or deleted on disk: an integration file is read again, a `.env` rebuilds the environment, a
+   * `.simoneignore` or a `.simone` folder (renamed, deleted) searches the folders again; anything else is no concern.
+   */
   filesChanged(paths: readonly string[]): void {
     let changed = false;
     for (const path of paths.map(pathOf)) {
       if (isIntegrationFile(path)) changed = this.reread(path) || changed;
       else if (basename(path) === '.env') changed = true;
-      else changed = this.rescan() || changed;
+      else if (basename(path) === '.simoneignore' || /(^|[\/])\.simone([\/](integrations|config))?$/.test(path)) changed = this.rescan() || changed;
     }
     if (changed) this.changedNow();
   }

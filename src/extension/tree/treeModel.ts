@@ -37,6 +37,8 @@ export interface NodeTarget {
   type: IntegrationType | 'microservices' | 'api_gateway';
   endpoint?: string;
   queue?: string;
+  /** A received request's time. */
+  receivedAt?: string;
 }
 
 export type TreeNodeKind =
@@ -117,6 +119,10 @@ export class IntegrationTreeModel {
   private itemsByKey = new Map<string, Item[]>();
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  get size(): number {
+    return this.nodes.size;
+  }
 
   roots(): TreeNode[] {
     return this.rootIds.map((id) => this.nodes.get(id)!);
@@ -516,7 +522,7 @@ export class IntegrationTreeModel {
         description: `${request.event ?? 'delivery'} · ${new Date(request.receivedAt).toLocaleTimeString()}`,
         icon: { id: 'mail-read' },
         contextValue: 'received',
-        target: { integration: integration.name, type: 'webhook', endpoint: request.endpoint },
+        target: { integration: integration.name, type: 'webhook', endpoint: request.endpoint, receivedAt: request.receivedAt },
         childIds: [],
         tooltip: () => `Verified delivery to **${escapeMarkdown(request.endpoint)}** at ${new Date(request.receivedAt).toLocaleString()}${request.event ? ` (${escapeMarkdown(request.event)})` : ''}`,
       }),

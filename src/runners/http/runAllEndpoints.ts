@@ -1,4 +1,5 @@
 import type { RequestResponseIntegration } from '../../core/model';
+import { mapConcurrent } from '../mapConcurrent';
 import type { EndpointResult } from './endpointResult';
 import { ResilienceRegistry } from './resilienceRegistry';
 import { runEndpoint, type RunEndpointOptions } from './runEndpoint';
@@ -13,14 +14,5 @@ export async function runAllEndpoints(integration: RequestResponseIntegration, o
   const { concurrency = 4, registry = new ResilienceRegistry(), ...rest } = options;
   // One registry for the batch at least, so its calls share the integration's bulkhead, breaker and rate limit.
   const runOptions = { ...rest, registry };
-  const results: EndpointResult[] = new Array(integration.endpoints.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < integration.endpoints.length) {
-      const index = next++;
-      results[index] = await runEndpoint(integration, integration.endpoints[index].name, runOptions);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, integration.endpoints.length)) }, worker));
-  return results;
+  return mapConcurrent(integration.endpoints, concurrency, (endpoint) => runEndpoint(integration, endpoint.name, runOptions));
 }

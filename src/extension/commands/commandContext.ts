@@ -1,0 +1,13 @@
+import type { ExtensionContext, LogOutputChannel } from 'vscode';
+import type { EngineHost } from '../engineHost';
+import type { HealthRefresh } from '../health/healthRefresh';
+import type { IntegrationsView } from '../tree/integrationsView';
+
+/** What every command works with. */
+export interface CommandContext {
+  extension: ExtensionContext;
+  host: EngineHost;
+  log: LogOutputChannel;
+  view: IntegrationsView;
+  refresh: HealthRefresh;
+}

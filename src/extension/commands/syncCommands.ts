@@ -1,0 +1,67 @@
+import { window } from 'vscode';
+import type { EditorEngine } from '../engine/editorEngine';
+import { describeSyncTable, syncChanges } from '../runSummaries';
+import { showResult, type ResultPanelHandle } from '../webviews/webviewApi';
+import type { CommandContext } from './commandContext';
+import { commandTarget } from './commandTarget';
+import { pickIntegration } from './pickers';
+import { runWithProgress } from './runWithProgress';
+
+type SyncJson = Awaited<ReturnType<EditorEngine['syncIntegration']>>;
+
+/** One run of the sync (a dry run or for real) under a cancellable progress, reported table by table. */
+async function runSync(context: CommandContext, engine: EditorEngine, integration: string, dryRun: boolean): Promise<SyncJson> {
+  const title = dryRun ? `Previewing the sync of ${integration} (dry run)` : `Syncing ${integration}`;
+  const { result, stop } = await runWithProgress(title, context.host.settings.runTimeoutMs, ({ signal, report }) =>
+    engine.syncIntegration(integration, {
+      dryRun,
+      signal,
+      onProgress: (progress) => report(`${progress.source} → ${progress.target}: ${progress.rowsRead} of ${progress.total} rows read, ${progress.rowsWritten} written`),
+    }),
+  );
+  const lines = result.tables.map((table) => describeSyncTable(table, dryRun));
+  const header = `sync ${integration}${dryRun ? ' (dry run)' : ''}${stop.cancelled ? ' cancelled' : stop.timedOut ? ` stopped after ${context.host.settings.runTimeoutMs / 1000} s` : ''}`;
+  if (result.ok) context.log.info([header, ...lines].join('\n  '));
+  else context.log.warn([header, ...lines].join('\n  '));
+  return result;
+}
+
+function show(context: CommandContext, integration: string, result: SyncJson, panel?: ResultPanelHandle): ResultPanelHandle {
+  const view = { kind: 'sync' as const, title: integration, data: result };
+  if (panel) {
+    panel.update(view);
+    return panel;
+  }
+  return showResult(context.extension, view);
+}
+
+/** Preview Sync: the dry run, shown. */
+export async function previewSync(context: CommandContext, argument: unknown): Promise<void> {
+  const engine = await context.host.get();
+  const integration = await pickIntegration(engine, 'database', 'Preview Sync', commandTarget(argument).integration);
+  if (!integration) return;
+  show(context, integration.name, await runSync(context, engine, integration.name, true));
+}
+
+/**
+ * Run Sync: the dry run first, shown; then, asked in a dialog listing what it would write, the real run (one
+ * transaction per table: a cancel or a failure leaves that table as it was), shown in the same panel.
+ */
+export async function applySync(context: CommandContext, argument: unknown): Promise<void> {
+  const engine = await context.host.get();
+  const integration = await pickIntegration(engine, 'database', 'Run Sync', commandTarget(argument).integration);
+  if (!integration) return;
+  const preview = await runSync(context, engine, integration.name, true);
+  const panel = show(context, integration.name, preview);
+  let panelOpen = true;
+  panel.onDidDispose(() => (panelOpen = false));
+  const changes = syncChanges(preview.tables);
+  const detail = preview.tables.map((table) => describeSyncTable(table, true)).join('\n');
+  const question = changes === 0 ? `The sync of ${integration.name} would change nothing. Run it anyway?` : `Apply the sync of ${integration.name}? It writes ${changes} row change${changes === 1 ? '' : 's'}.`;
+  const answer = await window.showInformationMessage(question, { modal: true, detail }, 'Apply');
+  if (answer !== 'Apply') return;
+  const applied = await runSync(context, engine, integration.name, false);
+  show(context, integration.name, applied, panelOpen ? panel : undefined);
+  const message = `${integration.name}: ${applied.ok ? 'synced' : 'sync failed for some tables'}. ${applied.tables.map((table) => describeSyncTable(table, false)).join('; ')}`;
+  void (applied.ok ? window.showInformationMessage(message) : window.showWarningMessage(message));
+}

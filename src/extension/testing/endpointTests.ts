@@ -1,0 +1,60 @@
+/**
+ * The Testing view's items as plain data, found from a workspace snapshot: per file, per integration, every
+ * request_response endpoint and every outgoing webhook endpoint (one with a URL: something to send to), each at
+ * its name's line. Ids are stable across edits, so results and expansion survive. No `vscode` here.
+ */
+import { relative } from 'node:path';
+import type { Range } from '../../core/diagnostic';
+import type { TreeWorkspace } from '../tree/treeModel';
+
+export interface EndpointTest {
+  id: string;
+  kind: 'endpoint' | 'webhook';
+  integration: string;
+  endpoint: string;
+  label: string;
+  description: string;
+  range?: Range;
+}
+
+export interface IntegrationTests {
+  id: string;
+  integration: string;
+  type: 'request_response' | 'webhook';
+  range?: Range;
+  tests: EndpointTest[];
+}
+
+export interface FileTests {
+  id: string;
+  uri: string;
+  /** Relative to its workspace folder. */
+  label: string;
+  integrations: IntegrationTests[];
+}
+
+const pathOf = (uri: string) => (uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri);
+
+export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integrations' | 'index' | 'folderOf'>): FileTests[] {
+  const files = new Map<string, FileTests>();
+  const rangeOf = (kind: 'integration' | 'endpoint' | 'webhook-endpoint', name: string, uri: string, integration?: string) =>
+    workspace.index.definitions(kind, name).find((entry) => entry.uri === uri && (integration === undefined || entry.integration === integration))?.range;
+  for (const integration of workspace.integrations()) {
+    if (integration.type !== 'request_response' && integration.type !== 'webhook') continue;
+    const uri = integration.source.uri;
+    let file = files.get(uri);
+    if (!file) files.set(uri, (file = { id: uri, uri, label: relative(workspace.folderOf(uri), pathOf(uri)), integrations: [] }));
+    const id = `${uri}#${integration.name}`;
+    // A name written twice (a name-duplicate error) keeps its first: ids stay unique.
+    if (file.integrations.some((candidate) => candidate.id === id)) continue;
+    const tests: EndpointTest[] =
+      integration.type === 'request_response'
+        ? integration.endpoints.map((endpoint) => ({ id: `${id}/${endpoint.name}`, kind: 'endpoint', integration: integration.name, endpoint: endpoint.name, label: endpoint.name, description: endpoint.method, range: rangeOf('endpoint', endpoint.name, uri, integration.name) }))
+        : integration.endpoints
+            .filter((endpoint) => endpoint.url)
+            .map((endpoint) => ({ id: `${id}/${endpoint.name}`, kind: 'webhook', integration: integration.name, endpoint: endpoint.name, label: endpoint.name, description: `webhook · ${endpoint.signature}`, range: rangeOf('webhook-endpoint', endpoint.name, uri, integration.name) }));
+    const unique = tests.filter((test, index) => tests.findIndex((other) => other.id === test.id) === index);
+    if (unique.length) file.integrations.push({ id, integration: integration.name, type: integration.type, range: rangeOf('integration', integration.name, uri), tests: unique });
+  }
+  return [...files.values()].filter((file) => file.integrations.length).sort((a, b) => a.label.localeCompare(b.label));
+}
