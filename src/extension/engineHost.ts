@@ -89,6 +89,7 @@ export class EngineHost implements Disposable {
   private async load(): Promise<EditorEngine> {
     const started = performance.now();
     // A path the bundler leaves alone: the engine is its own bundle, read only now.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load of the second bundle
     const module: EngineModule = require(this.context.asAbsolutePath('dist/engine.js'));
     const engine = module.createEditorEngine({
       folders: (workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath),

@@ -1,14 +1,58 @@
-import { commands, window, type ExtensionContext } from 'vscode';
+import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands/registerCommands';
+import { EngineHost } from './engineHost';
+import { DashboardSource } from './health/dashboardSource';
+import { HealthLog } from './health/healthLog';
+import { HealthRefresh } from './health/healthRefresh';
+import { HealthStatusBar } from './healthStatusBar';
 import { createLanguageClient } from './languageClient';
-import { registerPendingCommands } from './pendingCommands';
 import { SecretVariables } from './secretVariables';
+import { EndpointTestController } from './testing/endpointTestController';
+import { IntegrationsView } from './tree/integrationsView';
 
 let client: LanguageClient | undefined;
 
+/**
+ * Cheap on purpose: the language client, the view, the status bar and the commands; the engine (runners, PGlite,
+ * OpenTelemetry) is its own bundle, loaded when the view is shown, health is wanted or a command runs.
+ */
 export async function activate(context: ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
+  const log = window.createOutputChannel('Simone Integrations', { log: true });
+  const secrets = new SecretVariables(context, client);
+  const host = new EngineHost(context, log, secrets);
+  const refresh = new HealthRefresh(() => void host.get().catch(() => undefined));
+  const allowHealth = () => refresh.setAllowed(workspace.isTrusted && host.settings.healthEnabled);
+  allowHealth();
+  host.addListener({
+    engineLoaded(engine, subscriptions) {
+      refresh.attach({
+        update: () => engine.health.update(engine.healthTargets()),
+        start: () => engine.health.start(),
+        pause: () => engine.health.pause(),
+        refresh: (key) => engine.health.refresh(key as Parameters<typeof engine.health.refresh>[0]),
+      });
+      subscriptions.push(engine.workspace.onDidChange(() => refresh.changed()));
+    },
+  });
+  const view = new IntegrationsView(host, refresh);
+  const dashboard = new DashboardSource(host);
+  const commandContext = { extension: context, host, log, view, refresh };
   context.subscriptions.push(
+    log,
+    host,
+    refresh,
+    view,
+    dashboard,
+    new HealthStatusBar(host, refresh),
+    new HealthLog(host, log),
+    new EndpointTestController(commandContext),
+    host.onDidChangeSettings(() => {
+      allowHealth();
+      refresh.changed();
+    }),
+    workspace.onDidGrantWorkspaceTrust(allowHealth),
     commands.registerCommand('simone.restartLanguageServer', async () => {
       try {
         await client?.restart();
@@ -16,10 +60,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
         void window.showErrorMessage(`The Simone language server did not restart: ${(error as Error).message}`);
       }
     }),
-    ...registerPendingCommands(),
+    ...registerCommands(commandContext, dashboard),
+    ...secrets.register(),
   );
-  const secrets = new SecretVariables(context, client);
-  context.subscriptions.push(...secrets.register());
   // Once running (now and after every restart), the client hands the server the stored secrets' names.
   await client.start();
 }

@@ -26,7 +26,7 @@ export function codeLenses(file: ConfigFile, _ctx: LanguageContext): CodeLens[] 
     switch (type) {
       case 'request_response': {
         const endpoints = (mapOf(valueOf(document.body, 'endpoints'))?.items ?? []).map((pair) => pair.key).filter(isScalar);
-        lenses.push(lens(top, endpoints.length === 1 ? 'Test endpoint' : 'Test all endpoints', 'simone.testEndpoint', args));
+        lenses.push(endpoints.length === 1 ? lens(top, 'Test endpoint', 'simone.testEndpoint', args) : lens(top, 'Test all endpoints', 'simone.testAllEndpoints', args));
         for (const key of endpoints) lenses.push(lens(file.rangeOf(key), 'Test', 'simone.testEndpoint', { ...args, endpoint: String(key.value) }));
         break;
       }

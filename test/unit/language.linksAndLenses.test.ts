@@ -66,7 +66,7 @@ integration:
 
   it('puts the commands that fit each type above each integration, with arguments', () => {
     assert.deepEqual(summary, [
-      `0 Test all endpoints simone.testEndpoint [{"uri":"${uri}","integration":"users"}]`,
+      `0 Test all endpoints simone.testAllEndpoints [{"uri":"${uri}","integration":"users"}]`,
       `4 Test simone.testEndpoint [{"uri":"${uri}","integration":"users","endpoint":"get_user"}]`,
       `5 Test simone.testEndpoint [{"uri":"${uri}","integration":"users","endpoint":"list"}]`,
       `0 Health simone.showHealth [{"uri":"${uri}","integration":"users"}]`,
