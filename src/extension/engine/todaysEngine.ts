@@ -104,7 +104,7 @@ export class LiveWorkspace implements IDisposable {
     for (const path of paths.map(pathOf)) {
       if (isIntegrationFile(path)) changed = this.reread(path) || changed;
       else if (basename(path) === '.env') changed = true;
-      else if (basename(path) === '.simoneignore' || /(^|/)\.simone(/(integrations|config))?$/.test(path)) changed = this.rescan() || changed;
+      else if (basename(path) === '.simoneignore' || /(^|[/])\.simone([/](integrations|config))?$/.test(path)) changed = this.rescan() || changed;
     }
     if (changed) this.changedNow();
   }
