@@ -176,6 +176,86 @@ export class Workbench {
     };
   }
 
+  /** Opens the Simone container from the activity bar and waits for the Integrations view's first row. */
+  async showSimoneView(): Promise<void> {
+    await this.page.locator('.activitybar .action-item a[aria-label^="Simone"], .activitybar .action-item [aria-label^="Simone"]').first().click();
+    await this.integrationRows.first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
+  }
+
+  get integrationRows(): Locator {
+    return this.page.locator('.pane:has(.pane-header[aria-label*="Integrations"]) .monaco-list-row');
+  }
+
+  /** The Integrations view's labels of its rows (each row's aria-label: label, state, description). */
+  async integrationLabels(): Promise<string[]> {
+    return this.integrationRows.evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
+  }
+
+  /** Waits until the Integrations view's row labelled `label` has an aria-label matching `pattern`; returns it. */
+  async waitForIntegrationRow(label: string, pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let last = '';
+    for (;;) {
+      const labels = await this.integrationLabels();
+      last = labels.find((candidate) => candidate === label || candidate.startsWith(`${label},`)) ?? `(no row ${label} in: ${labels.join(' | ')})`;
+      if (pattern.test(last)) return last;
+      if (Date.now() > deadline) throw new Error(`the Integrations row ${label} did not match ${pattern}: ${last}`);
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** The icon classes of a row of the Integrations view. */
+  async integrationIcon(label: string): Promise<string> {
+    const row = this.integrationRows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    return (await row.locator('.custom-view-tree-node-item-icon, .codicon').first().getAttribute('class')) ?? '';
+  }
+
+  /** Expands the Integrations view's row labelled `label` (a click on its twistie). */
+  async expandIntegration(label: string): Promise<void> {
+    const row = this.integrationRows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** The text of the status bar item whose text matches `pattern`, once one does. */
+  async statusBarItem(pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
+    const item = this.page.locator('.statusbar-item', { hasText: pattern }).first();
+    await item.waitFor({ timeout });
+    return (await item.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** The text of the editor tab `name` (waits for it), e.g. a result document. */
+  async waitForTab(name: string | RegExp): Promise<void> {
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
+  }
+
+  /** Clicks `button` of the modal dialog showing `text`. */
+  async answerDialog(text: string | RegExp, button: string): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: text });
+    await dialog.waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
+    await dialog.locator('.monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** The Test Explorer's rows as "label: state" once every row named in `labels` has a final state. */
+  async testStates(labels: string[], timeout = LANGUAGE_SERVER_TIMEOUT): Promise<Record<string, string>> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const states: Record<string, string> = await this.page.locator('.test-explorer .monaco-list-row').evaluateAll((rows) =>
+        Object.fromEntries(
+          rows.map((row) => {
+            const label = row.querySelector('.label-name')?.textContent?.trim() ?? '';
+            const icon = row.querySelector('.computed-state')?.className ?? '';
+            const state = /testing-passed/.test(icon) ? 'passed' : /testing-failed/.test(icon) ? 'failed' : /testing-error/.test(icon) ? 'errored' : /testing-skipped/.test(icon) ? 'skipped' : /testing-(queued|run)/.test(icon) ? 'running' : 'unset';
+            return [label, state];
+          }),
+        ),
+      );
+      const done = labels.every((label) => states[label] && states[label] !== 'unset' && states[label] !== 'running');
+      if (done || Date.now() > deadline) return states;
+      await this.page.waitForTimeout(500);
+    }
+  }
+
   /** Every text the workbench shows now. */
   async pageText(): Promise<string> {
     return this.page.locator('body').innerText();

@@ -13,7 +13,7 @@ import { freePort } from './rabbitmq';
 const repositoryRoot = new URL('../../', import.meta.url).pathname;
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** What the extension needs at run time (the same files .vscodeignore keeps in a .vsix). */
-const EXTENSION_FILES = ['package.json', 'dist', 'schemas', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE'];
+const EXTENSION_FILES = ['package.json', 'dist', 'media', 'schemas', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE'];
 
 export interface CodeServer {
   /** The workbench URL with the workspace folder open. */

@@ -1,0 +1,146 @@
+/**
+ * The Simone container in a real VS Code (code-server, chromium) over a copy of examples/ whose local services
+ * (scripts/demo/services) listen on free ports: the Integrations view with live health, the status bar, Test
+ * Endpoint and Run Sync from the palette, and the Testing view. One integration points at a port nothing listens
+ * on: the stopped service. SIMONE_E2E_SCREENSHOTS=<folder> keeps a screenshot of every step.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startServices, type RunningServices } from '../../scripts/demo/services/demoServices';
+import { demoPlan } from '../../scripts/demo/demoPlan';
+import { Workspace } from '../../src/core/workspace';
+import { launchChromium, missingPrerequisite, prepareCodeServer, startCodeServer, type CodeServer } from '../support/codeServer';
+import { freePort } from '../support/rabbitmq';
+import { UI_TIMEOUT, Workbench } from './workbench';
+
+const examples = new URL('../../examples/', import.meta.url).pathname;
+const STOPPED_FILE = '.simone/integrations/stopped_service.yaml';
+const stepScreenshots = process.env.SIMONE_E2E_SCREENSHOTS;
+
+let workspace: string | undefined;
+let services: RunningServices | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let workbench: Workbench | undefined;
+/** What the demo services answered, one line per request. */
+const requests: string[] = [];
+
+/** Every `127.0.0.1:<port>` of the copy's configs and .env moved to a free port, so nothing else on the machine answers. */
+async function movePorts(folder: string): Promise<void> {
+  const files = (function list(dir: string): string[] {
+    return readdirSync(dir).flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? list(path) : /\.(ya?ml)$|\.env$/.test(entry) ? [path] : [];
+    });
+  })(folder);
+  const ports = new Map<string, number>();
+  for (const file of files) for (const match of readFileSync(file, 'utf8').matchAll(/127\.0\.0\.1:(\d+)|host: 127\.0\.0\.1\n(\s+)port: (\d+)/g)) ports.set(match[1] ?? match[3], 0);
+  for (const port of ports.keys()) ports.set(port, await freePort());
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8')
+      .replace(/127\.0\.0\.1:(\d+)/g, (_, port: string) => `127.0.0.1:${ports.get(port)}`)
+      .replace(/host: 127\.0\.0\.1\n(\s+)port: (\d+)/g, (_, indent: string, port: string) => `host: 127.0.0.1\n${indent}port: ${ports.get(port)}`);
+    writeFileSync(file, text);
+  }
+}
+
+async function openWorkbench(codeServerFolder: string): Promise<void> {
+  workspace = mkdtempSync(join(tmpdir(), 'simone-e2e-editor-'));
+  // The example project without its broken files and without PGlite data of an earlier demo (the sync starts empty).
+  cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) && !source.startsWith(join(examples, '.simone/data')) });
+  writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
+  await movePorts(workspace);
+  const loaded = Workspace.load({ workspace, cwd: workspace, processEnv: {} });
+  services = await startServices(demoPlan(loaded), (service, line) => requests.push(`${service} ${line}`));
+  server = await startCodeServer({ codeServerFolder, workspace });
+  browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  workbench = new Workbench(page);
+  await page.goto(server.url);
+  await workbench.waitUntilReady();
+}
+
+async function step(t: TestContext, run: (ui: Workbench) => Promise<void>): Promise<void> {
+  if (!workbench) throw new Error('the workbench did not open (see the before hook)');
+  try {
+    await run(workbench);
+    if (stepScreenshots) await workbench.screenshot(stepScreenshots, t.name);
+  } catch (error) {
+    const folder = stepScreenshots ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
+    const path = await workbench.screenshot(folder, `FAILED-${t.name}`).catch((failure: Error) => `(no screenshot: ${failure.message})`);
+    t.diagnostic(`e2e failure screenshot: ${path}; code-server logs: ${server?.logFolder}`);
+    console.error(`e2e failure screenshot: ${path}; code-server logs: ${server?.logFolder}; last requests:\n${requests.slice(-10).join('\n')}`);
+    throw error;
+  }
+}
+
+describe('the Simone container in VS Code 1.96 (code-server, chromium, demo services)', { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    const missing = missingPrerequisite();
+    if (missing) throw new Error(`end-to-end tests need code-server and chromium: ${missing}`);
+    await openWorkbench(await prepareCodeServer());
+  }, { timeout: 8 * 60_000 });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop({ keepLogs: false });
+    await services?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('lists every integration of examples/ with its health: the demo tracker healthy, the stopped service down, and the status bar says so', async (t) => {
+    await step(t, async (ui) => {
+      await ui.showSimoneView();
+      const labels = (await ui.integrationLabels()).map((label) => label.split(',')[0]);
+      for (const name of ['api_gateway', 'microservices', 'project_analytics', 'project_events', 'project_tracker', 'stopped_service', 'task_queue', 'team_notifications']) assert.ok(labels.includes(name), `rows: ${labels.join(', ')}`);
+      assert.match(await ui.waitForIntegrationRow('project_tracker', /, healthy, /), /healthy, \d+ ms/);
+      assert.match(await ui.waitForIntegrationRow('stopped_service', /, down, /), /down/);
+      assert.match(await ui.integrationIcon('project_tracker'), /codicon-globe/);
+      const status = await ui.statusBarItem(/\d+ healthy, \d+ down/);
+      assert.match(status, /\d+ healthy, [1-9]\d* down/);
+      assert.ok(requests.some((line) => line.includes('GET /api/health -> 200')), `the tracker was probed: ${requests.join('\n')}`);
+    });
+  });
+
+  it('Test Endpoint from the palette runs the flaky list_issues: 200 after its retry, shown in the result and on the node', async (t) => {
+    await step(t, async (ui) => {
+      await ui.runCommandPicking('Simone: Test Endpoint', 'list_issues');
+      await ui.waitForTab(/project_tracker\.list_issues/);
+      await ui.expandIntegration('project_tracker');
+      assert.match(await ui.waitForIntegrationRow('list_issues', /200 after 2 attempts/), /GET \/issues · 200 after 2 attempts/);
+      const text = await ui.editor.innerText();
+      assert.match(text, /"status": 200/);
+      assert.ok(requests.filter((line) => line.includes('GET /api/issues -> 503')).length === 1, 'one deliberate 503 was retried');
+    });
+  });
+
+  it('Run Sync shows the dry-run preview, then applies it', async (t) => {
+    await step(t, async (ui) => {
+      await ui.runCommand('Simone: Run Sync');
+      await ui.answerDialog(/Apply the sync of project_analytics\? It writes \d+ row changes/, 'Apply');
+      await ui.page.locator('.notifications-toasts', { hasText: /project_analytics: synced/ }).first().waitFor({ timeout: 60_000 });
+      assert.match(await ui.editor.innerText(), /"dryRun": false/);
+    });
+  });
+
+  it('the Testing view lists the endpoints, and a run passes the answering ones and fails the stopped one', async (t) => {
+    await step(t, async (ui) => {
+      await ui.runCommand('Testing: Focus on Test Explorer View');
+      await ui.runCommand('Test: View as List');
+      await ui.page.locator('.test-explorer .monaco-list-row', { hasText: 'ping' }).first().waitFor({ timeout: 60_000 });
+      await ui.runCommand('Test: Run All Tests');
+      const states = await ui.testStates(['list_issues', 'get_issue', 'ping', 'team_chat', 'ci_server']);
+      assert.equal(states.list_issues, 'passed', JSON.stringify(states));
+      assert.equal(states.team_chat, 'passed', JSON.stringify(states));
+      assert.equal(states.ci_server, 'passed', JSON.stringify(states));
+      assert.equal(states.ping, 'failed', JSON.stringify(states));
+      // Its {id} was never given: it cannot run and says so.
+      assert.equal(states.get_issue, 'errored', JSON.stringify(states));
+    });
+  });
+});
