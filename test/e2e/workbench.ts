@@ -207,7 +207,7 @@ export class Workbench {
   /** The icon classes of a row of the Integrations view. */
   async integrationIcon(label: string): Promise<string> {
     const row = this.integrationRows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-    return (await row.locator('.custom-view-tree-node-item-icon, .codicon').first().getAttribute('class')) ?? '';
+    return (await row.locator('.custom-view-tree-node-item-icon').first().getAttribute('class')) ?? '';
   }
 
   /** Expands the Integrations view's row labelled `label` (a click on its twistie). */
@@ -236,6 +236,26 @@ export class Workbench {
     await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
+  /** The active editor's text as shown (Monaco renders spaces as no-break spaces), once it matches `pattern`. */
+  async waitForEditorText(pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = (await this.editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+      if (pattern.test(text) || Date.now() > deadline) return text;
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** Expands every row of the Test Explorer (files, then integrations), a bounded number of clicks. */
+  async expandAllTests(): Promise<void> {
+    for (let clicks = 0; clicks < 50; clicks++) {
+      const collapsed = this.page.locator('.test-explorer .monaco-list-row[aria-expanded="false"]').first();
+      if (!(await collapsed.count())) return;
+      await collapsed.locator('.monaco-tl-twistie').click();
+      await this.page.waitForTimeout(200);
+    }
+  }
+
   /** The Test Explorer's rows as "label: state" once every row named in `labels` has a final state. */
   async testStates(labels: string[], timeout = LANGUAGE_SERVER_TIMEOUT): Promise<Record<string, string>> {
     const deadline = Date.now() + timeout;
@@ -243,7 +263,10 @@ export class Workbench {
       const states: Record<string, string> = await this.page.locator('.test-explorer .monaco-list-row').evaluateAll((rows) =>
         Object.fromEntries(
           rows.map((row) => {
-            const label = row.querySelector('.label-name')?.textContent?.trim() ?? '';
+            // The first text of the row is the item's label (its description and duration follow).
+            const walker = (row as unknown as { ownerDocument: { createTreeWalker(root: unknown, show: number): { nextNode(): { textContent: string | null } | null } } }).ownerDocument.createTreeWalker(row, 4 /* NodeFilter.SHOW_TEXT */);
+            let label = '';
+            for (let node = walker.nextNode(); node && !label; node = walker.nextNode()) label = node.textContent?.trim() ?? '';
             const icon = row.querySelector('.computed-state')?.className ?? '';
             const state = /testing-passed/.test(icon) ? 'passed' : /testing-failed/.test(icon) ? 'failed' : /testing-error/.test(icon) ? 'errored' : /testing-skipped/.test(icon) ? 'skipped' : /testing-(queued|run)/.test(icon) ? 'running' : 'unset';
             return [label, state];
