@@ -21,13 +21,16 @@ const examples = new URL('../../examples/', import.meta.url).pathname;
 const STOPPED_FILE = '.simone/integrations/stopped_service.yaml';
 const stepScreenshots = process.env.SIMONE_E2E_SCREENSHOTS;
 
-let workspace: string | undefined;
-let services: RunningServices | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
-let workbench: Workbench | undefined;
-/** What the demo services answered, one line per request. */
-const requests: string[] = [];
+/** One code-server over its own copy of examples/ with its own demo services. */
+interface Session {
+  workspace: string;
+  services?: RunningServices;
+  server?: CodeServer;
+  browser?: Browser;
+  workbench?: Workbench;
+  /** What the demo services answered, one line per request. */
+  requests: string[];
+}
 
 /** Every `127.0.0.1:<port>` of the copy's configs and .env moved to a free port, so nothing else on the machine answers. */
 async function movePorts(folder: string): Promise<void> {
@@ -48,24 +51,45 @@ async function movePorts(folder: string): Promise<void> {
   }
 }
 
-async function openWorkbench(codeServerFolder: string): Promise<void> {
-  workspace = mkdtempSync(join(tmpdir(), 'simone-e2e-editor-'));
+async function openSession(session: Session, codeServerFolder: string, trusted: boolean): Promise<void> {
+  const { workspace } = session;
   // The example project without its broken files and without PGlite data of an earlier demo (the sync starts empty).
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) && !source.startsWith(join(examples, '.simone/data')) });
   writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
   await movePorts(workspace);
   const loaded = Workspace.load({ workspace, cwd: workspace, processEnv: {} });
-  services = await startServices(demoPlan(loaded), (service, line) => requests.push(`${service} ${line}`));
-  server = await startCodeServer({ codeServerFolder, workspace });
-  browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  session.services = await startServices(demoPlan(loaded), (service, line) => session.requests.push(`${service} ${line}`));
+  session.server = await startCodeServer({ codeServerFolder, workspace, trusted });
+  session.browser = await launchChromium();
+  const page = await session.browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(UI_TIMEOUT);
-  workbench = new Workbench(page);
-  await page.goto(server.url);
-  await workbench.waitUntilReady();
+  session.workbench = new Workbench(page);
+  await page.goto(session.server.url);
+  await session.workbench.waitUntilReady();
 }
 
-async function step(t: TestContext, run: (ui: Workbench) => Promise<void>): Promise<void> {
+async function closeSession(session: Session): Promise<void> {
+  await session.browser?.close();
+  await session.server?.stop({ keepLogs: false });
+  await session.services?.stop();
+  rmSync(session.workspace, { recursive: true, force: true });
+}
+
+/** A session opened in `before` and closed in `after` of the describe that calls this. */
+function session(trusted: boolean): Session {
+  const opened: Session = { workspace: mkdtempSync(join(tmpdir(), 'simone-e2e-editor-')), requests: [] };
+  before(async () => {
+    const missing = missingPrerequisite();
+    if (missing) throw new Error(`end-to-end tests need code-server and chromium: ${missing}`);
+    await openSession(opened, await prepareCodeServer(), trusted);
+  }, { timeout: 8 * 60_000 });
+  after(() => closeSession(opened));
+  return opened;
+}
+
+/** Runs one step of the story; on failure leaves a screenshot and the last requests. */
+async function step(opened: Session, t: TestContext, run: (ui: Workbench) => Promise<void>): Promise<void> {
+  const workbench = opened.workbench;
   if (!workbench) throw new Error('the workbench did not open (see the before hook)');
   try {
     await run(workbench);
@@ -73,28 +97,19 @@ async function step(t: TestContext, run: (ui: Workbench) => Promise<void>): Prom
   } catch (error) {
     const folder = stepScreenshots ?? mkdtempSync(join(tmpdir(), 'simone-e2e-screenshots-'));
     const path = await workbench.screenshot(folder, `FAILED-${t.name}`).catch((failure: Error) => `(no screenshot: ${failure.message})`);
-    t.diagnostic(`e2e failure screenshot: ${path}; code-server logs: ${server?.logFolder}`);
-    console.error(`e2e failure screenshot: ${path}; code-server logs: ${server?.logFolder}; last requests:\n${requests.slice(-10).join('\n')}`);
+    const where = `e2e failure screenshot: ${path}; code-server logs: ${opened.server?.logFolder}`;
+    t.diagnostic(where);
+    console.error(`${where}; last requests:\n${opened.requests.slice(-10).join('\n')}`);
     throw error;
   }
 }
 
 describe('the Simone container in VS Code 1.96 (code-server, chromium, demo services)', { timeout: 10 * 60_000 }, () => {
-  before(async () => {
-    const missing = missingPrerequisite();
-    if (missing) throw new Error(`end-to-end tests need code-server and chromium: ${missing}`);
-    await openWorkbench(await prepareCodeServer());
-  }, { timeout: 8 * 60_000 });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop({ keepLogs: false });
-    await services?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  const trusted = session(true);
+  const requests = trusted.requests;
 
   it('lists every integration of examples/ with its health: the demo tracker healthy, the stopped service down, and the status bar says so', async (t) => {
-    await step(t, async (ui) => {
+    await step(trusted, t, async (ui) => {
       await ui.showSimoneView();
       const labels = (await ui.integrationLabels()).map((label) => label.split(',')[0]);
       for (const name of ['api_gateway', 'microservices', 'project_analytics', 'project_events', 'project_tracker', 'stopped_service', 'task_queue', 'team_notifications']) assert.ok(labels.includes(name), `rows: ${labels.join(', ')}`);
@@ -108,7 +123,7 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
   });
 
   it('Test Endpoint from the palette runs the flaky list_issues: 200 after its retry, shown in the result and on the node', async (t) => {
-    await step(t, async (ui) => {
+    await step(trusted, t, async (ui) => {
       await ui.runCommandPicking('Simone: Test Endpoint', 'list_issues');
       await ui.waitForTab(/project_tracker\.list_issues/);
       await ui.expandIntegration('project_tracker');
@@ -119,7 +134,7 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
   });
 
   it('Run Sync shows the dry-run preview, then applies it', async (t) => {
-    await step(t, async (ui) => {
+    await step(trusted, t, async (ui) => {
       await ui.runCommand('Simone: Run Sync');
       // The preview is shown before the question.
       await ui.waitForTab(/project_analytics/);
@@ -130,7 +145,7 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
   });
 
   it('the Testing view lists the endpoints, and a run passes the answering ones and fails the stopped one', async (t) => {
-    await step(t, async (ui) => {
+    await step(trusted, t, async (ui) => {
       await ui.runCommand('Testing: Focus on Test Explorer View');
       await ui.page.locator('.test-explorer .monaco-list-row', { hasText: 'stopped_service' }).first().waitFor({ timeout: 60_000 });
       await ui.expandAllTests();
@@ -143,6 +158,22 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       assert.equal(states.ping, 'failed', JSON.stringify(states));
       // Its {id} was never given: it cannot run and says so.
       assert.equal(states.get_issue, 'errored', JSON.stringify(states));
+    });
+  });
+});
+
+describe('the Simone container in an untrusted workspace', { timeout: 10 * 60_000 }, () => {
+  const untrusted = session(false);
+
+  it('lists the integrations, says why nothing runs, and sends no request', async (t) => {
+    await step(untrusted, t, async (ui) => {
+      await ui.showSimoneView();
+      await ui.page.locator('.pane-body', { hasText: 'This workspace is not trusted' }).first().waitFor();
+      assert.match(await ui.waitForIntegrationRow('project_tracker', /project_tracker/), /not checked yet/);
+      // Long enough for the stopped service's 5 s interval and every first probe.
+      await ui.page.waitForTimeout(8_000);
+      assert.deepEqual(untrusted.requests, []);
+      assert.equal(await ui.page.locator('.statusbar-item', { hasText: /healthy|down/ }).count(), 0);
     });
   });
 });

@@ -92,6 +92,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** The built extension to install (package.json, dist/, ...); default: this repository. */
   extensionRoot?: string;
+  /** False: workspace trust is on and the folder opens in Restricted Mode, without asking. Default: trusted. */
+  trusted?: boolean;
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -99,7 +101,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const userData = join(base, 'user-data');
   const extensions = join(base, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const trust = options.trusted === false ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
   installBuiltExtension(options.extensionRoot ?? repositoryRoot, extensions);
 
   const port = await freePort();
