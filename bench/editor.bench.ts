@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { LiveWorkspace } from '../src/extension/engine/todaysEngine';
+import { LiveWorkspace } from '../src/core/liveWorkspace';
 import { IntegrationTreeModel } from '../src/extension/tree/treeModel';
 import { healthResult } from '../src/runners/health/healthResult';
 import { median, type BenchRow } from './benchRow';

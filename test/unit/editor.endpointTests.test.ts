@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { LiveWorkspace } from '../../src/extension/engine/todaysEngine';
+import { LiveWorkspace } from '../../src/core/liveWorkspace';
 import { discoverEndpointTests } from '../../src/extension/testing/endpointTests';
 import { TempWorkspace } from '../support/tempWorkspace';
 

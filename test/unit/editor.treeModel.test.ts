@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { LiveWorkspace } from '../../src/extension/engine/todaysEngine';
+import { LiveWorkspace } from '../../src/core/liveWorkspace';
 import { STATE_STYLES } from '../../src/extension/tree/healthPresentation';
 import { summarizeHealth } from '../../src/extension/tree/healthSummary';
 import { IntegrationTreeModel, keyOf, type TreeNode } from '../../src/extension/tree/treeModel';

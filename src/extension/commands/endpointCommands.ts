@@ -1,6 +1,7 @@
 import { window } from 'vscode';
 import { mapConcurrent } from '../../runners/mapConcurrent';
 import type { EndpointResult } from '../../runners/http/endpointResult';
+import { endpointResultJson } from '../../runners/http/endpointResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
 import { describeEndpointResult } from '../runSummaries';
 import { showResult } from '../webviews/webviewApi';
@@ -56,7 +57,7 @@ export async function testEndpoint(context: CommandContext, argument: unknown): 
   if (!params) return;
   const { result } = await runWithProgress(`Testing ${integration}.${endpoint}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.runEndpoint(integration, endpoint, { params, signal }));
   recordEndpointRun(context, result);
-  showResult(context.extension, { kind: 'endpoint', title: `${integration}.${endpoint}`, data: result });
+  showResult(context.extension, { kind: 'endpoint', title: `${integration}.${endpoint}`, data: endpointResultJson(result) });
 }
 
 /** Test All Endpoints: every endpoint of one integration, a few at a time, each with its remembered parameters. */
@@ -80,7 +81,7 @@ export async function testAllEndpoints(context: CommandContext, argument: unknow
     });
   });
   for (const result of results) recordEndpointRun(context, result);
-  showResult(context.extension, { kind: 'endpoints', title: integration.name, data: results });
+  showResult(context.extension, { kind: 'endpoints', title: integration.name, data: { integration: integration.name, ok: results.every((result) => result.ok), results: results.map(endpointResultJson) } });
   const failed = results.filter((result) => !result.ok).length;
   const summary = `${integration.name}: ${results.length - failed} of ${results.length} endpoints passed`;
   void (failed ? window.showWarningMessage(summary) : window.showInformationMessage(summary));

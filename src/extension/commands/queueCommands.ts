@@ -1,5 +1,6 @@
 import { window } from 'vscode';
 import type { MessageQueueIntegration } from '../../core/model';
+import { peekResultJson, publishResultJson } from '../../runners/queue/queueResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
 import { showResult } from '../webviews/webviewApi';
 import type { CommandContext } from './commandContext';
@@ -36,9 +37,9 @@ export async function publishTestMessage(context: CommandContext, argument: unkn
   const text = await window.showInputBox({ title: `Publish to ${integration.name}/${queue}`, prompt: 'Message (JSON)', value: JSON.stringify({ test: true, sentBy: 'Simone Integrations for VS Code' }), ignoreFocusOut: true, validateInput: parsesAsJson });
   if (text === undefined) return;
   const { result } = await runWithProgress(`Publishing to ${integration.name}/${queue}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.publishMessage(integration.name, queue, JSON.parse(text), { signal }));
-  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: published ${result.receipt?.messageId}, confirmed in ${result.receipt?.durationMs} ms`);
-  else context.log.warn(`queue ${integration.name}/${queue}: not published: ${result.error?.message}`);
-  showResult(context.extension, { kind: 'queue-publish', title: `${integration.name}/${queue}`, data: result });
+  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: published ${result.receipt.messageId}, confirmed in ${result.receipt.durationMs} ms`);
+  else context.log.warn(`queue ${integration.name}/${queue}: not published: ${result.error.message}`);
+  showResult(context.extension, { kind: 'queue-publish', title: `${integration.name}/${queue}`, data: publishResultJson(result) });
 }
 
 /** Peek Queue: the messages at the head of a queue, left in place. */
@@ -48,7 +49,7 @@ export async function peekQueue(context: CommandContext, argument: unknown): Pro
   if (!chosen) return;
   const { integration, queue } = chosen;
   const { result } = await runWithProgress(`Peeking ${integration.name}/${queue}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.peekQueue(integration.name, queue, PEEK_COUNT, { signal }));
-  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: peeked ${result.messages?.length ?? 0} messages (left in place)`);
-  else context.log.warn(`queue ${integration.name}/${queue}: peek failed: ${result.error?.message}`);
-  showResult(context.extension, { kind: 'queue-peek', title: `${integration.name}/${queue}`, data: result });
+  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: peeked ${result.messages.length} messages (left in place)`);
+  else context.log.warn(`queue ${integration.name}/${queue}: peek failed: ${result.error.message}`);
+  showResult(context.extension, { kind: 'queue-peek', title: `${integration.name}/${queue}`, data: peekResultJson(result) });
 }

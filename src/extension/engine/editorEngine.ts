@@ -4,23 +4,22 @@
  * extension hands in what it knows (folders, trust, settings, secret values) and renders what comes out.
  */
 import type { EnvironmentLayer } from '../../core/env';
-import type { DatabaseIntegration, Integration, IntegrationType, MessageQueueIntegration } from '../../core/model';
+import { LiveWorkspace } from '../../core/liveWorkspace';
+import type { Integration, IntegrationType } from '../../core/model';
 import { integrationTemplate } from '../../language/integrationTemplate';
-import { classifyError, integrationSecrets, type RunnerError } from '../../runners/errors';
+import { EngineServices } from '../../runners/engineServices';
 import { withProbeBound } from '../../runners/health/boundedProbe';
-import { createHealthProbeContext, type HealthProbeContext } from '../../runners/health/healthProbeContext';
 import { HealthHistory } from '../../runners/health/healthHistory';
 import { healthTargets, type HealthTarget } from '../../runners/health/healthTarget';
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointParameters } from '../../runners/http/endpointParameters';
 import { runEndpoint } from '../../runners/http/runEndpoint';
-import { closeSharedAgent } from '../../runners/http/sharedAgent';
-import { QueueConnectionPool } from '../../runners/queue/queueConnectionPool';
-import { ConnectionSet } from '../../runners/sync/connectionSet';
+import { peekQueue, publishMessage, type PeekQueueResult, type PublishMessageResult } from '../../runners/queue/queueOperations';
+import type { RunEvent } from '../../runners/runEvents';
 import { syncIntegration, type SyncProgress } from '../../runners/sync/runSync';
 import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
 import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
-import { healthKey, LiveWorkspace, peekedMessageJson, syncResultJson, UpdatableHealthMonitor, WebhookReceivers } from './todaysEngine';
+import { healthKey, syncResultJson, UpdatableHealthMonitor, WebhookReceivers } from './todaysEngine';
 
 export interface EditorEngineSettings {
   /** The interval of targets whose config has no `health_check` section (services and gateways always). */
@@ -43,13 +42,6 @@ export interface EditorEngineOptions {
 /** Something the editor asked for that the workspace does not have (it changed meanwhile) or may not do. */
 export class EditorEngineError extends Error {}
 
-export interface QueueOutcome {
-  ok: boolean;
-  error?: RunnerError;
-  integration: string;
-  queue: string;
-}
-
 const SECRET_LAYER = "VS Code's secret storage";
 
 export class EditorEngine {
@@ -59,10 +51,8 @@ export class EditorEngine {
   readonly receivers = new WebhookReceivers();
   readonly trusted: boolean;
   private settings: EditorEngineSettings;
-  private readonly queues = new QueueConnectionPool();
-  private readonly databases = new Map<string, { key: string; connections: ConnectionSet }>();
-  /** One for health and runs alike: an OAuth token fetched by a health check serves the next test too. */
-  private readonly probeContext: HealthProbeContext;
+  /** Breakers, authorizers (an OAuth token fetched by a health check serves the next test too), broker and database connections. */
+  private readonly services = new EngineServices();
   private telemetry?: Telemetry;
 
   constructor(options: EditorEngineOptions) {
@@ -70,14 +60,6 @@ export class EditorEngine {
     this.settings = options.settings;
     this.workspace = new LiveWorkspace({ folders: options.folders, processEnv: options.processEnv });
     this.health = new UpdatableHealthMonitor({ trusted: options.trusted, concurrency: options.settings.healthConcurrency });
-    const context = createHealthProbeContext({
-      integrations: [],
-      projectFolder: (integration) => this.workspace.snapshot.folderOf(integration.source.uri),
-      queueConnections: this.queues,
-      databaseConnections: (integration) => (integration.type === 'database' ? this.connectionsOf(integration) : undefined),
-    });
-    // Event destinations are looked up among the integrations of the current snapshot.
-    this.probeContext = Object.defineProperty(context, 'integrations', { get: () => this.workspace.snapshot.integrations() });
     this.configureTelemetry();
   }
 
@@ -105,7 +87,8 @@ export class EditorEngine {
     const snapshot = this.workspace.snapshot;
     const integrations = snapshot.integrations();
     const withSection = new Set(integrations.filter((integration) => integration.healthCheck).map((integration) => healthKey(integration)));
-    const targets = healthTargets({ integrations, microservices: snapshot.microservices(), gateways: snapshot.gateways() }, this.probeContext).map((target) => {
+    const context = this.services.healthProbeContext({ integrations, projectFolder: (integration) => snapshot.folderOf(integration.source.uri) });
+    const targets = healthTargets({ integrations, microservices: snapshot.microservices(), gateways: snapshot.gateways() }, context).map((target) => {
       const key = healthKey(target);
       const timed = withSection.has(key) ? target : { ...target, intervalMs: this.settings.healthIntervalMs };
       return this.history.recording(key, withProbeBound(timed, this.settings.healthTimeoutMs));
@@ -126,9 +109,9 @@ export class EditorEngine {
     return endpoint ? endpointParameters(endpoint, integration.baseUrl) : [];
   }
 
-  runEndpoint(integrationName: string, endpoint: string, options: { params?: Record<string, string>; signal?: AbortSignal } = {}): Promise<EndpointResult> {
+  runEndpoint(integrationName: string, endpoint: string, options: { params?: Record<string, string>; signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<EndpointResult> {
     const integration = this.integration(integrationName, 'request_response');
-    return runEndpoint(integration, endpoint, { ...options, auth: this.probeContext.authorizer(integration) });
+    return runEndpoint(integration, endpoint, { ...options, auth: this.services.authorizers.get(integration), registry: this.services.resilience });
   }
 
   async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void }) {
@@ -137,41 +120,32 @@ export class EditorEngine {
       dryRun: options.dryRun,
       signal: options.signal,
       projectFolder: this.workspace.snapshot.folderOf(integration.source.uri),
-      connections: this.connectionsOf(integration),
+      connections: this.services.databases.get(integration),
       progress: options.onProgress && { report: options.onProgress },
     });
     return syncResultJson(result);
   }
 
   sendWebhook(integrationName: string, endpoint: string, type: string, data: unknown, options: { signal?: AbortSignal } = {}): Promise<WebhookDelivery> {
-    return sendWebhook(this.integration(integrationName, 'webhook'), endpoint, type, data, options);
+    return sendWebhook(this.integration(integrationName, 'webhook'), endpoint, type, data, { ...options, registry: this.services.resilience });
   }
 
   async startReceiver(integrationName: string): Promise<string> {
     return this.receivers.start(this.integration(integrationName, 'webhook'));
   }
 
-  async publishMessage(integrationName: string, queue: string, message: unknown, options: { signal?: AbortSignal } = {}) {
-    const integration = this.integration(integrationName, 'message_queue');
-    return this.queueOperation(integration, queue, async (connection) => ({ receipt: await connection.publish(queue, message, { signal: options.signal }) }));
+  publishMessage(integrationName: string, queue: string, message: unknown, options: { signal?: AbortSignal } = {}): Promise<PublishMessageResult> {
+    return publishMessage(this.services.queues.get(this.integration(integrationName, 'message_queue')), queue, message, options);
   }
 
-  async peekQueue(integrationName: string, queue: string, count: number, options: { signal?: AbortSignal } = {}) {
-    const integration = this.integration(integrationName, 'message_queue');
-    return this.queueOperation(integration, queue, async (connection) => ({ messages: (await connection.peek(queue, { count, signal: options.signal })).map(peekedMessageJson) }));
+  peekQueue(integrationName: string, queue: string, count: number, options: { signal?: AbortSignal } = {}): Promise<PeekQueueResult> {
+    return peekQueue(this.services.queues.get(this.integration(integrationName, 'message_queue')), queue, { count, signal: options.signal });
   }
 
   async dispose(): Promise<void> {
     this.health.dispose();
     this.workspace.dispose();
-    await Promise.allSettled([
-      this.receivers.dispose(),
-      this.queues.close(),
-      ...[...this.databases.values()].map(({ connections }) => connections.close()),
-      this.telemetry?.dispose(),
-      closeSharedAgent(),
-    ]);
-    this.databases.clear();
+    await Promise.allSettled([this.receivers.dispose(), this.services.dispose(), this.telemetry?.dispose()]);
   }
 
   private integration<T extends IntegrationType>(name: string, type: T): Extract<Integration, { type: T }> {
@@ -180,26 +154,6 @@ export class EditorEngine {
     if (!integration) throw new EditorEngineError(`the workspace has no integration "${name}" (any more)`);
     if (integration.type !== type) throw new EditorEngineError(`"${name}" is a ${integration.type} integration, not a ${type} one`);
     return integration as Extract<Integration, { type: T }>;
-  }
-
-  private async queueOperation<T extends object>(integration: MessageQueueIntegration, queue: string, work: (connection: ReturnType<QueueConnectionPool['get']>) => Promise<T>): Promise<QueueOutcome & Partial<T>> {
-    try {
-      return { ok: true, integration: integration.name, queue, ...(await work(this.queues.get(integration))) };
-    } catch (error) {
-      const failed: QueueOutcome = { ok: false, integration: integration.name, queue, error: classifyError(error, integrationSecrets(integration)) };
-      return failed as QueueOutcome & Partial<T>;
-    }
-  }
-
-  /** One long-lived connection set per database integration, shared by its health probe and its syncs (a PGlite folder opens once). */
-  private connectionsOf(integration: DatabaseIntegration): ConnectionSet {
-    const key = JSON.stringify([integration.connections, integration.timeoutMs]);
-    const existing = this.databases.get(integration.name);
-    if (existing?.key === key) return existing.connections;
-    void existing?.connections.close();
-    const connections = new ConnectionSet(integration);
-    this.databases.set(integration.name, { key, connections });
-    return connections;
   }
 
   private configureTelemetry(): void {

@@ -3,20 +3,11 @@
  * contract's names and shapes, so that the editor codes against the contract and switching to the real ones is
  * a change of imports here. Each says what replaces it; delete it when that lands.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EventEmitter, type Event, type IDisposable } from 'cockatiel';
-import { parseConfigFile, type ConfigFile } from '../../core/configFile';
-import { workspaceEnvironment, type EnvironmentLayer } from '../../core/env';
-import { findIntegrationFiles, isIntegrationFile } from '../../core/integrationFiles';
 import type { WebhookIntegration } from '../../core/model';
-import { Workspace } from '../../core/workspace';
-import { WorkspaceIndex } from '../../core/workspaceIndex';
 import { HealthMonitor, type HealthMonitorOptions } from '../../runners/health/healthMonitor';
 import type { HealthEntry } from '../../runners/health/healthRound';
 import type { HealthTarget } from '../../runners/health/healthTarget';
-import type { QueueMessage } from '../../runners/queue/queueMessage';
 import type { SyncIntegrationResult } from '../../runners/sync/runSync';
 import { WebhookReceiver, type ReceivedWebhook, type RejectedWebhook } from '../../runners/webhook/webhookReceiver';
 
@@ -28,138 +19,6 @@ export function healthKey(target: Pick<HealthTarget, 'type' | 'name'>): HealthKe
 }
 
 export type KeyedHealthEntry = HealthEntry & { key: HealthKey };
-
-/** A path from a `file://` URI or a path. */
-function pathOf(uriOrPath: string): string {
-  return uriOrPath.startsWith('file:') ? fileURLToPath(uriOrPath) : uriOrPath;
-}
-
-/** Today's Workspace with the index the contract gives it (replaced by src/core/workspace.ts's own `index`). */
-export class IndexedWorkspace extends Workspace {
-  private indexCache?: WorkspaceIndex;
-
-  constructor(
-    readonly version: number,
-    folders: string[],
-    files: ConfigFile[],
-    env: ReturnType<typeof workspaceEnvironment>,
-  ) {
-    super(folders, files, env);
-  }
-
-  get index(): WorkspaceIndex {
-    this.indexCache ??= WorkspaceIndex.of(this.files);
-    return this.indexCache;
-  }
-}
-
-/**
- * Stand-in for src/core/liveWorkspace.ts: integration files of the folders from disk, an open editor's text over
- * the file's, the secret storage as the first environment layer; a new snapshot on every change.
- */
-export class LiveWorkspace implements IDisposable {
-  private readonly changed = new EventEmitter<IndexedWorkspace>();
-  readonly onDidChange: Event<IndexedWorkspace> = this.changed.addListener;
-  private folders: string[];
-  private layers: readonly EnvironmentLayer[] = [];
-  private readonly processEnv: NodeJS.ProcessEnv;
-  private readonly onDisk = new Map<string, string>();
-  private readonly open = new Map<string, string>();
-  private current?: IndexedWorkspace;
-  private version = 0;
-  private disposed = false;
-
-  constructor(options: { folders: string[]; processEnv?: NodeJS.ProcessEnv }) {
-    this.folders = [...options.folders];
-    this.processEnv = options.processEnv ?? process.env;
-    this.rescan();
-  }
-
-  get snapshot(): IndexedWorkspace {
-    if (!this.current) {
-      const texts = new Map([...this.onDisk, ...this.open]);
-      const files = [...texts].sort(([a], [b]) => a.localeCompare(b)).map(([path, text]) => parseConfigFile(path, text));
-      this.current = new IndexedWorkspace(++this.version, this.folders, files, workspaceEnvironment(this.folders, this.processEnv, this.layers));
-    }
-    return this.current;
-  }
-
-  setOpenText(uri: string, text: string, _version: number): void {
-    const path = pathOf(uri);
-    if (!isIntegrationFile(path) || this.open.get(path) === text) return;
-    this.open.set(path, text);
-    this.changedNow();
-  }
-
-  closeText(uri: string): void {
-    if (this.open.delete(pathOf(uri))) this.changedNow();
-  }
-
-  /**
-   * Created, changed or deleted on disk: an integration file is read again, a `.env` rebuilds the environment, a
-   * `.simoneignore` or a `.simone` folder (renamed, deleted) searches the folders again; anything else is no concern.
-   */
-  filesChanged(paths: readonly string[]): void {
-    let changed = false;
-    for (const path of paths.map(pathOf)) {
-      if (isIntegrationFile(path)) changed = this.reread(path) || changed;
-      else if (basename(path) === '.env') changed = true;
-      else if (basename(path) === '.simoneignore' || /(^|[/])\.simone([/](integrations|config))?$/.test(path)) changed = this.rescan() || changed;
-    }
-    if (changed) this.changedNow();
-  }
-
-  setFolders(folders: readonly string[]): void {
-    this.folders = [...folders];
-    this.rescan();
-    this.changedNow();
-  }
-
-  setEnvironmentLayers(layers: readonly EnvironmentLayer[]): void {
-    this.layers = layers;
-    this.changedNow();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-  }
-
-  private reread(path: string): boolean {
-    const text = readText(path);
-    if (text === undefined) return this.onDisk.delete(path);
-    if (this.onDisk.get(path) === text) return false;
-    this.onDisk.set(path, text);
-    return true;
-  }
-
-  /** Reads every integration file of the folders again; says whether anything changed. */
-  private rescan(): boolean {
-    const found = new Map<string, string>();
-    for (const folder of this.folders) {
-      for (const path of findIntegrationFiles(folder)) {
-        const text = readText(path);
-        if (text !== undefined) found.set(path, text);
-      }
-    }
-    const same = found.size === this.onDisk.size && [...found].every(([path, text]) => this.onDisk.get(path) === text);
-    this.onDisk.clear();
-    for (const [path, text] of found) this.onDisk.set(path, text);
-    return !same;
-  }
-
-  private changedNow(): void {
-    this.current = undefined;
-    if (!this.disposed) this.changed.emit(this.snapshot);
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Stand-in for the contract's HealthMonitor (`update(targets)`, `pause()`, keys, `onDidStartProbe`, `onDidRemove`)
@@ -296,9 +155,4 @@ export function syncResultJson(result: SyncIntegrationResult) {
     ok: result.tables.every((table) => !('error' in table)),
     tables: result.tables.map((table) => ('error' in table ? { source: table.source, target: table.target, error: { kind: table.error.kind, message: table.error.message } } : table)),
   };
-}
-
-/** Stand-in for the queue runner's JSON converter: a peeked message without its raw bytes. */
-export function peekedMessageJson(message: QueueMessage) {
-  return { body: message.body, ...message.properties, exchange: message.exchange, routingKey: message.routingKey, redelivered: message.redelivered };
 }
