@@ -3,7 +3,7 @@
  * redacted; nothing here reads the config. No `vscode` here.
  */
 import type { EndpointResult } from '../runners/http/endpointResult';
-import type { SyncTableResult } from '../runners/sync/runSync';
+import type { SyncTableJson } from '../runners/sync/syncResultJson';
 import type { WebhookDelivery } from '../runners/webhook/webhookSender';
 import { formatLatency } from './tree/healthPresentation';
 
@@ -25,16 +25,13 @@ export function describeDelivery(delivery: WebhookDelivery): string {
   return `webhook ${delivery.integration}.${delivery.endpoint} ${delivery.event.type} (${delivery.event.id}) to ${delivery.url ?? '(no URL)'}: ${outcome} after ${attempts(delivery.attempts.length)}`;
 }
 
-/** A table's outcome: its counts, or its error (only the message is read). */
-type TableOutcome = SyncTableResult | { source: string; target: string; error: { message: string } };
-
-export function describeSyncTable(table: TableOutcome, dryRun: boolean): string {
-  if ('error' in table) return `${table.source} → ${table.target}: FAILED, nothing written: ${table.error.message}`;
+export function describeSyncTable(table: SyncTableJson, dryRun: boolean): string {
+  if (!table.ok) return `${table.source} → ${table.target}: FAILED, nothing written: ${table.error}`;
   const verb = dryRun ? 'would be ' : '';
   return `${table.source} → ${table.target}: ${table.inserted} ${verb}inserted, ${table.updated} ${verb}updated, ${table.deleted} ${verb}deleted, ${table.unchanged} unchanged`;
 }
 
 /** Rows a sync writes (or would write): what makes a preview worth applying. */
-export function syncChanges(tables: readonly TableOutcome[]): number {
-  return tables.reduce((sum, table) => sum + ('error' in table ? 0 : table.inserted + table.updated + table.deleted), 0);
+export function syncChanges(tables: readonly SyncTableJson[]): number {
+  return tables.reduce((sum, table) => sum + (table.ok ? table.inserted + table.updated + table.deleted : 0), 0);
 }

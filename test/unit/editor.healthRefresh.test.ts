@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { healthKey, UpdatableHealthMonitor } from '../../src/extension/engine/todaysEngine';
 import { HealthRefresh, type HealthDriver } from '../../src/extension/health/healthRefresh';
 import { healthResult } from '../../src/runners/health/healthResult';
-import type { HealthTarget } from '../../src/runners/health/healthTarget';
+import { HealthMonitor } from '../../src/runners/health/healthMonitor';
+import { healthKey, type HealthTarget } from '../../src/runners/health/healthTarget';
 import { FakeClock, settle } from '../support/fakeClock';
 
 /** The engine side as the extension wires it: a monitor over targets whose interval comes from a setting. */
@@ -11,12 +11,14 @@ function engineWith(clock: FakeClock) {
   const probedAt = new Map<string, number[]>();
   const settings = { intervalMs: 1000, names: ['api', 'db'] };
   let updates = 0;
-  const monitor = new UpdatableHealthMonitor({ trusted: true, clock });
+  const monitor = new HealthMonitor([], { trusted: true, clock });
   const targets = (): HealthTarget[] =>
     settings.names.map((name) => ({
+      key: healthKey('request_response', name),
       name,
       type: 'request_response',
       intervalMs: settings.intervalMs,
+      fingerprint: String(settings.intervalMs),
       probe: async () => {
         const times = probedAt.get(name) ?? [];
         probedAt.set(name, [...times, clock.now()]);
@@ -98,7 +100,7 @@ describe('the health refresh owner', () => {
     const before = engine.probedAt.get('api')!.length;
     await clock.advance(8000);
     assert.equal(engine.probedAt.get('api')!.length - before, 2, 'at the new 4 s interval');
-    assert.deepEqual(engine.monitor.results().map((entry) => entry.key), [healthKey({ type: 'request_response', name: 'api' })], 'db is gone');
+    assert.deepEqual(engine.monitor.results().map((entry) => entry.key), [healthKey('request_response', 'api')], 'db is gone');
     refresh.dispose();
   });
 

@@ -1,4 +1,5 @@
 import { window } from 'vscode';
+import type { SyncResultJson } from '../../runners/sync/syncResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
 import { describeSyncTable, syncChanges } from '../runSummaries';
 import { showResult, type ResultPanelHandle } from '../webviews/webviewApi';
@@ -7,16 +8,16 @@ import { commandTarget } from './commandTarget';
 import { pickIntegration } from './pickers';
 import { runWithProgress } from './runWithProgress';
 
-type SyncJson = Awaited<ReturnType<EditorEngine['syncIntegration']>>;
-
 /** One run of the sync (a dry run or for real) under a cancellable progress, reported table by table. */
-async function runSync(context: CommandContext, engine: EditorEngine, integration: string, dryRun: boolean): Promise<SyncJson> {
+async function runSync(context: CommandContext, engine: EditorEngine, integration: string, dryRun: boolean): Promise<SyncResultJson> {
   const title = dryRun ? `Previewing the sync of ${integration} (dry run)` : `Syncing ${integration}`;
   const { result, stop } = await runWithProgress(title, context.host.settings.runTimeoutMs, ({ signal, report }) =>
     engine.syncIntegration(integration, {
       dryRun,
       signal,
-      onProgress: (progress) => report(`${progress.source} → ${progress.target}: ${progress.rowsRead} of ${progress.total} rows read, ${progress.rowsWritten} written`),
+      onEvent: (event) => {
+        if (event.type === 'table-progress') report(`${event.source} → ${event.target}: ${event.rowsRead} of ${event.total} rows read, ${event.rowsWritten} written`);
+      },
     }),
   );
   const lines = result.tables.map((table) => describeSyncTable(table, dryRun));
@@ -26,7 +27,7 @@ async function runSync(context: CommandContext, engine: EditorEngine, integratio
   return result;
 }
 
-function show(context: CommandContext, integration: string, result: SyncJson, panel?: ResultPanelHandle): ResultPanelHandle {
+function show(context: CommandContext, integration: string, result: SyncResultJson, panel?: ResultPanelHandle): ResultPanelHandle {
   const view = { kind: 'sync' as const, title: integration, data: result };
   if (panel) {
     panel.update(view);

@@ -30,7 +30,7 @@ export async function sendTestWebhook(context: CommandContext, argument: unknown
 /** Start Webhook Receiver: listens where the integration's `receiver` says; deliveries show up under it in the tree and in the log. */
 export async function startReceiver(context: CommandContext, argument: unknown): Promise<void> {
   const engine = await context.host.get();
-  const integration = await pickIntegration(engine, 'webhook', 'Start Webhook Receiver', commandTarget(argument).integration, (candidate) => engine.receivers.url(candidate.name) === undefined);
+  const integration = await pickIntegration(engine, 'webhook', 'Start Webhook Receiver', commandTarget(argument).integration, (candidate) => engine.receiverUrl(candidate.name) === undefined);
   if (!integration) return;
   try {
     const url = await engine.startReceiver(integration.name);
@@ -44,7 +44,7 @@ export async function startReceiver(context: CommandContext, argument: unknown):
 
 export async function stopReceiver(context: CommandContext, argument: unknown): Promise<void> {
   const engine = await context.host.get();
-  const integration = await pickIntegration(engine, 'webhook', 'Stop Webhook Receiver', commandTarget(argument).integration, (candidate) => engine.receivers.url(candidate.name) !== undefined);
+  const integration = await pickIntegration(engine, 'webhook', 'Stop Webhook Receiver', commandTarget(argument).integration, (candidate) => engine.receiverUrl(candidate.name) !== undefined);
   if (!integration) return;
   await engine.receivers.stop(integration.name);
   context.log.info(`receiver ${integration.name} stopped`);

@@ -10,16 +10,18 @@ import { integrationTemplate } from '../../language/integrationTemplate';
 import { EngineServices } from '../../runners/engineServices';
 import { withProbeBound } from '../../runners/health/boundedProbe';
 import { HealthHistory } from '../../runners/health/healthHistory';
-import { healthTargets, type HealthTarget } from '../../runners/health/healthTarget';
+import { HealthMonitor } from '../../runners/health/healthMonitor';
+import { healthKey, healthTargets, type HealthTarget } from '../../runners/health/healthTarget';
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointParameters } from '../../runners/http/endpointParameters';
 import { runEndpoint } from '../../runners/http/runEndpoint';
 import { peekQueue, publishMessage, type PeekQueueResult, type PublishMessageResult } from '../../runners/queue/queueOperations';
 import type { RunEvent } from '../../runners/runEvents';
-import { syncIntegration, type SyncProgress } from '../../runners/sync/runSync';
+import { syncIntegration } from '../../runners/sync/runSync';
+import { syncResultJson, type SyncResultJson } from '../../runners/sync/syncResultJson';
+import { settingsFingerprint } from '../../runners/settingsFingerprint';
 import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
 import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
-import { healthKey, syncResultJson, UpdatableHealthMonitor, WebhookReceivers } from './todaysEngine';
 
 export interface EditorEngineSettings {
   /** The interval of targets whose config has no `health_check` section (services and gateways always). */
@@ -46,12 +48,11 @@ const SECRET_LAYER = "VS Code's secret storage";
 
 export class EditorEngine {
   readonly workspace: LiveWorkspace;
-  readonly health: UpdatableHealthMonitor;
+  readonly health: HealthMonitor;
   readonly history = new HealthHistory();
-  readonly receivers = new WebhookReceivers();
   readonly trusted: boolean;
   private settings: EditorEngineSettings;
-  /** Breakers, authorizers (an OAuth token fetched by a health check serves the next test too), broker and database connections. */
+  /** Breakers, authorizers (an OAuth token fetched by a health check serves the next test too), broker and database connections, receivers. */
   private readonly services = new EngineServices();
   private telemetry?: Telemetry;
 
@@ -59,8 +60,17 @@ export class EditorEngine {
     this.trusted = options.trusted;
     this.settings = options.settings;
     this.workspace = new LiveWorkspace({ folders: options.folders, processEnv: options.processEnv });
-    this.health = new UpdatableHealthMonitor({ trusted: options.trusted, concurrency: options.settings.healthConcurrency });
+    this.health = new HealthMonitor([], { trusted: options.trusted, concurrency: options.settings.healthConcurrency, registry: this.services.resilience });
     this.configureTelemetry();
+  }
+
+  get receivers() {
+    return this.services.receivers;
+  }
+
+  /** Where the receiver of `integration` listens, while it runs. */
+  receiverUrl(integration: string): string | undefined {
+    return this.receivers.running().find((running) => running.integration === integration)?.url;
   }
 
   /** New settings; the caller updates the health targets when it sees fit (debounced). */
@@ -86,14 +96,15 @@ export class EditorEngine {
   healthTargets(): HealthTarget[] {
     const snapshot = this.workspace.snapshot;
     const integrations = snapshot.integrations();
-    const withSection = new Set(integrations.filter((integration) => integration.healthCheck).map((integration) => healthKey(integration)));
+    const withSection = new Set(integrations.filter((integration) => integration.healthCheck).map((integration) => healthKey(integration.type, integration.name)));
     const context = this.services.healthProbeContext({ integrations, projectFolder: (integration) => snapshot.folderOf(integration.source.uri) });
     const targets = healthTargets({ integrations, microservices: snapshot.microservices(), gateways: snapshot.gateways() }, context).map((target) => {
-      const key = healthKey(target);
-      const timed = withSection.has(key) ? target : { ...target, intervalMs: this.settings.healthIntervalMs };
-      return this.history.recording(key, withProbeBound(timed, this.settings.healthTimeoutMs));
+      // The setting's interval is a setting of the target: a new one makes it start over at that interval.
+      const intervalMs = this.settings.healthIntervalMs;
+      const timed = withSection.has(target.key) ? target : { ...target, intervalMs, fingerprint: settingsFingerprint(target.fingerprint, intervalMs) };
+      return this.history.recording(target.key, withProbeBound(timed, this.settings.healthTimeoutMs));
     });
-    this.history.retain(new Set(targets.map(healthKey)));
+    this.history.retain(new Set(targets.map((target) => target.key)));
     return targets;
   }
 
@@ -114,14 +125,14 @@ export class EditorEngine {
     return runEndpoint(integration, endpoint, { ...options, auth: this.services.authorizers.get(integration), registry: this.services.resilience });
   }
 
-  async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void }) {
+  async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): Promise<SyncResultJson> {
     const integration = this.integration(integrationName, 'database');
     const result = await syncIntegration(integration, {
       dryRun: options.dryRun,
       signal: options.signal,
       projectFolder: this.workspace.snapshot.folderOf(integration.source.uri),
       connections: this.services.databases.get(integration),
-      progress: options.onProgress && { report: options.onProgress },
+      onEvent: options.onEvent,
     });
     return syncResultJson(result);
   }
@@ -131,7 +142,7 @@ export class EditorEngine {
   }
 
   async startReceiver(integrationName: string): Promise<string> {
-    return this.receivers.start(this.integration(integrationName, 'webhook'));
+    return (await this.receivers.start(this.integration(integrationName, 'webhook'))).url;
   }
 
   publishMessage(integrationName: string, queue: string, message: unknown, options: { signal?: AbortSignal } = {}): Promise<PublishMessageResult> {
@@ -145,7 +156,7 @@ export class EditorEngine {
   async dispose(): Promise<void> {
     this.health.dispose();
     this.workspace.dispose();
-    await Promise.allSettled([this.receivers.dispose(), this.services.dispose(), this.telemetry?.dispose()]);
+    await Promise.allSettled([this.services.dispose(), this.telemetry?.dispose()]);
   }
 
   private integration<T extends IntegrationType>(name: string, type: T): Extract<Integration, { type: T }> {

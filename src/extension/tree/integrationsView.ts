@@ -58,16 +58,16 @@ export class IntegrationsView implements EngineListener, Disposable {
         this.provider.repaint(this.model.setHealth(key, undefined));
         this.updateBadge(engine);
       }),
-      engine.receivers.onDidChange(({ integration, url }) => {
-        if (url) this.received.set(integration, []);
-        this.showReceiver(integration, url);
+      engine.receivers.onDidChange(({ integration, running }) => {
+        if (running) this.received.set(integration, []);
+        this.showReceiver(integration, running?.url);
       }),
       engine.receivers.onDidReceive((request) => {
         const list = this.received.get(request.integration) ?? [];
         list.unshift(request);
         list.splice(RECEIVED_KEPT);
         this.received.set(request.integration, list);
-        this.showReceiver(request.integration, engine.receivers.url(request.integration));
+        this.showReceiver(request.integration, engine.receiverUrl(request.integration));
       }),
     );
   }
@@ -97,7 +97,7 @@ export class IntegrationsView implements EngineListener, Disposable {
   private showReceiver(integration: string, url: string | undefined): void {
     const received = (this.received.get(integration) ?? []).map((request) => ({ endpoint: request.endpoint, receivedAt: request.receivedAt, event: eventOf(request) }));
     this.provider.repaint(this.model.setReceiver(integration, { url, received }));
-    void commands.executeCommand('setContext', 'simone.receiving', this.host.loaded ? [...this.received.keys()].some((name) => this.host.loaded!.receivers.url(name)) : false);
+    void commands.executeCommand('setContext', 'simone.receiving', this.host.loaded ? [...this.received.keys()].some((name) => this.host.loaded!.receiverUrl(name)) : false);
   }
 
   private updateBadge(engine: EditorEngine): void {
