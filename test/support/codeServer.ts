@@ -1,10 +1,11 @@
 /**
  * A real VS Code for end-to-end tests: code-server 4.96.4 (VS Code 1.96.4 on Node 20), prepared once by
  * scripts/prepare-code-server.sh in a cache folder outside the repository, started on a free loopback port with
- * this repository's built extension installed, and driven through Debian's chromium with playwright-core.
+ * this repository's extension installed from the .vsix that vsce packages, and driven through Debian's chromium
+ * with playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -12,8 +13,6 @@ import { freePort } from './rabbitmq';
 
 const repositoryRoot = new URL('../../', import.meta.url).pathname;
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-/** What the extension needs at run time (the same files .vscodeignore keeps in a .vsix). */
-const EXTENSION_FILES = ['package.json', 'dist', 'media', 'schemas', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE'];
 
 export interface CodeServer {
   /** The workbench URL with the workspace folder open. */
@@ -57,18 +56,37 @@ export function missingPrerequisite(): string | undefined {
   return undefined;
 }
 
+/** Runs a command to its end; its output is part of the error when it fails. */
+async function run(command: string, args: string[], what: string): Promise<void> {
+  const child = spawn(command, args, { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk).slice(-4000)));
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve));
+  if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${output}`);
+}
+
+let packaged: Promise<string> | undefined;
+
 /**
- * Installs the built extension the way VS Code installs one from a .vsix: a copy of its run-time files in
- * `<extensions>/<publisher>.<name>-<version>/`. A copy, not links, so a rebuild during the test changes nothing.
+ * The built extension packaged by vsce exactly as `npm run package` does (so .vscodeignore decides what ships),
+ * once per process, into a temp folder: a rebuild of dist/ during the test changes nothing.
  */
-function installBuiltExtension(extensionRoot: string, extensionsFolder: string): void {
-  const manifest = JSON.parse(readFileSync(join(extensionRoot, 'package.json'), 'utf8'));
-  const folder = join(extensionsFolder, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  mkdirSync(folder, { recursive: true });
-  for (const file of EXTENSION_FILES) {
-    const source = join(extensionRoot, file);
-    if (existsSync(source)) cpSync(source, join(folder, file), { recursive: true });
-  }
+export function packageExtension(): Promise<string> {
+  packaged ??= (async () => {
+    const vsix = join(mkdtempSync(join(tmpdir(), 'simone-vsix-')), 'simone-integrations.vsix');
+    const vsce = join(repositoryRoot, 'node_modules/.bin/vsce');
+    await run(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], 'vsce package');
+    return vsix;
+  })();
+  return packaged;
+}
+
+/** Installs the packaged extension with code-server's own `--install-extension`, as a user would. */
+async function installPackagedExtension(codeServerFolder: string, userData: string, extensions: string): Promise<void> {
+  const vsix = await packageExtension();
+  const entry = join(codeServerFolder, 'out/node/entry.js');
+  await run(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], `code-server --install-extension ${vsix}`);
 }
 
 /** User settings that keep the workbench quiet and predictable; the workspace is trusted without the dialog. */
@@ -90,8 +108,6 @@ export interface CodeServerOptions {
   codeServerFolder: string;
   /** The folder VS Code opens. */
   workspace: string;
-  /** The built extension to install (package.json, dist/, ...); default: this repository. */
-  extensionRoot?: string;
   /** False: workspace trust is on and the folder opens in Restricted Mode, without asking. Default: trusted. */
   trusted?: boolean;
 }
@@ -103,7 +119,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(join(userData, 'User'), { recursive: true });
   const trust = options.trusted === false ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
-  installBuiltExtension(options.extensionRoot ?? repositoryRoot, extensions);
+  await installPackagedExtension(options.codeServerFolder, userData, extensions);
 
   const port = await freePort();
   const log = createWriteStream(join(base, 'code-server.log'));
