@@ -1,123 +1,121 @@
 /**
- * The editor's way into the webviews: the result panel and the health dashboard. The rest of the extension calls
- * only these functions; the webviews behind them (webview/**, src/extension/webviews/**) replace this file's body
- * and keep its signatures.
- *
- * Until they land, a result and the dashboard are shown as read-only JSON documents (scheme `simone-result`), one
- * per kind+target, updated in place.
+ * The editor's way into the webviews: the result panel (one per kind+target, revealed and updated on a re-run) and
+ * the health dashboard. The rest of the extension calls only these functions. What the pages get is built by the
+ * vscode-free modules beside this one (view models, protocol, page sessions), from engine results that are
+ * already redacted: no secret is added here.
  */
-import { EventEmitter, Uri, window, workspace, type Disposable, type Event, type ExtensionContext, type TextDocumentContentProvider } from 'vscode';
-import type { HealthResult } from '../../runners/health/healthResult';
+import { EventEmitter, Uri, ViewColumn, env, window, type Disposable, type Event, type ExtensionContext, type WebviewPanel } from 'vscode';
+import { dashboardModel, type DashboardEntry } from './dashboardModel';
+import { PageSession, type PageRequest } from './pageSession';
+import type { HostMessage } from './protocol';
+import type { ResultAction } from './resultModel';
+import { ResultSession } from './resultSession';
+import type { ResultView } from './resultView';
+import { newNonce, webviewHtml } from './webviewHtml';
 
-export interface ResultView {
-  kind: 'endpoint' | 'endpoints' | 'sync' | 'webhook' | 'queue-publish' | 'queue-peek' | 'receiver';
-  title: string;
-  /** The runner's plain JSON (src/runners/**\/…Json.ts): already redacted. */
-  data: unknown;
-}
+export type { DashboardEntry } from './dashboardModel';
+export type { ResultView } from './resultView';
 
 export interface ResultPanelHandle {
   update(view: ResultView): void;
   /** A run event (src/runners/runEvents.ts) of the run the panel shows, as it happens. */
   appendEvent(event: unknown): void;
+  /** The page's Re-run or Apply button (Apply: a sync preview's, to run it for real). */
+  readonly onDidRequestAction: Event<ResultAction>;
   readonly onDidDispose: Event<void>;
-}
-
-/** One health target on the dashboard: its latest result and its recent probes, oldest first. */
-export interface DashboardEntry {
-  key: string;
-  name: string;
-  type: string;
-  result: HealthResult;
-  history: ReadonlyArray<{ checkedAt: string; state: HealthResult['state']; latencyMs: number }>;
 }
 
 /** What the dashboard shows and when it changes (after every probe, so the latency chart moves). */
 export interface HealthSource {
   results(): readonly DashboardEntry[];
   readonly onDidChange: Event<void>;
+  /** Opens where a target is defined (the dashboard's row link); without it rows are not links. */
+  openDefinition?(key: string): void;
 }
 
-const SCHEME = 'simone-result';
+type Log = { warn(message: string): void };
+let log: Log = { warn: (message) => console.warn(message) };
 
-/** The documents shown so far, by path; kept for the window's life (a closed one is shown again on the next run). */
-class ResultDocuments implements TextDocumentContentProvider {
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new EventEmitter<Uri>();
-  readonly onDidChange = this.changed.event;
-
-  provideTextDocumentContent(uri: Uri): string {
-    return this.contents.get(uri.path) ?? '';
-  }
-
-  set(uri: Uri, text: string): void {
-    this.contents.set(uri.path, text);
-    this.changed.fire(uri);
-  }
+/** Where refused page messages are reported (the extension's log channel). */
+export function setWebviewLog(channel: Log): void {
+  log = channel;
 }
 
-let documents: ResultDocuments | undefined;
-
-function resultDocuments(context: ExtensionContext): ResultDocuments {
-  if (!documents) {
-    const created = new ResultDocuments();
-    context.subscriptions.push(workspace.registerTextDocumentContentProvider(SCHEME, created), { dispose: () => (documents = undefined) });
-    documents = created;
-  }
-  return documents;
+function createPanel(context: ExtensionContext, viewType: string, page: 'result' | 'health', title: string): WebviewPanel {
+  const root = Uri.joinPath(context.extensionUri, 'dist', 'webview');
+  const panel = window.createWebviewPanel(viewType, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [root] });
+  const uri = (file: string) => panel.webview.asWebviewUri(Uri.joinPath(root, file)).toString();
+  panel.webview.html = webviewHtml({ title, cspSource: panel.webview.cspSource, script: uri(`${page}.js`), stylesheet: uri('webview.css'), codicons: uri('codicon.css') }, newNonce());
+  return panel;
 }
 
-function uriFor(kind: string, title: string): Uri {
-  return Uri.from({ scheme: SCHEME, path: `/${kind}/${title.replace(/[^\w.-]+/g, '_')}.json` });
+/** Feeds a page its messages and tells its session when VS Code unloaded it (hidden without retained context). */
+function connect(panel: WebviewPanel, session: { receive(raw: unknown): void; reset(): void }): Disposable[] {
+  return [panel.webview.onDidReceiveMessage((raw) => session.receive(raw)), panel.onDidChangeViewState(() => panel.visible || session.reset())];
 }
 
-async function reveal(uri: Uri): Promise<void> {
-  const document = await workspace.openTextDocument(uri);
-  await window.showTextDocument(document, { preview: false, preserveFocus: true });
+const refuse = (page: string) => (reason: string) => log.warn(`${page}: refused a message from the page: ${reason}`);
+
+interface OpenResult {
+  panel: WebviewPanel;
+  session: ResultSession;
+  handle: ResultPanelHandle;
 }
+
+const results = new Map<string, OpenResult>();
 
 export function showResult(context: ExtensionContext, view: ResultView): ResultPanelHandle {
-  const store = resultDocuments(context);
-  const uri = uriFor(view.kind, view.title);
+  const id = `${view.kind}\u0000${view.title}`;
+  const open = results.get(id);
+  if (open) {
+    open.session.show(view);
+    open.panel.reveal(undefined, true);
+    return open.handle;
+  }
+  const panel = createPanel(context, 'simone.result', 'result', view.title);
+  const actions = new EventEmitter<ResultAction>();
   const disposed = new EventEmitter<void>();
-  let current = view;
-  const events: unknown[] = [];
-  const render = () => store.set(uri, JSON.stringify({ title: current.title, result: current.data, events }, null, 2));
-  render();
-  void reveal(uri);
-  const closing: Disposable = workspace.onDidCloseTextDocument((document) => {
-    if (document.uri.toString() !== uri.toString()) return;
-    closing.dispose();
+  const post = (message: HostMessage) => panel.webview.postMessage(message);
+  const handle = (request: PageRequest) => {
+    if (request.type === 'rerun' || request.type === 'apply') actions.fire(request.type);
+    else if (request.type === 'copy') void env.clipboard.writeText(request.text);
+  };
+  const session = new ResultSession(view, post, handle, refuse(`result panel ${view.title}`));
+  const subscriptions = connect(panel, session);
+  panel.onDidDispose(() => {
+    results.delete(id);
+    for (const subscription of subscriptions) subscription.dispose();
     disposed.fire();
+    actions.dispose();
+    disposed.dispose();
   });
-  return {
-    update(next) {
-      current = next;
-      render();
-    },
-    appendEvent(event) {
-      events.push(event);
-      render();
-    },
+  const resultHandle: ResultPanelHandle = {
+    update: (next) => session.show(next),
+    appendEvent: (event) => session.event(event),
+    onDidRequestAction: actions.event,
     onDidDispose: disposed.event,
   };
+  results.set(id, { panel, session, handle: resultHandle });
+  context.subscriptions.push(panel);
+  return resultHandle;
 }
 
-/** The dashboard's subscription while it is open (opening it again replaces it). */
-let dashboard: Disposable | undefined;
+let dashboard: WebviewPanel | undefined;
 
 export function showHealthDashboard(context: ExtensionContext, source: HealthSource): void {
-  const store = resultDocuments(context);
-  const uri = uriFor('health', 'dashboard');
-  const render = () => store.set(uri, JSON.stringify(source.results(), null, 2));
-  render();
-  dashboard?.dispose();
-  const updates = source.onDidChange(render);
-  const closing = workspace.onDidCloseTextDocument((document) => {
-    if (document.uri.toString() === uri.toString()) subscription.dispose();
+  if (dashboard) return dashboard.reveal(undefined, true);
+  const panel = createPanel(context, 'simone.healthDashboard', 'health', 'Simone Health');
+  const health = (): HostMessage => ({ type: 'health', model: dashboardModel(source.results(), source.openDefinition !== undefined) });
+  const handle = (request: PageRequest) => {
+    if (request.type === 'openDefinition') source.openDefinition?.(request.key);
+    else if (request.type === 'copy') void env.clipboard.writeText(request.text);
+  };
+  const session = new PageSession((message) => panel.webview.postMessage(message), () => [health()], handle, refuse('health dashboard'));
+  const subscriptions = [...connect(panel, session), source.onDidChange(() => session.send(health()))];
+  panel.onDidDispose(() => {
+    dashboard = undefined;
+    for (const subscription of subscriptions) subscription.dispose();
   });
-  const subscription: Disposable = { dispose: () => (updates.dispose(), closing.dispose(), (dashboard = undefined)) };
-  dashboard = subscription;
-  context.subscriptions.push(subscription);
-  void reveal(uri);
+  dashboard = panel;
+  context.subscriptions.push(panel);
 }
