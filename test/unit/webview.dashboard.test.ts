@@ -13,7 +13,7 @@ describe('health dashboard view model', () => {
   it('one row per target, sorted by name, with its state as a codicon and a tone, detail, breaker and latency', () => {
     const model = dashboardModel([entry('tracker', 'healthy', [10, 20, 30]), entry('billing', 'unhealthy', [5, 5], { detail: 'HTTP 503' }), entry('search', 'degraded', [1]), entry('crm', 'healthy', [4, 4], { breaker: 'open' })], true);
     assert.deepEqual(
-      model.rows.map((row) => [row.name, row.state.text, row.state.icon, row.state.tone, row.detail, row.breaker, row.latency]),
+      model.rows.map((row) => [row.name, row.state.text, row.state.icon, row.state.tone, row.detail, row.breaker ?? '—', row.latency]),
       [
         ['billing', 'unhealthy', 'error', 'error', 'HTTP 503', '—', '5 ms'],
         ['crm', 'circuit open', 'circle-slash', 'error', 'crm answered', 'open', '4 ms'],

@@ -36,7 +36,7 @@ function card(row: DashboardRow, canOpen: boolean): HTMLElement {
     { class: `target tone-border-${row.state.tone ?? 'plain'}`, 'data-key': row.key },
     element('div', { class: 'target-head' }, nameCell(row, canOpen), element('vscode-badge', { variant: 'counter' }, row.type), element('span', { class: 'state' }, cellContent(row.state))),
     element('p', { class: 'detail' }, row.detail),
-    element('div', { class: 'target-foot' }, element('span', {}, `latency ${row.latency}`), element('span', {}, `breaker ${row.breaker}`), chart(row.sparkline), element('span', { class: 'note' }, `checked ${row.checkedAt}`)),
+    element('div', { class: 'target-foot' }, element('span', {}, `latency ${row.latency}`), row.breaker && element('span', {}, `breaker ${row.breaker}`), chart(row.sparkline), element('span', { class: 'note', title: row.checkedAt }, `checked ${new Date(row.checkedAt).toLocaleTimeString()}`)),
   );
 }
 

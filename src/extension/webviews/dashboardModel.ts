@@ -32,7 +32,8 @@ export interface DashboardRow {
   state: Cell;
   latency: string;
   detail: string;
-  breaker: string;
+  /** The circuit breaker's state, for targets that have one. */
+  breaker?: string;
   checkedAt: string;
   sparkline?: Sparkline;
 }
@@ -89,7 +90,7 @@ export function dashboardModel(entries: readonly DashboardEntry[], canOpenDefini
         state: stateCell(entry.result),
         latency: `${Math.round(entry.result.latencyMs)} ms`,
         detail: entry.result.detail,
-        breaker: entry.result.breaker ?? '—',
+        ...(entry.result.breaker ? { breaker: entry.result.breaker } : {}),
         checkedAt: entry.result.checkedAt,
         ...(chart ? { sparkline: chart } : {}),
       };
