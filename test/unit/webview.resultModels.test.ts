@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { liveEventRow } from '../../src/extension/webviews/liveEventRow';
 import { MAX_CODE_CHARS, MAX_ROWS, type CodeSection, type ResultModel, type TableSection } from '../../src/extension/webviews/resultModel';
+import { resultCommand } from '../../src/extension/webviews/resultCommands';
 import { resultModel } from '../../src/extension/webviews/resultView';
 import type { EndpointResult } from '../../src/runners/http/endpointResult';
 import { runnerError } from '../../src/runners/errors';
@@ -91,7 +92,7 @@ describe('result panel view model: endpoint', () => {
 
   it('lists every endpoint of Test All Endpoints with a pass count', () => {
     const failed = { ...flakyRun, endpoint: 'create_task', ok: false, status: 500, error: runnerError('remote-5xx', 'HTTP 500') };
-    const model = resultModel({ kind: 'endpoints', title: 'tracker', data: [flakyRun, failed] });
+    const model = resultModel({ kind: 'endpoints', title: 'tracker', data: { integration: 'tracker', ok: false, results: [flakyRun, failed] } });
     assert.deepEqual(model.headline, { text: '1 of 2 passed', tone: 'error', icon: 'error' });
     assert.deepEqual(texts(tableOf(model, 'Endpoints')), [
       ['list_tasks', '200', '2', '61 ms', ''],
@@ -207,5 +208,20 @@ describe('live run events', () => {
     ]);
     assert.equal(liveEventRow({ type: 'something-new' }), undefined);
     assert.equal(liveEventRow('attempt-started'), undefined);
+  });
+});
+
+describe('result panel buttons', () => {
+  it('run the command that made the result, on the same target; none where the result does not name it', () => {
+    const endpoint = { kind: 'endpoint', title: 'tracker.list_tasks', data: flakyRun } as const;
+    assert.deepEqual(resultCommand(endpoint, 'rerun'), { command: 'simone.testEndpoint', argument: { integration: 'tracker', endpoint: 'list_tasks' } });
+    assert.equal(resultCommand(endpoint, 'apply'), undefined);
+    const preview = { kind: 'sync', title: 'warehouse', data: { integration: 'warehouse', dryRun: true, ok: true, tables: [] } } as const;
+    assert.deepEqual(resultCommand(preview, 'rerun'), { command: 'simone.previewSync', argument: { integration: 'warehouse' } });
+    assert.deepEqual(resultCommand(preview, 'apply'), { command: 'simone.runSync', argument: { integration: 'warehouse' } });
+    assert.equal(resultCommand({ ...preview, data: { ...preview.data, dryRun: false } }, 'apply'), undefined);
+    assert.deepEqual(resultCommand({ kind: 'queue-peek', title: 'q/tasks', data: { integration: 'q', queue: 'tasks', ok: true, messages: [] } }, 'rerun'), { command: 'simone.peekQueue', argument: { integration: 'q' } });
+    assert.equal(resultCommand({ kind: 'webhook', title: 'hooks', data: { integration: 'hooks' } }, 'rerun'), undefined, 'a delivery without its endpoint');
+    assert.deepEqual(resultModel({ kind: 'endpoint', title: 't', data: { ok: true, status: 200 } }).actions, [], 'no target, no button');
   });
 });

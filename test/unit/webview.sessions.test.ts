@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { PageSession, type PageRequest } from '../../src/extension/webviews/pageSession';
 import type { HostMessage } from '../../src/extension/webviews/protocol';
 import { MAX_KEPT_EVENTS, ResultSession } from '../../src/extension/webviews/resultSession';
-import type { ResultView } from '../../src/extension/webviews/resultView';
+import type { AnyResultView } from '../../src/extension/webviews/resultView';
 
 function recorder() {
   const posted: HostMessage[] = [];
@@ -12,8 +12,8 @@ function recorder() {
   return { posted, requests, refused, post: (message: HostMessage) => posted.push(message), handle: (request: PageRequest) => requests.push(request), refuse: (reason: string) => refused.push(reason) };
 }
 
-const first: ResultView = { kind: 'endpoint', title: 'tracker.list', data: { ok: true, status: 200, attempts: [{ status: 200, durationMs: 3, delayMs: 0 }] } };
-const second: ResultView = { kind: 'endpoint', title: 'tracker.list', data: { ok: false, status: 503, attempts: [{ status: 503, durationMs: 3, delayMs: 0 }] } };
+const first: AnyResultView = { kind: 'endpoint', title: 'tracker.list', data: { ok: true, status: 200, attempts: [{ status: 200, durationMs: 3, delayMs: 0 }] } };
+const second: AnyResultView = { kind: 'endpoint', title: 'tracker.list', data: { ok: false, status: 503, attempts: [{ status: 503, durationMs: 3, delayMs: 0 }] } };
 
 describe('result panel session (host side)', () => {
   it('posts nothing before the page is ready, then the result and the events so far', () => {

@@ -40,9 +40,9 @@ export function endpointModel(title: string, data: unknown): ResultModel {
   return { title, headline: passed(ok, statusText(result)), facts, sections, actions: ['rerun'] };
 }
 
-/** Test All Endpoints: one row per endpoint. */
+/** Test All Endpoints (`{integration, ok, results}`): one row per endpoint. */
 export function endpointsModel(title: string, data: unknown): ResultModel {
-  const results = list(data).map((value) => record(value) ?? {});
+  const results = list(record(data)?.results).map((value) => record(value) ?? {});
   const passedCount = results.filter((result) => result.ok === true).length;
   const rows = results.map((result) => [
     cell(text(result.endpoint)),

@@ -1,20 +1,44 @@
+import type { endpointResultJson } from '../../runners/http/endpointResultJson';
+import type { peekResultJson, publishResultJson } from '../../runners/queue/queueResultJson';
+import type { SyncResultJson } from '../../runners/sync/syncResultJson';
+import type { ReceivedWebhook } from '../../runners/webhook/webhookReceiver';
+import type { WebhookDelivery } from '../../runners/webhook/webhookSender';
 import { endpointModel, endpointsModel } from './endpointModel';
 import { queuePeekModel, queuePublishModel, receiverModel, webhookModel } from './messagingModel';
+import { resultCommand } from './resultCommands';
 import type { ResultModel } from './resultModel';
 import { syncModel } from './syncModel';
 
-export const RESULT_KINDS = ['endpoint', 'endpoints', 'sync', 'webhook', 'queue-publish', 'queue-peek', 'receiver'] as const;
+type EndpointJson = ReturnType<typeof endpointResultJson>;
 
-/** A runner's result as the editor hands it to the result panel. */
-export interface ResultView {
-  kind: (typeof RESULT_KINDS)[number];
-  /** The target: `integration.endpoint`, `integration/queue`, an integration's name. */
+/** What each kind of result carries: the runner's plain JSON (its …Json.ts converter), already redacted by the engine. */
+export interface ResultData {
+  endpoint: EndpointJson;
+  endpoints: { integration: string; ok: boolean; results: EndpointJson[] };
+  sync: SyncResultJson;
+  webhook: WebhookDelivery;
+  'queue-publish': ReturnType<typeof publishResultJson>;
+  'queue-peek': ReturnType<typeof peekResultJson>;
+  /** One received request, or a receiver's list so far. */
+  receiver: ReceivedWebhook | readonly ReceivedWebhook[];
+}
+
+export type ResultKind = keyof ResultData;
+
+/** A runner's result as the editor hands it to the result panel; `title` names the target (`integration.endpoint`, `integration/queue`…). */
+export type ResultView = { [K in ResultKind]: { kind: K; title: string; data: ResultData[K] } }[ResultKind];
+
+/**
+ * What the view models accept: any kind with data of any shape. They read every field for what it is (a panel
+ * draws whatever an older or newer engine sent, and never throws), so the typed `ResultView` fits in here.
+ */
+export interface AnyResultView {
+  kind: ResultKind;
   title: string;
-  /** The runner's plain JSON (src/runners/**\/…Json.ts), already redacted by the engine. */
   data: unknown;
 }
 
-const BUILDERS: Record<ResultView['kind'], (title: string, data: unknown) => ResultModel> = {
+const BUILDERS: Record<ResultKind, (title: string, data: unknown) => ResultModel> = {
   endpoint: endpointModel,
   endpoints: endpointsModel,
   sync: syncModel,
@@ -24,6 +48,8 @@ const BUILDERS: Record<ResultView['kind'], (title: string, data: unknown) => Res
   receiver: receiverModel,
 };
 
-export function resultModel(view: ResultView): ResultModel {
-  return BUILDERS[view.kind](view.title, view.data);
+export function resultModel(view: AnyResultView): ResultModel {
+  const model = BUILDERS[view.kind](view.title, view.data);
+  // A button only where the editor has a command that runs it.
+  return { ...model, actions: model.actions.filter((action) => resultCommand(view, action) !== undefined) };
 }

@@ -4,11 +4,12 @@
  * vscode-free modules beside this one (view models, protocol, page sessions), from engine results that are
  * already redacted: no secret is added here.
  */
-import { EventEmitter, Uri, ViewColumn, env, window, type Disposable, type Event, type ExtensionContext, type WebviewPanel } from 'vscode';
+import { EventEmitter, Uri, ViewColumn, commands, env, window, type Disposable, type Event, type ExtensionContext, type WebviewPanel } from 'vscode';
+import type { RunEvent } from '../../runners/runEvents';
 import { dashboardModel, type DashboardEntry } from './dashboardModel';
 import { PageSession, type PageRequest } from './pageSession';
 import type { HostMessage } from './protocol';
-import type { ResultAction } from './resultModel';
+import { resultCommand } from './resultCommands';
 import { ResultSession } from './resultSession';
 import type { ResultView } from './resultView';
 import { newNonce, webviewHtml } from './webviewHtml';
@@ -19,9 +20,7 @@ export type { ResultView } from './resultView';
 export interface ResultPanelHandle {
   update(view: ResultView): void;
   /** A run event (src/runners/runEvents.ts) of the run the panel shows, as it happens. */
-  appendEvent(event: unknown): void;
-  /** The page's Re-run or Apply button (Apply: a sync preview's, to run it for real). */
-  readonly onDidRequestAction: Event<ResultAction>;
+  appendEvent(event: RunEvent): void;
   readonly onDidDispose: Event<void>;
 }
 
@@ -73,12 +72,13 @@ export function showResult(context: ExtensionContext, view: ResultView): ResultP
     return open.handle;
   }
   const panel = createPanel(context, 'simone.result', 'result', view.title);
-  const actions = new EventEmitter<ResultAction>();
   const disposed = new EventEmitter<void>();
   const post = (message: HostMessage) => panel.webview.postMessage(message);
   const handle = (request: PageRequest) => {
-    if (request.type === 'rerun' || request.type === 'apply') actions.fire(request.type);
-    else if (request.type === 'copy') void env.clipboard.writeText(request.text);
+    if (request.type === 'rerun' || request.type === 'apply') {
+      const call = resultCommand(session.current, request.type);
+      if (call) void commands.executeCommand(call.command, call.argument);
+    } else if (request.type === 'copy') void env.clipboard.writeText(request.text);
   };
   const session = new ResultSession(view, post, handle, refuse(`result panel ${view.title}`));
   const subscriptions = connect(panel, session);
@@ -86,13 +86,11 @@ export function showResult(context: ExtensionContext, view: ResultView): ResultP
     results.delete(id);
     for (const subscription of subscriptions) subscription.dispose();
     disposed.fire();
-    actions.dispose();
     disposed.dispose();
   });
   const resultHandle: ResultPanelHandle = {
     update: (next) => session.show(next),
     appendEvent: (event) => session.event(event),
-    onDidRequestAction: actions.event,
     onDidDispose: disposed.event,
   };
   results.set(id, { panel, session, handle: resultHandle });
