@@ -19,6 +19,7 @@ import type { HostMessage } from '../../src/extension/webviews/protocol';
 import { ResultSession } from '../../src/extension/webviews/resultSession';
 import { newNonce, webviewHtml } from '../../src/extension/webviews/webviewHtml';
 import { healthResult } from '../../src/runners/health/healthResult';
+import { endpointResultJson } from '../../src/runners/http/endpointResultJson';
 import { runEndpoint } from '../../src/runners/http/runEndpoint';
 import { launchChromium } from '../support/codeServer';
 import { FlakyServer, sequence } from '../support/flakyServer';
@@ -59,7 +60,7 @@ interface Wired {
 
 /** A page (not loaded yet) whose `acquireVsCodeApi` posts to `receive` (the host session), and which records CSP violations and errors. */
 async function preparePage(browser: Browser, receive: (raw: unknown) => void, errors: string[]): Promise<Wired> {
-  const page = await browser.newPage({ viewport: { width: 960, height: 720 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 960, height: 320 }, deviceScaleFactor: 1 });
   const fromPage: unknown[] = [];
   await page.exposeFunction('__simoneToHost', (message: unknown) => {
     fromPage.push(message);
@@ -83,7 +84,7 @@ async function preparePage(browser: Browser, receive: (raw: unknown) => void, er
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const folder = process.env.SIMONE_UPDATE_DOCS_IMAGES === '1' ? join(repositoryRoot, 'docs/images') : mkdtempSync(join(tmpdir(), 'simone-webview-'));
-  await page.screenshot({ path: join(folder, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
 }
 
 describe('webview pages in Chromium', () => {
@@ -118,7 +119,7 @@ describe('webview pages in Chromium', () => {
     const errors: string[] = [];
     const requests: PageRequest[] = [];
     const wired = await preparePage(browser, (raw) => session.receive(raw), errors);
-    const session = new ResultSession({ kind: 'endpoint', title: 'project_tracker.list_tasks', data: result }, (message) => wired.post(message), (request) => requests.push(request), (reason) => errors.push(reason));
+    const session = new ResultSession({ kind: 'endpoint', title: 'project_tracker.list_tasks', data: endpointResultJson(result) }, (message) => wired.post(message), (request) => requests.push(request), (reason) => errors.push(reason));
     const { page } = wired;
     await page.goto(`${pages.origin}/result.html`);
 
@@ -146,7 +147,7 @@ describe('webview pages in Chromium', () => {
     for (let wait = 0; requests.length < 2 && wait < 50; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(requests.map((request) => request.type), ['rerun', 'copy']);
 
-    session.show({ kind: 'endpoint', title: 'project_tracker.list_tasks', data: result });
+    session.show({ kind: 'endpoint', title: 'project_tracker.list_tasks', data: endpointResultJson(result) });
     await wired.settled();
     await page.locator('vscode-collapsible[title="In progress"]').waitFor({ state: 'detached' });
     await page.evaluate(() => document.fonts.ready);

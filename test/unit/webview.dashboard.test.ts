@@ -36,7 +36,7 @@ describe('health dashboard view model', () => {
     const line = sparkline(entry('tracker', 'healthy', [0, 50, 100]).history);
     assert.ok(line);
     assert.equal(line.maxMs, 100);
-    assert.equal(line.points, '0,23 60,12 120,1');
+    assert.equal(line.points, '2,22 60,12 118,2');
     assert.deepEqual(line.marks, [{ x: 60, y: 12, tone: 'error' }]);
   });
 
@@ -48,6 +48,6 @@ describe('health dashboard view model', () => {
     assert.equal(points.length, SPARKLINE_SAMPLES);
     for (const [x, y] of points) assert.ok(x >= 0 && x <= line.width && y >= 0 && y <= line.height, `${x},${y}`);
     const flat = sparkline(entry('idle', 'healthy', [0, 0]).history);
-    assert.equal(flat?.points, '0,23 120,23', 'all-zero latencies stay on the baseline');
+    assert.equal(flat?.points, '2,22 118,22', 'all-zero latencies stay on the baseline');
   });
 });

@@ -52,6 +52,7 @@ describe('result panel view model: endpoint', () => {
       ['1', '503', '12.3 ms', '0 ms', '11 ms', 'HTTP 503 Service Unavailable'],
       ['2', '200', '8 ms', '40.1 ms', '7.5 ms', ''],
     ]);
+    assert.deepEqual(tableOf(model, 'Attempts').widths, ['40px', '100px', '90px', '110px', '90px'], 'the error column gets the rest');
     assert.equal(tableOf(model, 'Attempts').rows[0][1].tone, 'error');
     assert.deepEqual(texts(tableOf(model, 'Timing')), [['Queued (bulkhead)', '0.5 ms'], ['Rate limit wait', '0 ms'], ['Backoff', '40.1 ms'], ['First byte', '7.5 ms'], ['Total', '61 ms']]);
     assert.deepEqual(texts(tableOf(model, 'Response headers')), [['content-type', 'application/json'], ['x-request-id', 'r-1']]);
@@ -63,7 +64,7 @@ describe('result panel view model: endpoint', () => {
     const json = { integration: 'tracker', endpoint: 'e', ok: false, status: null, attempts: [{ status: null, error: 'connect ECONNREFUSED 127.0.0.1:9', durationMs: 1, delayMs: 0 }], durationMs: 1, breaker: 'open', error: { kind: 'transient', message: 'connect ECONNREFUSED 127.0.0.1:9' }, method: 'GET', url: null, timing: null, response: { headers: {}, body: '{"a":', bytes: 65536, truncated: true }, traceId: null };
     const model = resultModel({ kind: 'endpoint', title: 't', data: json });
     assert.deepEqual(model.headline, { text: 'connect ECONNREFUSED 127.0.0.1:9', tone: 'error', icon: 'error' });
-    assert.deepEqual(texts(tableOf(model, 'Attempts')), [['1', 'no answer', '1 ms', '0 ms', '—', 'connect ECONNREFUSED 127.0.0.1:9']]);
+    assert.deepEqual(texts(tableOf(model, 'Attempts')), [['1', 'no answer', '1 ms', '0 ms', 'connect ECONNREFUSED 127.0.0.1:9']], 'no first-byte column where no attempt has one');
     assert.equal(model.sections.some((section) => section.title === 'Timing'), false);
     assert.equal(codeOf(model, 'Body').text, '{"a":', 'text that is not JSON stays as it came');
     assert.equal(codeOf(model, 'Body').note, 'the runner kept the first 65536 bytes');

@@ -1,5 +1,5 @@
 /** The health dashboard: every target's state, detail, breaker and latency history, redrawn on every probe. */
-import type { DashboardModel, DashboardRow, Sparkline } from '../../src/extension/webviews/dashboardModel';
+import { SPARKLINE_MARK_RADIUS, type DashboardModel, type DashboardRow, type Sparkline } from '../../src/extension/webviews/dashboardModel';
 import { cellContent, element } from '../shared/dom';
 import { listen, postToHost } from '../shared/host';
 
@@ -16,7 +16,7 @@ function chart(line: Sparkline | undefined): Node {
   if (!line) return element('span', { class: 'note' }, 'one probe so far');
   const drawing = svg('svg', { width: line.width, height: line.height, viewBox: `0 0 ${line.width} ${line.height}`, class: 'sparkline', role: 'img', 'aria-label': `latency, up to ${line.maxMs} ms` });
   drawing.append(svg('polyline', { points: line.points, class: 'line' }));
-  for (const mark of line.marks) drawing.append(svg('circle', { cx: mark.x, cy: mark.y, r: 2, class: `mark tone-${mark.tone}` }));
+  for (const mark of line.marks) drawing.append(svg('circle', { cx: mark.x, cy: mark.y, r: SPARKLINE_MARK_RADIUS, class: `mark tone-${mark.tone}` }));
   return element('span', { class: 'chart' }, drawing, element('span', { class: 'note' }, `max ${line.maxMs} ms`));
 }
 

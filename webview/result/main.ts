@@ -8,7 +8,7 @@ const root = document.getElementById('root')!;
 let live: HTMLElement | undefined;
 
 function renderSection(part: Section): HTMLElement {
-  if (part.type === 'table') return section(part.title, part.rows.length > 0 && dataTable(part.columns, part.rows), part.note && element('p', { class: 'note' }, part.note));
+  if (part.type === 'table') return section(part.title, part.rows.length > 0 && dataTable(part.columns, part.rows, part.widths), part.note && element('p', { class: 'note' }, part.note));
   const copy = button('Copy', 'copy', () => postToHost({ type: 'copy', text: part.text }), true);
   return section(part.title, element('div', { class: 'toolbar' }, copy), element('pre', { class: 'code' }, element('code', {}, part.text)), part.note && element('p', { class: 'note' }, part.note));
 }

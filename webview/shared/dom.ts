@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
+import type { VscodeTable } from '@vscode-elements/elements/dist/vscode-table/vscode-table.js';
 import type { Cell } from '../../src/extension/webviews/resultModel';
 
 type Child = Node | string | undefined | false;
@@ -37,13 +38,24 @@ export function tableRow(cells: Cell[]): HTMLElement {
   return element('vscode-table-row', {}, ...cells.map((cell) => element('vscode-table-cell', {}, cellContent(cell))));
 }
 
-export function dataTable(columns: string[], rows: Cell[][]): HTMLElement {
-  return element(
+export function dataTable(columns: string[], rows: Cell[][], widths?: string[]): HTMLElement {
+  const node = element(
     'vscode-table',
     { zebra: '', 'bordered-rows': '', 'min-column-width': '3em' },
     element('vscode-table-header', { slot: 'header' }, ...columns.map((column) => element('vscode-table-header-cell', {}, column))),
     element('vscode-table-body', { slot: 'body' }, ...rows.map(tableRow)),
   );
+  // vscode-table sizes its columns when it is connected, while a collapsible's content has no width yet (and
+  // widths of a 0-wide table are ignored): they are given once it has a width, a frame later (when it knows it).
+  if (widths) {
+    const sized = new ResizeObserver(([entry]) => {
+      if (entry.contentRect.width === 0) return;
+      sized.disconnect();
+      requestAnimationFrame(() => ((node as VscodeTable).columns = widths));
+    });
+    sized.observe(node);
+  }
+  return node;
 }
 
 export function section(title: string, ...content: Child[]): HTMLElement {

@@ -49,6 +49,9 @@ export interface DashboardModel {
 export const SPARKLINE_SAMPLES = 60;
 const WIDTH = 120;
 const HEIGHT = 24;
+/** The dots on the line; the chart keeps this margin so they are drawn whole. */
+export const SPARKLINE_MARK_RADIUS = 2;
+const MARGIN = SPARKLINE_MARK_RADIUS;
 
 const STATES: Record<HealthState, { icon: string; tone: Tone }> = {
   healthy: { icon: 'pass-filled', tone: 'ok' },
@@ -67,11 +70,11 @@ export function sparkline(history: DashboardEntry['history']): Sparkline | undef
   const samples = history.slice(-SPARKLINE_SAMPLES);
   if (samples.length < 2) return undefined;
   const maxMs = Math.max(1, ...samples.map((sample) => sample.latencyMs));
-  const step = WIDTH / (samples.length - 1);
+  const step = (WIDTH - 2 * MARGIN) / (samples.length - 1);
   const at = (index: number) => {
     const latency = Math.max(0, samples[index].latencyMs);
-    // One pixel of margin keeps the stroke inside the box at the top and bottom.
-    return { x: Math.round(index * step * 10) / 10, y: Math.round((HEIGHT - 1 - (latency / maxMs) * (HEIGHT - 2)) * 10) / 10 };
+    // A margin of a mark's radius keeps the stroke and the marks inside the box.
+    return { x: Math.round((MARGIN + index * step) * 10) / 10, y: Math.round((HEIGHT - MARGIN - (latency / maxMs) * (HEIGHT - 2 * MARGIN)) * 10) / 10 };
   };
   const points = samples.map((_, index) => at(index)).map(({ x, y }) => `${x},${y}`).join(' ');
   const marks = samples.flatMap((sample, index) => (sample.state === 'healthy' ? [] : [{ ...at(index), tone: (STATES[sample.state] ?? STATES.unknown).tone }]));

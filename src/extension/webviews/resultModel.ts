@@ -16,6 +16,8 @@ export interface TableSection {
   title: string;
   columns: string[];
   rows: Cell[][];
+  /** Initial column widths (`48px`, `20%`, `auto`), first columns first; the others share the rest. */
+  widths?: string[];
   /** Said under the table: rows left out, why it is empty. */
   note?: string;
 }
@@ -49,10 +51,10 @@ export interface ResultModel {
 export const MAX_ROWS = 200;
 export const MAX_CODE_CHARS = 64 * 1024;
 
-export function table(title: string, columns: string[], rows: Cell[][], emptyNote?: string): TableSection {
+export function table(title: string, columns: string[], rows: Cell[][], emptyNote?: string, widths?: string[]): TableSection {
   const shown = rows.slice(0, MAX_ROWS);
   const note = rows.length > MAX_ROWS ? `${rows.length - MAX_ROWS} more not shown` : rows.length === 0 ? emptyNote : undefined;
-  return { type: 'table', title, columns, rows: shown, ...(note ? { note } : {}) };
+  return { type: 'table', title, columns, rows: shown, ...(widths ? { widths } : {}), ...(note ? { note } : {}) };
 }
 
 /** JSON pretty-printed (a string that holds JSON too), anything else as it came; cut at MAX_CODE_CHARS. */
