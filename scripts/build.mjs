@@ -1,4 +1,6 @@
-// Bundles the three entry points (`vscode` is provided by the editor at run time) and the webview pages.
+// Bundles the entry points; `vscode` is provided by the editor at run time. The editor's engine (runners, PGlite,
+// OpenTelemetry) is a bundle of its own that dist/extension.js requires on first use, so activation stays cheap.
+// The webview pages are built for the browser into dist/webview (scripts/buildWebviews.mjs).
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, existsSync } from 'node:fs';
 import { buildWebviews } from './buildWebviews.mjs';
@@ -21,7 +23,10 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, entryPoints: ['src/extension/engine/editorEngine.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
+  // The language server's worker threads (validation, folder walks); it finds them beside dist/server.js.
+  build({ ...common, entryPoints: ['src/server/serverWorker.ts'], outfile: 'dist/serverWorker.js' }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } }),
   buildWebviews('dist/webview'),
 ]);
