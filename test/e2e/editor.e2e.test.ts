@@ -128,7 +128,11 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       await ui.waitForTab(/project_tracker\.list_issues/);
       await ui.expandIntegration('project_tracker');
       assert.match(await ui.waitForIntegrationRow('list_issues', /200 after 2 attempts/), /GET \/issues · 200 after 2 attempts/);
-      assert.match(await ui.waitForEditorText(/"status": 200/), /"status": 200,\s+"attempts"/);
+      // The result panel: the status, and both attempts (the deliberate 503, then the 200).
+      const attempts = await ui.waitForWebview('[data-testid="status"]', /^200$/, (panel) =>
+        panel.locator('vscode-collapsible[title="Attempts"] vscode-table-row').evaluateAll((rows) => rows.map((row) => row.querySelectorAll('vscode-table-cell')[1]?.textContent?.trim())),
+      );
+      assert.deepEqual(attempts, ['503', '200']);
       assert.ok(requests.filter((line) => line.includes('GET /api/issues -> 503')).length === 1, 'one deliberate 503 was retried');
     });
   });
@@ -138,9 +142,12 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       await ui.runCommand('Simone: Run Sync');
       // The preview is shown before the question.
       await ui.waitForTab(/project_analytics/);
+      await ui.waitForWebview('[data-testid="status"]', /^preview: \d+ row changes?$/, async () => undefined);
       await ui.answerDialog(/Apply the sync of project_analytics\? It writes \d+ row changes/, 'Apply');
       await ui.page.locator('.notifications-toasts', { hasText: /project_analytics: synced/ }).first().waitFor({ timeout: 60_000 });
-      assert.match(await ui.waitForEditorText(/"dryRun": false/), /"dryRun": false/);
+      // The same panel, updated: the real run's counts.
+      const facts = await ui.waitForWebview('[data-testid="status"]', /^\d+ tables? synced$/, (panel) => panel.locator('.facts').textContent());
+      assert.match(facts ?? '', /Run\s*applied/);
     });
   });
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** Bounded waits: generous for a loaded 2-core machine, short enough to fail within minutes. */
 export const UI_TIMEOUT = 30_000;
@@ -236,12 +236,18 @@ export class Workbench {
     await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
 
-  /** The active editor's text as shown (Monaco renders spaces as no-break spaces), once it matches `pattern`. */
-  async waitForEditorText(pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
+  /**
+   * The webview page (a frame inside the panel's iframe; hidden panels stay loaded) whose `selector` reads
+   * `pattern`, once one does; then what `read` takes from it.
+   */
+  async waitForWebview<T>(selector: string, pattern: RegExp, read: (page: Frame) => Promise<T>, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<T> {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const text = (await this.editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
-      if (pattern.test(text) || Date.now() > deadline) return text;
+      for (const frame of this.page.frames()) {
+        const found = frame.locator(selector).first();
+        if ((await found.count().catch(() => 0)) && pattern.test((await found.textContent().catch(() => '')) ?? '')) return read(frame);
+      }
+      if (Date.now() > deadline) throw new Error(`no webview shows ${selector} reading ${pattern} within ${timeout} ms`);
       await this.page.waitForTimeout(500);
     }
   }
