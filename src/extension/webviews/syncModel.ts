@@ -35,7 +35,9 @@ export function syncModel(title: string, data: unknown): ResultModel {
     if (error !== undefined) return [cell(name), passed(false, 'failed'), cell(''), cell(''), cell(''), cell(''), cell(''), cell(error, 'error')];
     return [cell(name), passed(true, dryRun ? 'would write' : 'synced'), cell(count(entry.inserted)), cell(count(entry.updated)), cell(count(entry.deleted)), cell(count(entry.unchanged)), cell(ms(entry.durationMs)), cell(list(entry.warnings).map(value).join('; '), 'warning')];
   });
-  const sections: Section[] = [table('Tables', ['Source → target', 'Outcome', 'Inserted', 'Updated', 'Deleted', 'Unchanged', 'Duration', 'Notes'], rows, 'The integration syncs no table.')];
+  // The names and the notes (errors) get the room; the counts are short.
+  const widths = ['26%', '12%', '8%', '8%', '8%', '8%', '8%'];
+  const sections: Section[] = [table('Tables', ['Source → target', 'Outcome', 'Inserted', 'Updated', 'Deleted', 'Unchanged', 'Duration', 'Notes'], rows, 'The integration syncs no table.', widths)];
   for (const entry of tables) {
     const samples = record(entry.samples);
     if (samples) sections.push(...sampleSections(`${text(entry.source) ?? '?'} → ${text(entry.target) ?? '?'}`, samples));
