@@ -137,6 +137,20 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
     });
   });
 
+  it('Open Health Dashboard shows every target with its state, and its latency chart grows while open', async (t) => {
+    await step(trusted, t, async (ui) => {
+      await ui.runCommand('Simone: Open Health Dashboard');
+      const cards = await ui.waitForWebview('[data-testid="summary"]', /[1-9]\d* healthy/, (panel) =>
+        panel.locator('article.target').evaluateAll((articles) => Object.fromEntries(articles.map((article) => [article.getAttribute('data-key'), article.querySelector('.state')?.textContent?.trim()]))),
+      );
+      assert.equal(cards['request_response:project_tracker'], 'healthy', JSON.stringify(cards));
+      assert.match(cards['request_response:stopped_service'] ?? '', /^(unhealthy|circuit open)$/, JSON.stringify(cards));
+      // The stopped service is probed every 5 s: its second probe draws its chart in the open dashboard.
+      const points = await ui.waitForWebview('[data-key="request_response:stopped_service"] .detail', /./, (panel) => panel.locator('[data-key="request_response:stopped_service"] svg.sparkline polyline').getAttribute('points', { timeout: 30_000 }));
+      assert.ok((points ?? '').split(' ').length >= 2, points ?? 'no chart');
+    });
+  });
+
   it('Run Sync shows the dry-run preview, then applies it', async (t) => {
     await step(trusted, t, async (ui) => {
       await ui.runCommand('Simone: Run Sync');
