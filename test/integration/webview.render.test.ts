@@ -82,9 +82,11 @@ async function preparePage(browser: Browser, receive: (raw: unknown) => void, er
   return { page, fromPage, post, settled: () => queue, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
 }
 
+/** The whole page as a PNG; written to docs/images only when asked (SIMONE_UPDATE_DOCS_IMAGES=1). */
 async function screenshot(page: Page, name: string): Promise<void> {
-  const folder = process.env.SIMONE_UPDATE_DOCS_IMAGES === '1' ? join(repositoryRoot, 'docs/images') : mkdtempSync(join(tmpdir(), 'simone-webview-'));
-  await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+  const path = process.env.SIMONE_UPDATE_DOCS_IMAGES === '1' ? join(repositoryRoot, 'docs/images', `${name}.png`) : undefined;
+  const png = await page.screenshot({ path, fullPage: true });
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
 }
 
 describe('webview pages in Chromium', () => {

@@ -1,6 +1,7 @@
 /**
- * Readers for the runners' plain JSON as the webviews receive it: `data` is typed `unknown` at the boundary (the
- * converters' shapes still move), so every field is read for what it is and anything else counts as absent.
+ * Readers for the runners' plain JSON as the view models take it (`AnyResultView`: typed at the API, `unknown`
+ * here, so an engine of another version never breaks a panel): every field is read for what it is and anything
+ * else counts as absent.
  */
 export type Plain = Record<string, unknown>;
 

@@ -32,14 +32,6 @@ export interface HealthSource {
   openDefinition?(key: string): void;
 }
 
-type Log = { warn(message: string): void };
-let log: Log = { warn: (message) => console.warn(message) };
-
-/** Where refused page messages are reported (the extension's log channel). */
-export function setWebviewLog(channel: Log): void {
-  log = channel;
-}
-
 function createPanel(context: ExtensionContext, viewType: string, page: 'result' | 'health', title: string): WebviewPanel {
   const root = Uri.joinPath(context.extensionUri, 'dist', 'webview');
   const panel = window.createWebviewPanel(viewType, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [root] });
@@ -53,7 +45,8 @@ function connect(panel: WebviewPanel, session: { receive(raw: unknown): void; re
   return [panel.webview.onDidReceiveMessage((raw) => session.receive(raw)), panel.onDidChangeViewState(() => panel.visible || session.reset())];
 }
 
-const refuse = (page: string) => (reason: string) => log.warn(`${page}: refused a message from the page: ${reason}`);
+// A refused message is never acted on; it goes to the extension host's log (it names only the field that failed).
+const refuse = (page: string) => (reason: string) => console.warn(`Simone ${page}: refused a message from the page: ${reason}`);
 
 interface OpenResult {
   panel: WebviewPanel;
