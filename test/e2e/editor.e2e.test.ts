@@ -134,6 +134,11 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       );
       assert.deepEqual(attempts, ['503', '200']);
       assert.ok(requests.filter((line) => line.includes('GET /api/issues -> 503')).length === 1, 'one deliberate 503 was retried');
+      // The panel's Re-run runs Test Endpoint again on the same endpoint, and its answer replaces the result.
+      const before = requests.length;
+      await ui.waitForWebview('[data-testid="status"]', /^200$/, (panel) => panel.locator('vscode-button', { hasText: 'Re-run' }).click());
+      await ui.waitForWebview('vscode-collapsible[title="Attempts"]', /^(?![\s\S]*503)[\s\S]*200/, async () => undefined);
+      assert.ok(requests.slice(before).some((line) => line.includes('GET /api/issues -> 200')), requests.slice(before).join('\n'));
     });
   });
 

@@ -135,11 +135,11 @@ describe('result panel view model: sync', () => {
     assert.deepEqual(texts(tableOf(model, 'crm.customers → customers: rows to delete')), [['9']]);
   });
 
-  it('reports failed tables (both error shapes) and offers no Apply then, nor after a real run', () => {
+  it('reports failed tables (both error shapes), still offers Apply for the dry run, and none after a real run', () => {
     const failing = { ...preview, ok: false, tables: [...preview.tables, { source: 'crm.orders', target: 'orders', error: { kind: 'config', message: 'no table orders' } }, { ok: false, source: 'a', target: 'b', error: 'busy', errorKind: 'busy' }] };
     const model = resultModel({ kind: 'sync', title: 'warehouse', data: failing });
     assert.deepEqual(model.headline, { text: '2 of 3 tables failed', tone: 'error', icon: 'error' });
-    assert.deepEqual(model.actions, ['rerun']);
+    assert.deepEqual(model.actions, ['apply', 'rerun'], 'Run Sync asks before it writes, listing the failures');
     assert.deepEqual(tableOf(model, 'Tables').rows.slice(1).map((row) => [row[0].text, row[1].text, row[7].text]), [['crm.orders → orders', 'failed', 'no table orders'], ['a → b', 'failed', 'busy']]);
     const applied = resultModel({ kind: 'sync', title: 'warehouse', data: { ...preview, dryRun: false } });
     assert.deepEqual(applied.actions, ['rerun']);

@@ -23,7 +23,7 @@ function sampleSections(name: string, samples: Plain): Section[] {
   return sections;
 }
 
-/** A sync (dry run or real): counts per table, then the dry run's samples; a dry run that changes something offers Apply. */
+/** A sync (dry run or real): counts per table, then the dry run's samples; a dry run offers Apply. */
 export function syncModel(title: string, data: unknown): ResultModel {
   const result = record(data) ?? {};
   const dryRun = result.dryRun === true;
@@ -45,6 +45,8 @@ export function syncModel(title: string, data: unknown): ResultModel {
   const changes = tables.reduce((sum, entry) => sum + (count(entry.inserted) ?? 0) + (count(entry.updated) ?? 0) + (count(entry.deleted) ?? 0), 0);
   const summary = failed.length ? `${failed.length} of ${tables.length} tables failed` : dryRun ? `preview: ${changes} row change${changes === 1 ? '' : 's'}` : `${tables.length} table${tables.length === 1 ? '' : 's'} synced`;
   const facts = [{ label: 'Run', value: dryRun ? 'dry run (nothing written)' : 'applied' }];
-  const canApply = dryRun && failed.length === 0 && tables.length > 0;
+  // Also when a table failed its dry run: one fed by an earlier entry fails until a real run fills its source, and
+  // Apply is Run Sync, which lists what it would write and asks first.
+  const canApply = dryRun && tables.length > 0;
   return { title, headline: passed(failed.length === 0, summary), facts, sections, actions: canApply ? ['apply', 'rerun'] : ['rerun'] };
 }
