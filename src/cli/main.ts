@@ -1,6 +1,7 @@
+import { Redactor } from '../core/redactor';
 import { WorkspaceLoadError } from '../core/workspace';
 import { displayPath } from './displayPath';
-import { UsageError, type CliIO, type Command } from './usage';
+import { UsageError, type CliIO, type Command, type CommandIO } from './usage';
 
 /** Each command lives in its own file and loads only when called. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -16,8 +17,15 @@ function usage(): string {
   return ['usage: simone-integrations <command> [options]', '', ...Object.values(COMMANDS).map((command) => `  ${command.summary}`)].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/** The one place CLI output is masked: every value a command registers (its workspace's secrets, a `--secret`) in any form. */
+function maskedIO(io: CliIO): CommandIO {
+  const secrets = new Redactor();
+  return { ...io, secrets, stdout: (text) => io.stdout(secrets.redact(text)), stderr: (text) => io.stderr(secrets.redact(text)) };
+}
+
+export async function main(argv: string[], cliIO: CliIO): Promise<number> {
   const [name, ...args] = argv;
+  const io = maskedIO(cliIO);
   if (!name || name === '--help' || name === '-h') {
     io.stdout(usage() + '\n');
     return name ? 0 : 2;
@@ -32,7 +40,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`simone-integrations: ${message}\n`);
       return 2;
     }
-    throw error;
+    // Unexpected: said here, masked like the rest of the output, rather than by the caller.
+    io.stderr(`simone-integrations: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 
@@ -43,8 +53,5 @@ if (require.main === module) {
   // Once a command is done, nothing it left behind (an AMQP connect that cannot be cancelled, a kept-alive socket)
   // may hold the process: exit as soon as the output is written.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-  main(process.argv.slice(2), io).then(exit, (error: Error) => {
-    process.stderr.write(`simone-integrations: ${error.message}\n`);
-    exit(1);
-  });
+  void main(process.argv.slice(2), io).then(exit);
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Redactor } from '../core/redactor';
 
 /** Bad usage: the CLI prints the one-line reason and exits 2. */
 export class UsageError extends Error {}
@@ -12,7 +13,12 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
-export type Command = (args: string[], io: CliIO) => Promise<number>;
+/** What a command is given: `stdout` and `stderr` mask every value in `secrets`, which grows as the command loads a workspace. */
+export interface CommandIO extends CliIO {
+  secrets: Redactor;
+}
+
+export type Command = (args: string[], io: CommandIO) => Promise<number>;
 
 /** node:util parseArgs, with its errors turned into usage errors. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = true) {

@@ -8,9 +8,10 @@ export const MASK = '***';
 /** Values shorter than this are not searched for: masking "a" or "80" would mangle every message. */
 export const MIN_SECRET_LENGTH = 4;
 
-/** The forms a value can take on its way out: as given, URL-encoded (component and whole-URL) and base64. */
+/** The forms a value can take on its way out: as given, URL-encoded (component and whole-URL), JSON-escaped and base64. */
 export function secretForms(value: string): string[] {
-  const forms = new Set([value, encodeURIComponent(value), encodeURI(value), Buffer.from(value).toString('base64')]);
+  // JSON-escaped too: a CLI JSON answer writes a `"` or `\` in a value escaped.
+  const forms = new Set([value, encodeURIComponent(value), encodeURI(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')]);
   // Inside a longer base64 text the value's own base64 form shifts with its offset; only the aligned form is searched.
   return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
@@ -48,7 +49,9 @@ export class Redactor {
 
   /** A copy of a JSON-safe value with every string redacted; keys in `keep` (an LSP edit the user applies to their own files) stay as they are. */
   redactDeep<T>(value: T, keep: ReadonlySet<string> = NO_KEYS, depth = 0): T {
-    if (this.forms.length === 0 || depth > 64) return value;
+    if (this.forms.length === 0) return value;
+    // Deeper than any answer of ours nests: masked as JSON text rather than walked further.
+    if (depth > MAX_DEPTH) return JSON.parse(this.redact(JSON.stringify(value) ?? 'null')) as T;
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, keep, depth + 1)) as T;
     if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -59,6 +62,7 @@ export class Redactor {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
+const MAX_DEPTH = 2048;
 
 /**
  * A URL for display: parsed, with the userinfo, every query value and (for `withPath`) the path

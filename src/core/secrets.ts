@@ -1,6 +1,6 @@
 import { isMap, isScalar } from 'yaml';
 import type { ConfigDocument } from './configFile';
-import { hasVariableReference, resolveVariables, type EnvironmentProvider } from './env';
+import { findVariableReferences, hasVariableReference, resolveVariables, type EnvironmentProvider } from './env';
 import type { JsonSchema, SecretParts } from './jsonSchema';
 import { MIN_SECRET_LENGTH } from './redactor';
 import { integrationSchema } from './schema';
@@ -31,8 +31,8 @@ export function urlPassword(text: string): string | undefined {
   return urlUserInfo(text)?.password || undefined;
 }
 
-/** Formats whose values are URLs: their userinfo and query values are secret places. */
-const URL_FORMATS = new Set(['uri', 'uri-template', 'amqp-uri']);
+/** Formats whose values are (or may be) URLs: their userinfo and query values are secret places. */
+const URL_FORMATS = new Set(['uri', 'uri-template', 'amqp-uri', 'postgres-uri', 'queue-or-url', 'path-or-url']);
 
 /** Which parts of a value at this schema are secret: the whole value, a URL's parts, or none. */
 function secretParts(schema: JsonSchema | undefined): SecretParts | undefined {
@@ -69,6 +69,20 @@ function urlSecrets(text: string, parts: SecretParts): string[] {
   return found;
 }
 
+/**
+ * Header and query values that are plain numbers or JSON keywords (`?limit=1000`, `X-Debug: true`) are not
+ * credentials, and masking them would mangle every JSON answer; an `x-secret` value is masked whatever it is.
+ */
+const NOT_CREDENTIALS = /^(?:-?\d+(?:\.\d+)?|true|false|null)$/;
+
+/** The values of the `${VAR}`s written in `text` that went into one of its secret parts: an error may show such a value alone. */
+function variablesFilling(text: string, secret: readonly string[], env: EnvironmentProvider): string[] {
+  return findVariableReferences(text).flatMap(({ name }) => {
+    const value = env.lookup(name)?.value;
+    return value && secret.some((part) => part.includes(value)) ? [value] : [];
+  });
+}
+
 const documentSecrets = new WeakMap<object, { env: EnvironmentProvider; secrets: readonly string[] }>();
 
 /**
@@ -85,7 +99,8 @@ export function collectDocumentSecrets(document: ConfigDocument, env: Environmen
     const parts = secretParts(at);
     const value = parts && resolved(node);
     if (!parts || value === undefined) return;
-    found.push(...(parts === 'value' ? [value, ...urlSecrets(value, 'url')] : urlSecrets(value, parts)));
+    const secret = (parts === 'value' ? [value, ...urlSecrets(value, 'url')] : urlSecrets(value, parts)).filter((part) => at?.['x-secret'] || !NOT_CREDENTIALS.test(part));
+    found.push(...secret, ...variablesFilling(String((node as { value: unknown }).value), secret, env));
     const pairKey = at?.['x-secret-pair'];
     const parent = pairKey ? document.yaml.getIn(path.slice(0, -1), true) : undefined;
     const pair = isMap(parent) ? resolved(parent.get(pairKey, true)) : undefined;

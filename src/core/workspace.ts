@@ -6,6 +6,7 @@ import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } fro
 import { findIntegrationFiles } from './integrationFiles';
 import type { ApiGateway, Integration, Microservices } from './model';
 import { readConfigFile } from './readTextFile';
+import { collectDocumentSecrets } from './secrets';
 import { textLimitsFromEnvironment, type TextLimits } from './textLimits';
 import { uriToPath } from './uris';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -169,6 +170,11 @@ export class Workspace {
       return built;
     });
     return this.builtCache;
+  }
+
+  /** Every value in a secret place of any document (the union of the models' `secrets`): what every sink masks. */
+  secrets(): string[] {
+    return [...new Set(this.files.flatMap((file) => file.documents.flatMap((document) => collectDocumentSecrets(document, this.env))))];
   }
 
   integrations(): Integration[] {

@@ -39,6 +39,9 @@ export interface ServerOptions {
 
 const CHECK_TIME_LIMIT_MS = 30_000;
 
+/** A TextEdit's `newText`: the text a quick fix writes into the user's own files (a secret moved to `.env`). */
+const USER_EDITS: ReadonlySet<string> = new Set(['newText']);
+
 const COMPLETION_TRIGGERS = ['$', '{', ':', '.', '/', '-'];
 
 /** The workspace folders the client named: `workspaceFolders`, else the older `rootUri` / `rootPath`. */
@@ -70,7 +73,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let clientWatchesFiles = false;
   const disposables: Array<{ dispose(): void }> = [];
-  const logError = (message: string) => connection.console.error(message);
+  // Every answer, diagnostic and log line goes out with the workspace's secret values masked; the edits a user
+  // applies to their own files stay whole.
+  const logError = (message: string) => connection.console.error(store.redactor().redact(message));
+  const masked = <T>(answer: T): T => store.redactor().redactDeep(answer, USER_EDITS);
   const checkTimeLimitMs = options.checkTimeLimitMs ?? CHECK_TIME_LIMIT_MS;
 
   const checker = new Checker({
@@ -87,7 +93,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const publisher = new DiagnosticsPublisher(
     store,
     checker,
-    { publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }), logError },
+    { publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics: masked(diagnostics), version }), logError },
     options.debounceMs ?? 150,
     checkTimeLimitMs,
     ready,
@@ -109,9 +115,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${method} cancelled`);
       try {
         const file = store.parsedFile(params.textDocument.uri);
-        return file ? run(file, params, store.context()) : empty;
+        return file ? masked(run(file, params, store.context())) : empty;
       } catch (error) {
-        connection.console.error(`${method} failed: ${describeError(error)}`);
+        logError(`${method} failed: ${describeError(error)}`);
         return empty;
       }
     };
@@ -123,7 +129,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       try {
         run(params);
       } catch (error) {
-        connection.console.error(`${method} failed: ${describeError(error)}`);
+        logError(`${method} failed: ${describeError(error)}`);
       }
     };
   }
@@ -132,7 +138,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     void store
       .addFolders(foldersOf(params), findIntegrationFilesInWorker)
-      .catch((error) => connection.console.error(`indexing the workspace failed: ${describeError(error)}`))
+      .catch((error) => logError(`indexing the workspace failed: ${describeError(error)}`))
       .finally(markReady);
     // Started once the store holds the folders: its replica indexes them too.
     checker.start();
@@ -158,7 +164,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (clientWatchesFiles) {
       void connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
-        .catch((error) => connection.console.error(`registering file watchers failed: ${describeError(error)}`));
+        .catch((error) => logError(`registering file watchers failed: ${describeError(error)}`));
     } else {
       // The client cannot watch for us: watch the folders ourselves once they are known.
       void ready.then(() => disposables.push(watchFolders(store.workspaceFolders(), (path, deleted) => diskChanged(path, deleted))));
@@ -172,7 +178,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // New files may resolve (or duplicate) names anywhere: every file is checked again.
       void store
         .addFolders(edit.added, findIntegrationFilesInWorker)
-        .catch((error) => connection.console.error(`indexing added folders failed: ${describeError(error)}`))
+        .catch((error) => logError(`indexing added folders failed: ${describeError(error)}`))
         .then(() => publisher.inBackground(store.knownUris()));
     }));
   });

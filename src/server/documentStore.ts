@@ -7,7 +7,9 @@ import { nodeFileSystem, typeAt } from '../core/fileSystem';
 import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFiles';
 import type { JsonSchema } from '../core/jsonSchema';
 import { configFileOf, readTextFile, type TextFileRead } from '../core/readTextFile';
+import { Redactor } from '../core/redactor';
 import { integrationSchema } from '../core/schema';
+import { collectDocumentSecrets } from '../core/secrets';
 import { DEFAULT_TEXT_LIMITS, textLimitsFromEnvironment, type TextLimits } from '../core/textLimits';
 import { folderOfFile } from '../core/workspace';
 import { WorkspaceIndex } from '../core/workspaceIndex';
@@ -54,6 +56,10 @@ export class DocumentStore {
   private readonly revisions = new Map<string, number>();
   private nextRevision = 1;
   private secretNameList: string[] = [];
+  /** Each file's values in secret places (`collectDocumentSecrets`), and the redactor over all of them. */
+  private readonly secretsByUri = new Map<string, readonly string[]>();
+  private secretsStale = false;
+  private redactorCache?: Redactor;
   private readonly indexChanged = new EventEmitter<IndexChange>();
   private readonly environmentChanged = new EventEmitter<void>();
 
@@ -218,6 +224,8 @@ export class DocumentStore {
 
   reloadEnvironment(): void {
     this.environment = workspaceEnvironment(this.folders, this.processEnv, this.secretLayer, nodeFileSystem, this.limits);
+    this.secretsStale = true;
+    this.redactorCache = undefined;
     this.environmentChanged.emit();
   }
 
@@ -253,6 +261,22 @@ export class DocumentStore {
       dotEnvUri: (uri) => this.dotEnvUri(uri),
       readText: (uri) => this.readText(uri),
     };
+  }
+
+  /**
+   * Masks every value in a secret place of any known file, as the `.env` files and the process fill them
+   * (values kept in the editor's secret storage never reach the server): what every answer passes through.
+   */
+  redactor(): Redactor {
+    if (this.secretsStale) {
+      this.secretsStale = false;
+      for (const uri of [...this.secretsByUri.keys()]) {
+        const file = this.parsedFile(uri);
+        if (file) this.rememberSecrets(file);
+      }
+    }
+    this.redactorCache ??= new Redactor([...this.secretsByUri.values()].flat());
+    return this.redactorCache;
   }
 
   /** Files that define or refer to any of the names (a reference like `queue:orders` contains its name). */
@@ -313,6 +337,11 @@ export class DocumentStore {
     return uri;
   }
 
+  private rememberSecrets(file: ConfigFile): void {
+    this.secretsByUri.set(file.uri, file.documents.flatMap((document) => collectDocumentSecrets(document, this.environment)));
+    this.redactorCache = undefined;
+  }
+
   private rememberParsedDiskFile(file: ConfigFile): void {
     this.parsedDisk.set(file.uri, file);
     if (this.parsedDisk.size > PARSED_DISK_FILES) this.parsedDisk.delete(this.parsedDisk.keys().next().value as string);
@@ -341,12 +370,15 @@ export class DocumentStore {
     const before = this.definedNames.get(uri) ?? new Set<string>();
     this.index.remove(uri);
     this.definedNames.delete(uri);
+    this.secretsByUri.delete(uri);
+    this.redactorCache = undefined;
     if (before.size) this.indexChanged.emit({ uri, changedNames: [...new Set([...before].map(nameOfKey))] });
   }
 
   private reindex(file: ConfigFile, announce = true): void {
     const before = this.definedNames.get(file.uri) ?? new Set<string>();
     this.index.update(file);
+    this.rememberSecrets(file);
     const after = new Set((this.index.fileEntries(file.uri)?.definitions ?? []).map((entry) => `${entry.kind}\u0000${entry.name}`));
     this.definedNames.set(file.uri, after);
     if (!announce) return;

@@ -1,8 +1,8 @@
-import { Workspace } from '../../core/workspace';
 import { closeSharedAgent } from '../../runners/http/sharedAgent';
 import { createHealthProbeContext } from '../../runners/health/healthProbeContext';
 import { runHealthRound, type HealthEntry } from '../../runners/health/healthRound';
 import { healthTargets } from '../../runners/health/healthTarget';
+import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
 
 const USAGE = 'usage: health [PATH] [--format text|json] [--workspace DIR]';
@@ -46,12 +46,7 @@ export const health: Command = async (args, io) => {
   });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length > 1) throw new UsageError(USAGE);
-  const workspace = Workspace.load({
-    paths: positionals,
-    workspace: values.workspace,
-    cwd: io.cwd,
-    processEnv: io.env,
-  });
+  const workspace = loadWorkspace(io, { paths: positionals, workspace: values.workspace });
   const integrations = workspace.integrations();
   const context = createHealthProbeContext({
     integrations,

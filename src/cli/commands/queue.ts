@@ -1,5 +1,4 @@
 import type { MessageQueueIntegration } from '../../core/model';
-import { Workspace } from '../../core/workspace';
 import type { RunnerError } from '../../runners/errors';
 import { EngineServices } from '../../runners/engineServices';
 import type { QueueMessage } from '../../runners/queue/queueMessage';
@@ -7,16 +6,17 @@ import { peekQueue, publishMessage } from '../../runners/queue/queueOperations';
 import { peekResultJson, publishResultJson } from '../../runners/queue/queueResultJson';
 import { queueSettings } from '../../runners/queue/topology';
 import { findIntegration } from '../findIntegration';
-import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
+import { loadWorkspace } from '../loadWorkspace';
+import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CommandIO, type Command } from '../usage';
 
 const PUBLISH_USAGE = 'usage: queue publish <integration> <queue> --message JSON [--header k=v]... [--message-id ID] [--workspace DIR] [--format text|json]';
 const PEEK_USAGE = 'usage: queue peek <integration> <queue> [--count N] [--workspace DIR] [--format text|json]';
 
 /** The named message_queue integration and queue, or a usage error saying what there is. */
-function target(positionals: string[], workspaceDir: string | undefined, io: CliIO, usage: string): { integration: MessageQueueIntegration; queue: string } {
+function target(positionals: string[], workspaceDir: string | undefined, io: CommandIO, usage: string): { integration: MessageQueueIntegration; queue: string } {
   if (positionals.length !== 2) throw new UsageError(usage);
   const [name, queue] = positionals;
-  const integration = findIntegration(Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env }), name, 'message_queue');
+  const integration = findIntegration(loadWorkspace(io, { workspace: workspaceDir }), name, 'message_queue');
   try {
     queueSettings(integration, queue);
   } catch (error) {
@@ -35,7 +35,7 @@ function parseMessage(text: string | undefined): unknown {
 }
 
 /** A broker or delivery failure in text: one redacted line on stderr, exit 1. */
-function failedText(error: RunnerError, io: CliIO): number {
+function failedText(error: RunnerError, io: CommandIO): number {
   io.stderr(`simone-integrations: ${error.message}\n`);
   return 1;
 }
@@ -43,7 +43,7 @@ function failedText(error: RunnerError, io: CliIO): number {
 /** One attempt at the broker: a CLI run should fail fast and say why, not wait for a broker to come back. */
 const oneShot = () => new EngineServices({ queues: { reconnect: false } });
 
-async function publish(args: string[], io: CliIO): Promise<number> {
+async function publish(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     message: { type: 'string' },
     header: { type: 'string', multiple: true },
@@ -73,7 +73,7 @@ function peekedText(message: QueueMessage, index: number): string {
   return `${index + 1}. ${body}${facts.length ? `  (${facts.join(', ')})` : ''}\n`;
 }
 
-async function peek(args: string[], io: CliIO): Promise<number> {
+async function peek(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { count: { type: 'string' }, workspace: { type: 'string' }, format: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   const count = values.count === undefined ? 1 : Number(values.count);

@@ -1,7 +1,7 @@
-import { Workspace } from '../../core/workspace';
 import { syncIntegration, type SyncIntegrationResult } from '../../runners/sync/runSync';
 import { syncResultJson } from '../../runners/sync/syncResultJson';
 import { findIntegration } from '../findIntegration';
+import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
 
 function textReport(result: SyncIntegrationResult): string {
@@ -33,7 +33,7 @@ export const sync: Command = async (args, io) => {
   });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError('sync: give one integration name (sync <integration> [--table SOURCE] [--dry-run])');
-  const workspace = Workspace.load({ workspace: values.workspace, processEnv: io.env, cwd: io.cwd });
+  const workspace = loadWorkspace(io, { workspace: values.workspace });
   const integration = findIntegration(workspace, positionals[0], 'database');
   const unknown = (values.table ?? []).filter((source) => !integration.syncTables.some((entry) => entry.source === source));
   if (unknown.length) throw new UsageError(`sync: "${integration.name}" has no sync_tables entry with source ${unknown.map((source) => `"${source}"`).join(', ')} (sources: ${integration.syncTables.map((entry) => entry.source).join(', ')})`);

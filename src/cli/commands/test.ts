@@ -1,6 +1,5 @@
 import type { RequestResponseIntegration } from '../../core/model';
 import { didYouMean, didYouMeanText } from '../../core/suggest';
-import { Workspace } from '../../core/workspace';
 import { EngineServices } from '../../runners/engineServices';
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointResultJson } from '../../runners/http/endpointResultJson';
@@ -9,19 +8,20 @@ import { runEndpoint } from '../../runners/http/runEndpoint';
 import { roundMs as round } from '../../runners/roundMs';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
 import { findIntegration } from '../findIntegration';
-import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
+import { loadWorkspace } from '../loadWorkspace';
+import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CommandIO, type Command } from '../usage';
 
 const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
 /** Endpoints of one integration in flight at once when testing them all. */
 const CONCURRENCY = 4;
 
 /** The named request_response integration (and endpoint), or a usage error saying what there is. */
-function target(spec: string, workspaceDir: string | undefined, io: CliIO): { integration: RequestResponseIntegration; endpoint?: string } {
+function target(spec: string, workspaceDir: string | undefined, io: CommandIO): { integration: RequestResponseIntegration; endpoint?: string } {
   // Integration names cannot hold a dot; endpoint names (map keys) may.
   const dot = spec.indexOf('.');
   const name = dot < 0 ? spec : spec.slice(0, dot);
   const endpoint = dot < 0 ? undefined : spec.slice(dot + 1);
-  const integration = findIntegration(Workspace.load({ workspace: workspaceDir, cwd: io.cwd, processEnv: io.env }), name, 'request_response');
+  const integration = findIntegration(loadWorkspace(io, { workspace: workspaceDir }), name, 'request_response');
   if (endpoint !== undefined && !integration.endpoints.some((candidate) => candidate.name === endpoint)) {
     const names = integration.endpoints.map((candidate) => candidate.name);
     const hint = didYouMeanText(didYouMean(endpoint, names)) || ` Its endpoints: ${names.join(', ')}.`;
@@ -57,7 +57,7 @@ export const test: Command = async (args, io) => {
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const params = keyValueOptions(values.param, 'param');
   const { integration, endpoint } = target(positionals[0], values.workspace, io);
-  const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env }) : undefined;
+  const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env, secrets: io.secrets }) : undefined;
   const services = new EngineServices();
   try {
     // Bad auth settings (an unset variable) fail each call with a config error instead of stopping the command.

@@ -1,6 +1,6 @@
 import type { ConfigDiagnostic } from '../../core/diagnostic';
 import { validateFile } from '../../core/validation/validate';
-import { Workspace } from '../../core/workspace';
+import { loadWorkspace } from '../loadWorkspace';
 import { displayPath, withDisplayPaths } from '../displayPath';
 import { formatOption, parseCommandArgs, type Command } from '../usage';
 
@@ -44,7 +44,7 @@ function render(format: string, files: number, found: Located[]): string {
 export const validate: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, workspace: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json', 'github'], 'text');
-  const workspace = Workspace.load({ paths: positionals, workspace: values.workspace, cwd: io.cwd, processEnv: io.env });
+  const workspace = loadWorkspace(io, { paths: positionals, workspace: values.workspace });
   const uris = workspace.files.map((file) => file.uri);
   // Files are known by URI inside the engine; the command line prints them as paths, as given.
   const located = (entry: ConfigDiagnostic, uri: string): Located => ({ ...entry, message: withDisplayPaths(entry.message, uris, io.cwd), file: displayPath(uri, io.cwd) });

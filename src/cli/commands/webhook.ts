@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDuration } from '../../core/duration';
-import { Workspace } from '../../core/workspace';
 import { WebhookSecretError } from '../../runners/webhook/signatureScheme';
 import { SIGNATURE_SCHEMES, SIGNING_SCHEMES } from '../../runners/webhook/signatureSchemes';
 import { WebhookReceiverError } from '../../runners/webhook/webhookReceiver';
 import { WebhookReceivers } from '../../runners/webhook/webhookReceivers';
 import { findIntegration } from '../findIntegration';
-import { parseCommandArgs, UsageError, type CliIO, type Command } from '../usage';
+import { loadWorkspace } from '../loadWorkspace';
+import { parseCommandArgs, UsageError, type CommandIO, type Command } from '../usage';
 
 const SIGNATURE_OPTIONS = {
   scheme: { type: 'string' },
@@ -32,13 +32,15 @@ function schemeOf(values: SignatureValues) {
   return SIGNATURE_SCHEMES[name as (typeof SIGNING_SCHEMES)[number]];
 }
 
-function secretOf(values: SignatureValues): string {
+/** The `--secret` given, masked in all the command prints from here on. */
+function secretOf(values: SignatureValues, io: CommandIO): string {
   if (!values.secret) throw new UsageError('--secret is required');
+  io.secrets.add([values.secret]);
   return values.secret;
 }
 
 /** The exact bytes signed: a file is read raw, so a trailing newline counts as the sender's would. */
-function payloadOf(values: SignatureValues, io: CliIO): string | Buffer {
+function payloadOf(values: SignatureValues, io: CommandIO): string | Buffer {
   if (values.payload !== undefined && values['payload-file'] !== undefined) throw new UsageError('give --payload or --payload-file, not both');
   if (values.payload !== undefined) return values.payload;
   const file = values['payload-file'];
@@ -56,13 +58,13 @@ function timestampOf(values: SignatureValues): number | undefined {
   return Number(values.timestamp);
 }
 
-function sign(args: string[], io: CliIO): number {
+function sign(args: string[], io: CommandIO): number {
   const values = parseSignatureArgs(args);
   const scheme = schemeOf(values);
   if (values.signature !== undefined || values.tolerance !== undefined) throw new UsageError('--signature and --tolerance are for verify');
   let headers: Record<string, string>;
   try {
-    headers = scheme.sign(payloadOf(values, io), secretOf(values), { timestamp: timestampOf(values), id: values.id });
+    headers = scheme.sign(payloadOf(values, io), secretOf(values, io), { timestamp: timestampOf(values), id: values.id });
   } catch (error) {
     if (error instanceof WebhookSecretError) throw new UsageError(error.message);
     throw error;
@@ -73,7 +75,7 @@ function sign(args: string[], io: CliIO): number {
   return 0;
 }
 
-function verify(args: string[], io: CliIO): number {
+function verify(args: string[], io: CommandIO): number {
   const values = parseSignatureArgs(args);
   const scheme = schemeOf(values);
   if (values.signature === undefined) throw new UsageError('--signature is required');
@@ -82,7 +84,7 @@ function verify(args: string[], io: CliIO): number {
   const headers: Record<string, string> = { [scheme.signatureHeader!]: values.signature };
   if (scheme.timestampHeader && values.timestamp !== undefined) headers[scheme.timestampHeader] = String(timestampOf(values));
   if (scheme.idHeader && values.id !== undefined) headers[scheme.idHeader] = values.id;
-  const verdict = scheme.verify(payloadOf(values, io), headers, secretOf(values), { toleranceMs });
+  const verdict = scheme.verify(payloadOf(values, io), headers, secretOf(values, io), { toleranceMs });
   if (verdict.ok) {
     io.stdout('valid\n');
     return 0;
@@ -92,10 +94,10 @@ function verify(args: string[], io: CliIO): number {
   return 1;
 }
 
-async function listen(args: string[], io: CliIO): Promise<number> {
+async function listen(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('usage: webhook listen <integration> [--workspace DIR]');
-  const integration = findIntegration(Workspace.load({ workspace: values.workspace, cwd: io.cwd, processEnv: io.env }), positionals[0], 'webhook');
+  const integration = findIntegration(loadWorkspace(io, { workspace: values.workspace }), positionals[0], 'webhook');
   const receivers = new WebhookReceivers();
   receivers.onDidReceive((event) => io.stdout(JSON.stringify(event) + '\n'));
   receivers.onDidReject((rejection) => io.stderr(`rejected ${rejection.status}${rejection.endpoint ? ` ${rejection.endpoint}` : ''}: ${rejection.reason}\n`));

@@ -11,6 +11,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader, type CollectionResult } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Redactor } from '../../core/redactor';
+import { redactingExporter } from './redactedSpans';
 import { SpanStore } from './spanStore';
 
 export interface TelemetryOptions {
@@ -20,6 +22,8 @@ export interface TelemetryOptions {
   serviceName?: string;
   /** Spans the store keeps (default 1000). */
   maxSpans?: number;
+  /** The secret values masked in every exported span (a live set: values added later are masked from then on). */
+  secrets?: Redactor;
 }
 
 export interface Telemetry {
@@ -52,9 +56,10 @@ export function setupTelemetry(options: TelemetryOptions = {}): Telemetry {
   const env = options.env ?? process.env;
   const spans = new SpanStore(options.maxSpans);
   const resource = resourceFromAttributes({ 'service.name': options.serviceName ?? env.OTEL_SERVICE_NAME ?? 'simone-integrations' });
-  const processors: SpanProcessor[] = [new SimpleSpanProcessor(spans)];
+  const secrets = options.secrets ?? new Redactor();
+  const processors: SpanProcessor[] = [new SimpleSpanProcessor(redactingExporter(spans, secrets))];
   const url = options.exporter === 'memory' ? undefined : otlpTracesUrl(env);
-  if (url) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+  if (url) processors.push(new BatchSpanProcessor(redactingExporter(new OTLPTraceExporter({ url }), secrets)));
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: processors });
   const reader = new OnDemandMetricReader();
   const meterProvider = new MeterProvider({ resource, readers: [reader] });
