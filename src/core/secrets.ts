@@ -35,7 +35,7 @@ export function urlPassword(text: string): string | undefined {
 const URL_FORMATS = new Set(['uri', 'uri-template', 'amqp-uri', 'postgres-uri', 'queue-or-url', 'path-or-url']);
 
 /** Which parts of a value at this schema are secret: the whole value, a URL's parts, or none. */
-function secretParts(schema: JsonSchema | undefined): SecretParts | undefined {
+export function secretParts(schema: JsonSchema | undefined): SecretParts | undefined {
   if (!schema) return undefined;
   if (schema['x-secret'] || schema['x-secret-parts'] === 'value') return 'value';
   return schema['x-secret-parts'] ?? (schema.format && URL_FORMATS.has(schema.format) ? 'url' : undefined);

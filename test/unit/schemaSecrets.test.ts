@@ -5,7 +5,7 @@ import { LayeredEnvironment } from '../../src/core/env';
 import type { JsonSchema, RootSchema } from '../../src/core/jsonSchema';
 import { Redactor } from '../../src/core/redactor';
 import { integrationSchema } from '../../src/core/schema';
-import { collectDocumentSecrets } from '../../src/core/secrets';
+import { collectDocumentSecrets, secretParts } from '../../src/core/secrets';
 
 const env = new LayeredEnvironment([{ origin: '.env', values: new Map([
   ['QUERY_TOKEN', 'qtok-1234-abcd'], ['AUTH_HEADER', 'Bearer hdr-5678'], ['DB_URL', 'postgresql://u:pa/ss#wd@127.0.0.1:5/db'],
@@ -52,5 +52,43 @@ describe('secrets known from the schema', () => {
     const fresh = parseConfigFile('file:///ws/b.yaml', text).documents[0];
     const secrets = collectDocumentSecrets(fresh, env, copy);
     assert.equal(new Redactor(secrets).redact('failed: brand-new-9876'), 'failed: ***');
+  });
+
+  it('every URL-valued place in the schema is a secret place (its userinfo and query values at least)', () => {
+    const urlValued: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as JsonSchema;
+      if (typeof schema.format === 'string' && /ur[il]/.test(schema.format)) {
+        urlValued.push(path);
+        assert.ok(secretParts(schema), `${path} (${schema.format}) is not a secret place`);
+      }
+      for (const [key, child] of Object.entries(node)) visit(child, `${path}/${key}`);
+    };
+    visit(integrationSchema, '#');
+    assert.ok(urlValued.length >= 11, urlValued.join(', '));
+  });
+
+  it('collects userinfo and query values of the newer URL formats (queue-or-url, path-or-url, postgres-uri)', () => {
+    const text = `microservices:
+  services:
+    - { name: users, url: "http://svc:svcpass-1@127.0.0.1:1/", health_check: "http://127.0.0.1:1/health?probe=probe-key-7" }
+---
+integration:
+  name: ev
+  type: event_driven
+  events: { subscribe: [task.created] }
+  publishers:
+    - { name: p, events: [task.created], destination: "https://127.0.0.1:1/in?sig=dest-sig-42" }
+`;
+    const secrets = parseConfigFile('file:///ws/c.yaml', text).documents.flatMap((document) => collectDocumentSecrets(document, env));
+    for (const value of ['svcpass-1', 'probe-key-7', 'dest-sig-42']) assert.ok(secrets.includes(value), `${value} in ${secrets.join(', ')}`);
+  });
+
+  it('a variable that fills part of a secret place is a secret alone; numbers and JSON keywords in a query are not', () => {
+    const text = `integration:\n  name: q\n  type: request_response\n  base_url: "https://127.0.0.1:1/?limit=1000&debug=true&key=pre-\${QUERY_TOKEN}"\n  endpoints: { a: /a }\n`;
+    const secrets = collectDocumentSecrets(parseConfigFile('file:///ws/d.yaml', text).documents[0], env);
+    assert.ok(secrets.includes('qtok-1234-abcd') && secrets.includes('pre-qtok-1234-abcd'), secrets.join(', '));
+    assert.ok(!secrets.includes('1000') && !secrets.includes('true'), secrets.join(', '));
   });
 });
