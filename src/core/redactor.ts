@@ -19,7 +19,7 @@ export function secretForms(value: string): string[] {
 /** A set of secret values and the text they are masked in. Longest forms first, so a value inside another is not left half-masked. */
 export class Redactor {
   private forms: string[] = [];
-  private readonly values = new Set<string>();
+  private readonly registered = new Set<string>();
 
   constructor(values: Iterable<string> = []) {
     this.add(values);
@@ -29,16 +29,21 @@ export class Redactor {
   add(values: Iterable<string>): this {
     let changed = false;
     for (const value of values) {
-      if (value.length < MIN_SECRET_LENGTH || this.values.has(value)) continue;
-      this.values.add(value);
+      if (value.length < MIN_SECRET_LENGTH || this.registered.has(value)) continue;
+      this.registered.add(value);
       changed = true;
     }
-    if (changed) this.forms = [...new Set([...this.values].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (changed) this.forms = [...new Set([...this.registered].flatMap(secretForms))].sort((a, b) => b.length - a.length);
     return this;
   }
 
+  /** The values registered, as given (not their encoded forms). */
+  values(): IterableIterator<string> {
+    return this.registered.values();
+  }
+
   get size(): number {
-    return this.values.size;
+    return this.registered.size;
   }
 
   redact(text: string): string {

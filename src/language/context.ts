@@ -19,4 +19,6 @@ export interface LanguageContext {
   dotEnvUri(documentUri: string): string | undefined;
   /** Reads a file's text (for `.env` edits); undefined when it does not exist. */
   readText(uri: string): string | undefined;
+  /** Every value that fills a secret place in any file of the workspace (`collectDocumentSecrets`): hovers never show them. */
+  secretValues(): Iterable<string>;
 }

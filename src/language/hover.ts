@@ -11,7 +11,7 @@ import { declarationsOf, nameAt, usagesOf, type NameTarget } from './names';
 import { documentAt, keyPath, scalarAt } from './nodePath';
 import { schemaDocumentation } from './schemaDocs';
 import { describingSchemas, firstOf, schemaAlong } from './schemaPath';
-import { displayValue } from './secretDisplay';
+import { displayValue, mayShowValue } from './secretDisplay';
 
 const markdown = (value: string, range?: Hover['range']): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
 
@@ -56,8 +56,11 @@ function inUserInfo(text: string, at: number): boolean {
 function variableText(name: string, fallback: string | undefined, secretPlace: boolean, ctx: LanguageContext): string {
   const found = ctx.env.lookup(name);
   if (found && found.value === undefined) return `**\${${name}}** is defined in ${found.origin} (its value is not shown here).`;
-  if (found?.value !== undefined && !(fallback !== undefined && found.value === '')) return `**\${${name}}** = \`${displayValue(name, found.value, secretPlace)}\`\n\nFrom ${found.origin}`;
-  if (fallback !== undefined) return `**\${${name}}** is not defined: the default \`${displayValue(name, fallback, secretPlace)}\` is used.`;
+  if (found?.value !== undefined && !(fallback !== undefined && found.value === '')) {
+    const shown = mayShowValue(name, found.value, secretPlace, ctx);
+    return shown ? `**\${${name}}** = ${displayValue(found.value, true)}\n\nFrom ${found.origin}` : `**\${${name}}** is set in ${found.origin} ${displayValue(found.value, false)}.`;
+  }
+  if (fallback !== undefined) return `**\${${name}}** is not defined: the default ${displayValue(fallback, mayShowValue(name, fallback, secretPlace, ctx))} is used.`;
   return `**\${${name}}** is not defined in the process environment, .env or .simone/.env, and has no default.`;
 }
 

@@ -260,6 +260,7 @@ export class DocumentStore {
       schema: this.schema,
       dotEnvUri: (uri) => this.dotEnvUri(uri),
       readText: (uri) => this.readText(uri),
+      secretValues: () => this.redactor().values(),
     };
   }
 

@@ -96,7 +96,7 @@ describe('language features over LSP', () => {
     const variable = await server.request<Hover>('textDocument/hover', { ...doc(usersUri), position: { line: 11, character: 15 } });
     const text = (variable.contents as { value: string }).value;
     assert.ok(!text.includes('tok-very-secret'));
-    assert.match(text, /••••••/);
+    assert.match(text, /is set in .* \(\d+ characters\)/);
     assert.ok(text.includes(workspace.path('.env')), text);
     const duration = await server.request<Hover>('textDocument/hover', { ...doc(usersUri), position: { line: 6, character: 12 } });
     assert.match((duration.contents as { value: string }).value, /1 minute 30 seconds/);

@@ -2,6 +2,7 @@ import { parseConfigFile, type ConfigFile } from '../../src/core/configFile';
 import { LayeredEnvironment } from '../../src/core/env';
 import type { JsonSchema } from '../../src/core/jsonSchema';
 import { integrationSchema } from '../../src/core/schema';
+import { collectDocumentSecrets } from '../../src/core/secrets';
 import { WorkspaceIndex } from '../../src/core/workspaceIndex';
 import type { LanguageContext } from '../../src/language/context';
 
@@ -31,6 +32,7 @@ export function languageContext(workspace: FakeWorkspace = {}): LanguageContext 
     schema: integrationSchema as JsonSchema,
     dotEnvUri: () => workspace.dotEnvUri ?? DOT_ENV_URI,
     readText: (uri) => workspace.texts?.[uri],
+    secretValues: () => [...parsed.values()].flatMap((file) => file.documents.flatMap((document) => collectDocumentSecrets(document, env))),
   };
 }
 
