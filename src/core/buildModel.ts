@@ -2,13 +2,15 @@ import { isAbsolute, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { ConfigDocument } from './configFile';
 import { documentAliases } from './documentAliases';
+import { parseByteSize } from './byteSize';
+import { DEFAULT_EXPECT_STATUS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MS, DEFAULTS } from './defaults';
 import { parseDuration } from './duration';
 import { resolveVariables, type EnvironmentProvider } from './env';
 import { collectDocumentSecrets } from './secrets';
 import { parseStatusRanges } from './statusRanges';
 import type {
   ApiGateway, AuthSettings, ConnectionSettings, EndpointSettings, HealthCheckSettings, HttpMethod, Integration,
-  IntegrationBase, Microservices, QueueSettings, RateLimitSettings, RetrySettings, SyncTableSettings, WebhookEndpointSettings,
+  IntegrationBase, Microservices, QueueSettings, RateLimitSettings, RetrySettings, SyncTableSettings, WebhookEndpointSettings, WebhookReceiverSettings,
 } from './model';
 
 type Raw = Record<string, unknown>;
@@ -55,20 +57,20 @@ const ms = (value: unknown, fallback: number): number => parseDuration(value) ??
 
 function retrySettings(raw: Raw): RetrySettings {
   const retry = asRaw(raw.retry);
-  const fromRetries = raw.retries !== undefined ? num(raw.retries, 3) + 1 : undefined;
+  const fromRetries = raw.retries !== undefined ? num(raw.retries, DEFAULTS.retries) + 1 : undefined;
   return {
-    maxAttempts: Math.max(1, fromRetries ?? num(retry.max_attempts, 4)),
-    baseDelayMs: ms(retry.base_delay, 1000),
-    maxDelayMs: ms(retry.max_delay, 60_000),
-    backoffFactor: num(retry.backoff_factor, 2),
-    jitter: bool(retry.jitter, true),
+    maxAttempts: Math.max(1, fromRetries ?? num(retry.max_attempts, DEFAULTS.retry.max_attempts)),
+    baseDelayMs: ms(retry.base_delay, DEFAULT_MS.retryBaseDelay),
+    maxDelayMs: ms(retry.max_delay, DEFAULT_MS.retryMaxDelay),
+    backoffFactor: num(retry.backoff_factor, DEFAULTS.retry.backoff_factor),
+    jitter: bool(retry.jitter, DEFAULTS.retry.jitter),
   };
 }
 
 function rateLimit(value: unknown): RateLimitSettings | undefined {
   if (value === undefined) return undefined;
   const raw = asRaw(value);
-  const requestsPerMinute = num(raw.requests_per_minute, 60);
+  const requestsPerMinute = num(raw.requests_per_minute, DEFAULTS.rate_limit.requests_per_minute);
   return { requestsPerMinute, burstSize: num(raw.burst_size, requestsPerMinute) };
 }
 
@@ -81,11 +83,11 @@ function authSettings(value: unknown): AuthSettings | undefined {
     case 'bearer':
       return { type: 'bearer', token: str(raw.token) ?? '' };
     case 'api_key':
-      return { type: 'api_key', key: str(raw.key) ?? '', header: str(raw.header) ?? 'X-API-Key' };
+      return { type: 'api_key', key: str(raw.key) ?? '', header: str(raw.header) ?? DEFAULTS.auth.api_key_header };
     case 'basic':
       return { type: 'basic', username: str(raw.username) ?? '', password: str(raw.password) ?? '' };
     case 'jwt':
-      return { type: 'jwt', secret: str(raw.secret) ?? '', algorithm: str(raw.algorithm) ?? 'HS256', claims: asRaw(raw.claims) };
+      return { type: 'jwt', secret: str(raw.secret) ?? '', algorithm: str(raw.algorithm) ?? DEFAULTS.auth.jwt_algorithm, claims: asRaw(raw.claims) };
     default:
       return undefined;
   }
@@ -95,9 +97,9 @@ function healthCheck(value: unknown): HealthCheckSettings | undefined {
   if (value === undefined) return undefined;
   const raw = asRaw(value);
   return {
-    path: str(raw.path), url: str(raw.url), intervalMs: ms(raw.interval, 30_000), timeoutMs: ms(raw.timeout, 5000),
+    path: str(raw.path), url: str(raw.url), intervalMs: ms(raw.interval, DEFAULT_MS.healthInterval), timeoutMs: ms(raw.timeout, DEFAULT_MS.healthTimeout),
     // A value validation rejects gets the default, as for the other settings.
-    expectStatus: parseStatusRanges(raw.expect_status) ?? [[200, 399]],
+    expectStatus: parseStatusRanges(raw.expect_status) ?? DEFAULT_EXPECT_STATUS,
   };
 }
 
@@ -108,58 +110,73 @@ function base(raw: Raw, ctx: BuildContext, documentIndex: number, secrets: reado
     name: str(raw.name) ?? '',
     type: raw.type as IntegrationBase['type'],
     description: str(raw.description),
-    timeoutMs: ms(raw.timeout, 30_000),
+    timeoutMs: ms(raw.timeout, DEFAULT_MS.timeout),
     retry: retrySettings(raw),
-    circuitBreaker: { failureThreshold: num(breaker.failure_threshold, 5), openMs: ms(breaker.timeout, 60_000), halfOpenMaxCalls: num(breaker.half_open_max_calls, 1) },
-    bulkhead: { maxConcurrent: num(bulkhead.max_concurrent, 10), maxQueue: num(bulkhead.max_queue, 0) },
+    circuitBreaker: {
+      failureThreshold: num(breaker.failure_threshold, DEFAULTS.circuit_breaker.failure_threshold),
+      openMs: ms(breaker.timeout, DEFAULT_MS.breakerOpen),
+      halfOpenMaxCalls: num(breaker.half_open_max_calls, DEFAULTS.circuit_breaker.half_open_max_calls),
+    },
+    bulkhead: { maxConcurrent: num(bulkhead.max_concurrent, DEFAULTS.bulkhead.max_concurrent), maxQueue: num(bulkhead.max_queue, DEFAULTS.bulkhead.max_queue) },
     rateLimit: rateLimit(raw.rate_limit),
     auth: authSettings(raw.auth),
     healthCheck: healthCheck(raw.health_check),
-    enabled: bool(raw.enabled, true),
+    enabled: bool(raw.enabled, DEFAULTS.enabled),
     secrets,
     source: { uri: ctx.uri, documentIndex },
   };
 }
 
+/** A webhook's `receiver` section (`{}`: every default, which a webhook without one gets too). */
+export function receiverSettings(receiver: Raw): WebhookReceiverSettings {
+  return {
+    host: str(receiver.host) ?? DEFAULTS.receiver.host,
+    port: num(receiver.port, DEFAULTS.receiver.port),
+    pathPrefix: str(receiver.path_prefix) ?? DEFAULTS.receiver.path_prefix,
+    toleranceMs: ms(receiver.tolerance, DEFAULT_MS.receiverTolerance),
+    maxBodyBytes: parseByteSize(receiver.max_body) ?? DEFAULT_MAX_BODY_BYTES,
+  };
+}
+
 function endpoints(value: unknown): EndpointSettings[] {
   return Object.entries(asRaw(value)).map(([name, spec]) => {
-    if (typeof spec === 'string') return { name, url: spec, method: 'GET', headers: {} };
+    if (typeof spec === 'string') return { name, url: spec, method: DEFAULTS.method, headers: {} };
     const raw = asRaw(spec);
     const headers = Object.fromEntries(Object.entries(asRaw(raw.headers)).map(([key, header]) => [key, String(header)]));
-    return { name, url: str(raw.url) ?? '', method: (str(raw.method)?.toUpperCase() ?? 'GET') as HttpMethod, headers, body: raw.body };
+    return { name, url: str(raw.url) ?? '', method: (str(raw.method)?.toUpperCase() ?? DEFAULTS.method) as HttpMethod, headers, body: raw.body };
   });
 }
 
 function queues(value: unknown): QueueSettings[] {
   return asList(value).map((item) => {
     const raw = asRaw(item);
-    return { name: str(raw.name) ?? '', exchange: str(raw.exchange), exchangeType: (str(raw.exchange_type) ?? 'topic') as QueueSettings['exchangeType'], routingKey: str(raw.routing_key), durable: bool(raw.durable, true) };
+    return { name: str(raw.name) ?? '', exchange: str(raw.exchange), exchangeType: (str(raw.exchange_type) ?? DEFAULTS.message_queue.exchange_type) as QueueSettings['exchangeType'], routingKey: str(raw.routing_key), durable: bool(raw.durable, DEFAULTS.message_queue.durable) };
   });
 }
 
 function webhookEndpoints(value: unknown): WebhookEndpointSettings[] {
   return asList(value).map((item) => {
     const raw = asRaw(item);
-    return { name: str(raw.name) ?? '', url: str(raw.url), events: asStrings(raw.events), secret: str(raw.secret) || undefined, signature: (str(raw.signature) ?? 'github') as WebhookEndpointSettings['signature'] };
+    return { name: str(raw.name) ?? '', url: str(raw.url), events: asStrings(raw.events), secret: str(raw.secret) || undefined, signature: (str(raw.signature) ?? DEFAULTS.webhook.signature) as WebhookEndpointSettings['signature'] };
   });
 }
 
 function connections(value: unknown, ctx: BuildContext): ConnectionSettings[] {
   return asList(value).map((item) => {
     const raw = asRaw(item);
-    const type = (str(raw.type) ?? 'pglite') as ConnectionSettings['type'];
+    const type = (str(raw.type) ?? DEFAULTS.connection.type) as ConnectionSettings['type'];
     const path = str(raw.path);
     return {
       name: str(raw.name) ?? '',
       type,
       host: str(raw.host),
-      port: raw.port === undefined ? undefined : num(raw.port, 5432),
+      port: raw.port === undefined ? undefined : num(raw.port, DEFAULTS.connection.port),
       database: str(raw.database),
-      schema: str(raw.schema) ?? 'public',
+      schema: str(raw.schema) ?? DEFAULTS.connection.schema,
       user: str(raw.user),
       password: str(raw.password),
       url: str(raw.url),
-      ssl: bool(raw.ssl, false),
+      ssl: bool(raw.ssl, DEFAULTS.connection.ssl),
       path: path === undefined ? undefined : isAbsolute(path) ? path : resolve(ctx.folder, path),
     };
   });
@@ -180,10 +197,10 @@ function syncTables(value: unknown, defaultConnection: string): SyncTableSetting
       source: str(raw.source) ?? '',
       target: str(raw.target) ?? '',
       connection: str(raw.connection) ?? defaultConnection,
-      syncFrequency: (str(raw.sync_frequency) ?? 'manual') as SyncTableSettings['syncFrequency'],
+      syncFrequency: (str(raw.sync_frequency) ?? DEFAULTS.sync_table.sync_frequency) as SyncTableSettings['syncFrequency'],
       key,
-      mode: (str(raw.mode) ?? 'incremental') as SyncTableSettings['mode'],
-      delete: (str(raw.delete) ?? 'ignore') as SyncTableSettings['delete'],
+      mode: (str(raw.mode) ?? DEFAULTS.sync_table.mode) as SyncTableSettings['mode'],
+      delete: (str(raw.delete) ?? DEFAULTS.sync_table.delete) as SyncTableSettings['delete'],
       columns: columnMap(raw.columns),
       filter,
     };
@@ -203,20 +220,14 @@ function integration(raw: Raw, ctx: BuildContext, documentIndex: number, secrets
         subscribers: asList(raw.subscribers).map((item) => ({ name: str(asRaw(item).name) ?? '', events: asStrings(asRaw(item).events), handler: str(asRaw(item).handler) ?? '' })),
       };
     case 'message_queue':
-      return { ...common, type: 'message_queue', connectionUrl: str(raw.connection_url) ?? '', prefetch: num(raw.prefetch, 10), queues: queues(raw.queues) };
+      return { ...common, type: 'message_queue', connectionUrl: str(raw.connection_url) ?? '', prefetch: num(raw.prefetch, DEFAULTS.message_queue.prefetch), queues: queues(raw.queues) };
     case 'webhook': {
       const receiver = raw.receiver === undefined ? undefined : asRaw(raw.receiver);
       return {
         ...common,
         type: 'webhook',
         endpoints: webhookEndpoints(raw.endpoints),
-        receiver: receiver && {
-          host: str(receiver.host) ?? '127.0.0.1',
-          port: num(receiver.port, 0),
-          pathPrefix: str(receiver.path_prefix) ?? '/webhook',
-          toleranceMs: ms(receiver.tolerance, 300_000),
-          maxBodyBytes: parseByteSize(receiver.max_body) ?? 1024 * 1024,
-        },
+        receiver: receiver && receiverSettings(receiver),
       };
     }
     case 'database': {
@@ -226,17 +237,6 @@ function integration(raw: Raw, ctx: BuildContext, documentIndex: number, secrets
     default:
       return undefined;
   }
-}
-
-/** `1MB`, `512KB`, `1024` (bytes). */
-export function parseByteSize(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(value.trim());
-  if (!match) return undefined;
-  const unit = (match[2] ?? 'B').toUpperCase();
-  const factor = { B: 1, KB: 1024, KIB: 1024, MB: 1024 ** 2, MIB: 1024 ** 2, GB: 1024 ** 3, GIB: 1024 ** 3 }[unit] ?? 1;
-  return Math.round(Number(match[1]) * factor);
 }
 
 /** The typed model of one document, or undefined when it has no recognisable top-level key or type. */
@@ -258,12 +258,16 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
       return {
         kind: 'microservices',
         microservices: {
-          discovery: discovery && { type: (str(discovery.type) ?? 'static') as 'consul' | 'static', host: str(discovery.host), port: discovery.port === undefined ? undefined : num(discovery.port, 8500) },
+          discovery: discovery && { type: (str(discovery.type) ?? DEFAULTS.discovery.type) as 'consul' | 'static', host: str(discovery.host), port: discovery.port === undefined ? undefined : num(discovery.port, DEFAULTS.discovery.consul_port) },
           services: asList(raw.services).map((item) => {
             const service = asRaw(item);
-            return { name: str(service.name) ?? '', url: str(service.url) ?? '', healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? 'round_robin') as 'round_robin' };
+            return { name: str(service.name) ?? '', url: str(service.url) ?? '', healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? DEFAULTS.service.load_balancer) as 'round_robin' };
           }),
-          communication: { type: (str(communication.type) ?? 'http') as 'http' | 'grpc', timeoutMs: ms(communication.timeout, 30_000), retries: num(communication.retries, 3) },
+          communication: {
+            type: (str(communication.type) ?? DEFAULTS.communication.type) as 'http' | 'grpc',
+            timeoutMs: ms(communication.timeout, DEFAULT_MS.communicationTimeout),
+            retries: num(communication.retries, DEFAULTS.communication.retries),
+          },
           secrets,
           source,
         },
@@ -274,9 +278,9 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
       return {
         kind: 'api_gateway',
         gateway: {
-          host: str(raw.host) ?? '127.0.0.1',
-          port: num(raw.port, 8080),
-          ssl: bool(raw.ssl, false),
+          host: str(raw.host) ?? DEFAULTS.gateway.host,
+          port: num(raw.port, DEFAULTS.gateway.port),
+          ssl: bool(raw.ssl, DEFAULTS.gateway.ssl),
           authentication: authentication && { type: (str(authentication.type) ?? 'jwt') as 'jwt', secret: str(authentication.secret) },
           routes: asList(raw.routes).map((item) => ({ path: str(asRaw(item).path) ?? '', service: str(asRaw(item).service) ?? '', methods: asStrings(asRaw(item).methods) })),
           rateLimiting: rateLimit(raw.rate_limiting),

@@ -3,7 +3,11 @@
  * milliseconds, `${VAR}`s resolved. Built from a validated document by `buildModel`.
  */
 
-export const INTEGRATION_TYPES = ['request_response', 'event_driven', 'message_queue', 'webhook', 'database'] as const;
+import type {
+  COMMUNICATION_TYPES, CONNECTION_TYPES, DELETE_POLICIES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES, HTTP_METHODS,
+  INTEGRATION_TYPES, LOAD_BALANCERS, SIGNATURE_SCHEMES, SYNC_FREQUENCIES, SYNC_MODES,
+} from './defaults';
+
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
 export interface RetrySettings {
@@ -65,7 +69,7 @@ export interface IntegrationBase {
   source: { uri: string; documentIndex: number };
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface EndpointSettings {
   name: string;
@@ -103,7 +107,7 @@ export interface EventDrivenIntegration extends IntegrationBase {
 export interface QueueSettings {
   name: string;
   exchange?: string;
-  exchangeType: 'topic' | 'direct' | 'fanout' | 'headers';
+  exchangeType: (typeof EXCHANGE_TYPES)[number];
   routingKey?: string;
   durable: boolean;
 }
@@ -115,7 +119,7 @@ export interface MessageQueueIntegration extends IntegrationBase {
   queues: QueueSettings[];
 }
 
-export type SignatureScheme = 'github' | 'standard' | 'slack' | 'stripe' | 'none';
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 
 export interface WebhookEndpointSettings {
   name: string;
@@ -141,7 +145,7 @@ export interface WebhookIntegration extends IntegrationBase {
 
 export interface ConnectionSettings {
   name: string;
-  type: 'postgresql' | 'pglite';
+  type: (typeof CONNECTION_TYPES)[number];
   host?: string;
   port?: number;
   database?: string;
@@ -154,7 +158,7 @@ export interface ConnectionSettings {
   path?: string;
 }
 
-export type SyncFrequency = 'real_time' | 'hourly' | 'daily' | 'manual';
+export type SyncFrequency = (typeof SYNC_FREQUENCIES)[number];
 
 export interface SyncTableSettings {
   source: string;
@@ -162,8 +166,8 @@ export interface SyncTableSettings {
   connection: string;
   syncFrequency: SyncFrequency;
   key?: string[];
-  mode: 'incremental' | 'full';
-  delete: 'ignore' | 'propagate';
+  mode: (typeof SYNC_MODES)[number];
+  delete: (typeof DELETE_POLICIES)[number];
   /** Source column to target column; undefined keeps every column. */
   columns?: Record<string, string>;
   filter?: Record<string, unknown[]>;
@@ -181,13 +185,13 @@ export interface ServiceSettings {
   name: string;
   url: string;
   healthCheck?: string;
-  loadBalancer: 'round_robin' | 'least_connections' | 'random';
+  loadBalancer: (typeof LOAD_BALANCERS)[number];
 }
 
 export interface Microservices {
-  discovery?: { type: 'consul' | 'static'; host?: string; port?: number };
+  discovery?: { type: (typeof DISCOVERY_TYPES)[number]; host?: string; port?: number };
   services: ServiceSettings[];
-  communication: { type: 'http' | 'grpc'; timeoutMs: number; retries: number };
+  communication: { type: (typeof COMMUNICATION_TYPES)[number]; timeoutMs: number; retries: number };
   secrets: readonly string[];
   source: { uri: string; documentIndex: number };
 }
@@ -196,7 +200,7 @@ export interface ApiGateway {
   host: string;
   port: number;
   ssl: boolean;
-  authentication?: { type: 'jwt' | 'api_key' | 'oauth2'; secret?: string };
+  authentication?: { type: (typeof GATEWAY_AUTH_TYPES)[number]; secret?: string };
   routes: Array<{ path: string; service: string; methods: string[] }>;
   rateLimiting?: RateLimitSettings;
   secrets: readonly string[];

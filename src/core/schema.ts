@@ -22,7 +22,12 @@
  *   - `service`: a `microservices` service name anywhere in the workspace
  */
 
+import {
+  AUTH_TYPES, COMMUNICATION_TYPES, CONNECTION_TYPES, DEFAULTS, DELETE_POLICIES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES,
+  HTTP_METHODS, INTEGRATION_TYPES, JWT_ALGORITHMS, LOAD_BALANCERS, SIGNATURE_SCHEMES, SYNC_FREQUENCIES, SYNC_MODES,
+} from './defaults';
 import type { JsonSchema, RootSchema } from './jsonSchema';
+import { SIMONE_EVENTS } from './simoneEntitySets';
 
 
 const ref = (definition: string, annotations: Pick<JsonSchema, 'description' | 'markdownDescription' | 'examples'>): JsonSchema => ({
@@ -58,20 +63,18 @@ const port = (description: string, examples: number[], fallback?: number): JsonS
 const discriminate = (values: readonly string[], definitionOf: (value: string) => string): JsonSchema['allOf'] =>
   values.map((value) => ({ if: { properties: { type: { const: value } }, required: ['type'] }, then: { $ref: `#/definitions/${definitionOf(value)}` } }));
 
-const INTEGRATION_TYPES = ['request_response', 'event_driven', 'message_queue', 'webhook', 'database'];
-const AUTH_TYPES = ['oauth2_client_credentials', 'bearer', 'api_key', 'basic', 'jwt'];
-const SIMONE_EVENTS = ['milestone_created', 'milestone_completed', 'sprint_started', 'sprint_finished', 'task_created', 'task_completed'];
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** An `as const` list from defaults.ts, as the schema's (mutable) arrays take it. */
+const list = (values: readonly string[]): string[] => [...values];
 
 const integrationType: JsonSchema = {
-  enum: INTEGRATION_TYPES,
+  enum: list(INTEGRATION_TYPES),
   description: 'The integration pattern; it decides which other keys this integration takes.',
   markdownDescription:
     'The integration pattern; it decides which other keys this integration takes.\n\n' +
     '- `request_response`: HTTP calls to named endpoints\n- `event_driven`: publishers and subscribers of project events\n' +
     '- `message_queue`: RabbitMQ (AMQP) exchanges and queues\n- `webhook`: signed outgoing webhooks and a local receiver\n' +
     '- `database`: sync Simone data into PostgreSQL or embedded PGlite',
-  examples: INTEGRATION_TYPES,
+  examples: list(INTEGRATION_TYPES),
 };
 
 const integrationName: JsonSchema = {
@@ -88,7 +91,7 @@ const eventList = (description: string): JsonSchema => ({
     type: 'string',
     'x-reference': 'event',
     description: 'An event name: a Simone project event or a custom name.',
-    examples: SIMONE_EVENTS,
+    examples: list(SIMONE_EVENTS),
   },
   description,
   examples: [['milestone_created', 'milestone_completed']],
@@ -97,12 +100,12 @@ const eventList = (description: string): JsonSchema => ({
 /** Keys every integration type takes, besides `type` and `name`. */
 const commonIntegrationProperties: Record<string, JsonSchema> = {
   description: { type: 'string', description: 'What this integration is for; shown in hovers and the integrations tree.', examples: ['Reads users from the user service'] },
-  timeout: duration('How long one attempt may take before it is abandoned.', '30s', ['30s', '5s']),
+  timeout: duration('How long one attempt may take before it is abandoned.', DEFAULTS.timeout, ['30s', '5s']),
   retries: {
     type: 'integer',
     minimum: 0,
     description: 'Retries after the first attempt: `retries: 2` means up to 3 attempts. Shorthand for `retry.max_attempts: retries + 1`; use either this or `retry`.',
-    default: 3,
+    default: DEFAULTS.retries,
     examples: [3, 0],
   },
   retry: ref('retry', { description: 'Retry strategy with exponential backoff and jitter; use either this or `retries`.' }),
@@ -111,7 +114,7 @@ const commonIntegrationProperties: Record<string, JsonSchema> = {
   rate_limit: ref('rate_limit', { description: 'Client-side limit on how often this integration sends requests.' }),
   auth: ref('auth', { description: 'How requests authenticate; `type` picks the scheme.' }),
   health_check: ref('health_check', { description: 'What "healthy" means for this integration; the editor checks it periodically.' }),
-  enabled: { type: 'boolean', description: 'Set to false to keep the integration in the file but never run it.', default: true, examples: [false] },
+  enabled: { type: 'boolean', description: 'Set to false to keep the integration in the file but never run it.', default: DEFAULTS.enabled, examples: [false] },
 };
 
 /** A complete per-type integration definition: common keys plus the type's own. */
@@ -207,7 +210,7 @@ const definitions: Record<string, JsonSchema> = {
             description: 'Absolute URL or path (joined to `base_url`) with `{param}` placeholders.',
             examples: ['/users/{id}'],
           },
-          method: { enum: HTTP_METHODS, description: 'HTTP method of the request.', default: 'GET', examples: ['POST'] },
+          method: { enum: list(HTTP_METHODS), description: 'HTTP method of the request.', default: DEFAULTS.method, examples: ['POST'] },
           headers: {
             type: 'object',
             description: 'Extra request headers, header name to value; values may hold `${VAR}` references.',
@@ -277,7 +280,7 @@ const definitions: Record<string, JsonSchema> = {
       description: 'AMQP broker URL (`amqp://` or `amqps://`); keep credentials in a variable.',
       examples: ['${RABBITMQ_URL}', 'amqp://127.0.0.1:5672'],
     },
-    prefetch: { type: 'integer', minimum: 1, description: 'Unacknowledged messages a consumer may hold at once.', default: 10, examples: [10] },
+    prefetch: { type: 'integer', minimum: 1, description: 'Unacknowledged messages a consumer may hold at once.', default: DEFAULTS.message_queue.prefetch, examples: [10] },
     queues: {
       type: 'array',
       minItems: 1,
@@ -289,9 +292,9 @@ const definitions: Record<string, JsonSchema> = {
         properties: {
           name: { type: 'string', description: 'Queue name; publishers name it as their `destination`.', examples: ['task_queue'] },
           exchange: { type: 'string', description: 'Exchange the queue is bound to; declared if missing. Without it, messages go through the default exchange.', examples: ['simone_exchange'] },
-          exchange_type: { enum: ['topic', 'direct', 'fanout', 'headers'], description: 'Exchange type: how it routes messages to bound queues by routing key.', default: 'topic', examples: ['direct'] },
+          exchange_type: { enum: list(EXCHANGE_TYPES), description: 'Exchange type: how it routes messages to bound queues by routing key.', default: DEFAULTS.message_queue.exchange_type, examples: ['direct'] },
           routing_key: { type: 'string', description: 'Binding key (a pattern for topic exchanges) and the key messages are published with.', examples: ['task.processing'] },
-          durable: { type: 'boolean', description: 'Whether the queue and exchange survive a broker restart.', default: true, examples: [false] },
+          durable: { type: 'boolean', description: 'Whether the queue and exchange survive a broker restart.', default: DEFAULTS.message_queue.durable, examples: [false] },
         },
         additionalProperties: false,
       },
@@ -314,9 +317,9 @@ const definitions: Record<string, JsonSchema> = {
           events: eventList('Events that are sent to this endpoint as webhooks.'),
           secret: secret('Key that signs outgoing and verifies incoming payloads; without it the endpoint is unsigned (a warning).', ['${GITHUB_WEBHOOK_SECRET}']),
           signature: {
-            enum: ['github', 'standard', 'slack', 'stripe', 'none'],
+            enum: list(SIGNATURE_SCHEMES),
             description: 'Signature scheme: `github` (X-Hub-Signature-256), `standard` (Standard Webhooks), `slack` (v0), `stripe`, or `none`.',
-            default: 'github',
+            default: DEFAULTS.webhook.signature,
             examples: ['standard'],
           },
         },
@@ -328,15 +331,15 @@ const definitions: Record<string, JsonSchema> = {
       type: 'object',
       description: 'Local HTTP server for incoming webhooks, verified with each endpoint\'s secret and scheme.',
       properties: {
-        host: { type: 'string', description: 'Address to bind; loopback unless you say otherwise.', default: '127.0.0.1', examples: ['127.0.0.1', '0.0.0.0'] },
+        host: { type: 'string', description: 'Address to bind; loopback unless you say otherwise.', default: DEFAULTS.receiver.host, examples: ['127.0.0.1', '0.0.0.0'] },
         port: port('Port the receiver listens on; 0 or absent picks a free port.', [8090, 0]),
-        path_prefix: { type: 'string', pattern: '^/', description: 'Path before the endpoint name in incoming routes.', default: '/webhook', examples: ['/webhook'] },
-        tolerance: duration('How old a signed timestamp may be before a delivery is rejected as a replay.', '5m', ['5m']),
+        path_prefix: { type: 'string', pattern: '^/', description: 'Path before the endpoint name in incoming routes.', default: DEFAULTS.receiver.path_prefix, examples: ['/webhook'] },
+        tolerance: duration('How old a signed timestamp may be before a delivery is rejected as a replay.', DEFAULTS.receiver.tolerance, ['5m']),
         max_body: {
           type: ['string', 'integer'],
           format: 'byte-size',
           description: 'Largest accepted body: bytes, or a size such as `512KB`, `1MB`.',
-          default: '1MB',
+          default: DEFAULTS.receiver.max_body,
           examples: ['1MB', 65536],
         },
       },
@@ -368,15 +371,15 @@ const definitions: Record<string, JsonSchema> = {
     required: ['name'],
     properties: {
       name: { type: 'string', description: 'Connection name; `sync_tables` name it in `connection` and in `<connection>.<table>` sources.', examples: ['analytics_db'] },
-      type: { enum: ['postgresql', 'pglite'], description: '`postgresql` for a server, `pglite` for embedded PostgreSQL in a local folder.', default: 'pglite', examples: ['postgresql'] },
+      type: { enum: list(CONNECTION_TYPES), description: '`postgresql` for a server, `pglite` for embedded PostgreSQL in a local folder.', default: DEFAULTS.connection.type, examples: ['postgresql'] },
       host: { type: 'string', description: 'Host name or address of the PostgreSQL server.', examples: ['analytics.db.company.com', '127.0.0.1'] },
       port: port('TCP port of the PostgreSQL server.', [5432], 5432),
       database: { type: 'string', description: 'Name of the database on the PostgreSQL server.', examples: ['analytics'] },
-      schema: { type: 'string', description: 'Schema that target tables live in.', default: 'public', examples: ['simone_data'] },
+      schema: { type: 'string', description: 'Schema that target tables live in.', default: DEFAULTS.connection.schema, examples: ['simone_data'] },
       user: { type: 'string', description: 'PostgreSQL user to connect as.', examples: ['simone'] },
       password: secret('Password of `user`.', ['${ANALYTICS_DB_PASSWORD}']),
       url: { type: 'string', format: 'postgres-uri', 'x-secret-parts': 'value', description: 'Connection URL (`postgres://` or `postgresql://`) instead of host/port/database/user; keep credentials in a variable.', examples: ['${DATABASE_URL}'] },
-      ssl: { type: 'boolean', description: 'Whether to connect with TLS.', default: false, examples: [true] },
+      ssl: { type: 'boolean', description: 'Whether to connect with TLS.', default: DEFAULTS.connection.ssl, examples: [true] },
       path: { type: 'string', description: 'PGlite data folder, relative to the workspace folder.', examples: ['.simone/data/pglite'] },
     },
     additionalProperties: false,
@@ -395,9 +398,9 @@ const definitions: Record<string, JsonSchema> = {
       },
       target: { type: 'string', description: 'Table written in the connection\'s `schema`; created if missing.', examples: ['project_milestones'] },
       sync_frequency: {
-        enum: ['real_time', 'hourly', 'daily', 'manual'],
+        enum: list(SYNC_FREQUENCIES),
         description: 'When the sync runs: `real_time` on every change, `hourly`, `daily`, or only when asked (`manual`).',
-        default: 'manual',
+        default: DEFAULTS.sync_table.sync_frequency,
         examples: ['hourly'],
       },
       connection: { type: 'string', 'x-reference': 'connection', description: 'Connection the target lives in; defaults to the first connection.', examples: ['analytics_db'] },
@@ -409,15 +412,15 @@ const definitions: Record<string, JsonSchema> = {
         ],
       },
       mode: {
-        enum: ['incremental', 'full'],
+        enum: list(SYNC_MODES),
         description: '`incremental` writes only rows whose content changed; `full` rewrites every row.',
-        default: 'incremental',
+        default: DEFAULTS.sync_table.mode,
         examples: ['full'],
       },
       delete: {
-        enum: ['ignore', 'propagate'],
+        enum: list(DELETE_POLICIES),
         description: 'What happens to target rows whose source row is gone: kept (`ignore`) or deleted (`propagate`).',
-        default: 'ignore',
+        default: DEFAULTS.sync_table.delete,
         examples: ['propagate'],
       },
       columns: {
@@ -453,11 +456,11 @@ const definitions: Record<string, JsonSchema> = {
     type: 'object',
     description: 'Retry with exponential backoff: the delay before retry k is `base_delay * backoff_factor^(k-1)`, capped at `max_delay`, jittered into its upper half.',
     properties: {
-      max_attempts: { type: 'integer', minimum: 1, description: 'Every attempt, the first included: 4 means 1 call and up to 3 retries.', default: 4, examples: [4] },
-      base_delay: duration('Delay before the first retry.', '1s', ['1s', '250ms']),
-      max_delay: duration('Longest delay between retries.', '60s', ['60s']),
-      backoff_factor: { type: 'number', minimum: 1, description: 'How much each delay grows over the one before.', default: 2.0, examples: [2.0, 1.5] },
-      jitter: { type: 'boolean', description: 'Randomise each delay within its upper half, so clients do not retry in lockstep.', default: true, examples: [false] },
+      max_attempts: { type: 'integer', minimum: 1, description: 'Every attempt, the first included: 4 means 1 call and up to 3 retries.', default: DEFAULTS.retry.max_attempts, examples: [4] },
+      base_delay: duration('Delay before the first retry.', DEFAULTS.retry.base_delay, ['1s', '250ms']),
+      max_delay: duration('Longest delay between retries.', DEFAULTS.retry.max_delay, ['60s']),
+      backoff_factor: { type: 'number', minimum: 1, description: 'How much each delay grows over the one before.', default: DEFAULTS.retry.backoff_factor, examples: [2.0, 1.5] },
+      jitter: { type: 'boolean', description: 'Randomise each delay within its upper half, so clients do not retry in lockstep.', default: DEFAULTS.retry.jitter, examples: [false] },
     },
     additionalProperties: false,
     examples: [{ max_attempts: 4, base_delay: '1s', max_delay: '60s', backoff_factor: 2.0, jitter: true }],
@@ -467,9 +470,9 @@ const definitions: Record<string, JsonSchema> = {
     type: 'object',
     description: 'Opens after consecutive failures, fails fast while open, then lets trial calls through.',
     properties: {
-      failure_threshold: { type: 'integer', minimum: 1, description: 'Consecutive failures that open the breaker.', default: 5, examples: [5] },
-      timeout: duration('How long the breaker stays open before trial calls.', '60s', ['60s']),
-      half_open_max_calls: { type: 'integer', minimum: 1, description: 'Trial calls allowed while half-open.', default: 1, examples: [1] },
+      failure_threshold: { type: 'integer', minimum: 1, description: 'Consecutive failures that open the breaker.', default: DEFAULTS.circuit_breaker.failure_threshold, examples: [5] },
+      timeout: duration('How long the breaker stays open before trial calls.', DEFAULTS.circuit_breaker.timeout, ['60s']),
+      half_open_max_calls: { type: 'integer', minimum: 1, description: 'Trial calls allowed while half-open.', default: DEFAULTS.circuit_breaker.half_open_max_calls, examples: [1] },
     },
     additionalProperties: false,
     examples: [{ failure_threshold: 5, timeout: '60s' }],
@@ -479,8 +482,8 @@ const definitions: Record<string, JsonSchema> = {
     type: 'object',
     description: 'Isolated concurrency for this integration.',
     properties: {
-      max_concurrent: { type: 'integer', minimum: 1, description: 'Calls that may run at once.', default: 10, examples: [10] },
-      max_queue: { type: 'integer', minimum: 0, description: 'Calls that may wait for a free slot; more are rejected at once.', default: 0, examples: [0, 20] },
+      max_concurrent: { type: 'integer', minimum: 1, description: 'Calls that may run at once.', default: DEFAULTS.bulkhead.max_concurrent, examples: [10] },
+      max_queue: { type: 'integer', minimum: 0, description: 'Calls that may wait for a free slot; more are rejected at once.', default: DEFAULTS.bulkhead.max_queue, examples: [0, 20] },
     },
     additionalProperties: false,
     examples: [{ max_concurrent: 10, max_queue: 0 }],
@@ -494,9 +497,9 @@ const definitions: Record<string, JsonSchema> = {
     required: ['type'],
     properties: {
       type: {
-        enum: AUTH_TYPES,
+        enum: list(AUTH_TYPES),
         description: 'The authentication scheme: `oauth2_client_credentials`, `bearer`, `api_key`, `basic` or `jwt`.',
-        examples: AUTH_TYPES,
+        examples: list(AUTH_TYPES),
       },
     },
     allOf: discriminate(AUTH_TYPES, (type) => `auth_${type}`),
@@ -515,7 +518,7 @@ const definitions: Record<string, JsonSchema> = {
 
   auth_api_key: authOfType('api_key', 'An API key sent in a request header.', ['key'], {
     key: secret('The API key.', ['${API_KEY}']),
-    header: { type: 'string', description: 'Header that carries the key.', default: 'X-API-Key', examples: ['X-API-Key', 'Authorization'] },
+    header: { type: 'string', description: 'Header that carries the key.', default: DEFAULTS.auth.api_key_header, examples: ['X-API-Key', 'Authorization'] },
   }),
 
   auth_basic: authOfType('basic', 'HTTP Basic authentication.', ['username', 'password'], {
@@ -525,7 +528,7 @@ const definitions: Record<string, JsonSchema> = {
 
   auth_jwt: authOfType('jwt', 'A JWT signed with a shared secret (HMAC), sent as a bearer token.', ['secret'], {
     secret: secret('Key the token is signed with.', ['${JWT_SECRET}']),
-    algorithm: { enum: ['HS256', 'HS384', 'HS512'], description: 'HMAC algorithm the token is signed with.', default: 'HS256', examples: ['HS256'] },
+    algorithm: { enum: list(JWT_ALGORITHMS), description: 'HMAC algorithm the token is signed with.', default: DEFAULTS.auth.jwt_algorithm, examples: ['HS256'] },
     claims: { type: 'object', description: 'Claims put into every token, besides `iat` and `exp`.', examples: [{ sub: 'simone', aud: 'user-service' }] },
   }),
 
@@ -535,11 +538,11 @@ const definitions: Record<string, JsonSchema> = {
     properties: {
       path: { type: 'string', pattern: '^/', description: 'Path joined to the integration\'s `base_url`; use either this or `url`.', examples: ['/health'] },
       url: { type: 'string', format: 'uri', description: 'Absolute URL to check; use either this or `path`.', examples: ['https://api.userservice.com/health'] },
-      interval: duration('Time between checks.', '30s', ['30s', '1m']),
-      timeout: duration('How long one check may take.', '5s', ['5s']),
+      interval: duration('Time between checks.', DEFAULTS.health_check.interval, ['30s', '1m']),
+      timeout: duration('How long one check may take.', DEFAULTS.health_check.timeout, ['5s']),
       expect_status: {
         description: 'Statuses that count as healthy: a range `200-399`, a status, or a list of those.',
-        default: '200-399',
+        default: DEFAULTS.health_check.expect_status,
         oneOf: [statusRange, statusCode, { type: 'array', minItems: 1, items: { oneOf: [statusCode, statusRange], description: 'A status or a range.' }, description: 'Several statuses or ranges.', examples: [[200, 204]] }],
       },
     },
@@ -556,7 +559,7 @@ const definitions: Record<string, JsonSchema> = {
         type: 'object',
         description: 'How services are found: `static` (their `url`) or a Consul agent.',
         properties: {
-          type: { enum: ['consul', 'static'], description: '`static` uses each service\'s `url`; `consul` asks a Consul agent.', default: 'static', examples: ['consul'] },
+          type: { enum: list(DISCOVERY_TYPES), description: '`static` uses each service\'s `url`; `consul` asks a Consul agent.', default: DEFAULTS.discovery.type, examples: ['consul'] },
           host: { type: 'string', description: 'Host of the Consul agent (consul discovery).', examples: ['consul.service.company.com'] },
           port: port('HTTP port of the Consul agent (consul discovery), usually 8500.', [8500]),
         },
@@ -576,9 +579,9 @@ const definitions: Record<string, JsonSchema> = {
             url: { type: 'string', format: 'uri', description: 'Base URL of the service (static discovery).', examples: ['http://127.0.0.1:3001'] },
             health_check: { type: 'string', format: 'path-or-url', description: 'Health path (joined to `url`) or absolute http(s) URL.', examples: ['/health'] },
             load_balancer: {
-              enum: ['round_robin', 'least_connections', 'random'],
+              enum: list(LOAD_BALANCERS),
               description: 'How calls are spread over the service\'s instances.',
-              default: 'round_robin',
+              default: DEFAULTS.service.load_balancer,
               examples: ['least_connections'],
             },
           },
@@ -590,9 +593,9 @@ const definitions: Record<string, JsonSchema> = {
         type: 'object',
         description: 'How services call each other: protocol, timeout and retries.',
         properties: {
-          type: { enum: ['http', 'grpc'], description: 'Protocol between services.', default: 'http', examples: ['grpc'] },
-          timeout: duration('How long one call may take.', '30s', ['30s']),
-          retries: { type: 'integer', minimum: 0, description: 'Retries after the first attempt.', default: 3, examples: [3] },
+          type: { enum: list(COMMUNICATION_TYPES), description: 'Protocol between services.', default: DEFAULTS.communication.type, examples: ['grpc'] },
+          timeout: duration('How long one call may take.', DEFAULTS.communication.timeout, ['30s']),
+          retries: { type: 'integer', minimum: 0, description: 'Retries after the first attempt.', default: DEFAULTS.communication.retries, examples: [3] },
         },
         additionalProperties: false,
         examples: [{ type: 'http', timeout: '30s', retries: 3 }],
@@ -606,15 +609,15 @@ const definitions: Record<string, JsonSchema> = {
     description: 'An API gateway routing paths to microservices.',
     required: ['routes'],
     properties: {
-      host: { type: 'string', description: 'Host the gateway serves.', default: '127.0.0.1', examples: ['api.company.com'] },
-      port: port('Port the gateway listens on.', [443, 8080], 8080),
-      ssl: { type: 'boolean', description: 'Whether the gateway serves HTTPS.', default: false, examples: [true] },
+      host: { type: 'string', description: 'Host the gateway serves.', default: DEFAULTS.gateway.host, examples: ['api.company.com'] },
+      port: port('Port the gateway listens on.', [443, 8080], DEFAULTS.gateway.port),
+      ssl: { type: 'boolean', description: 'Whether the gateway serves HTTPS.', default: DEFAULTS.gateway.ssl, examples: [true] },
       authentication: {
         type: 'object',
         description: 'How clients authenticate to the gateway.',
         required: ['type'],
         properties: {
-          type: { enum: ['jwt', 'api_key', 'oauth2'], description: 'How clients authenticate to the gateway.', examples: ['jwt'] },
+          type: { enum: list(GATEWAY_AUTH_TYPES), description: 'How clients authenticate to the gateway.', examples: ['jwt'] },
           secret: secret('Key that verifies client credentials (the JWT signing key, or the API key).', ['${JWT_SECRET}']),
         },
         additionalProperties: false,
@@ -634,7 +637,7 @@ const definitions: Record<string, JsonSchema> = {
             methods: {
               type: 'array',
               minItems: 1,
-              items: { enum: HTTP_METHODS, description: 'An HTTP method.', examples: ['GET'] },
+              items: { enum: list(HTTP_METHODS), description: 'An HTTP method.', examples: ['GET'] },
               description: 'Methods this route accepts; all when absent.',
               examples: [['GET', 'POST']],
             },

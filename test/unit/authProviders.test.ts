@@ -5,7 +5,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { integrationSchema } from '../../src/core/schema';
 import type { JsonSchema } from '../../src/core/jsonSchema';
 import { createAuthProvider } from '../../src/runners/auth/authProviders';
-import { JWT_ALGORITHMS } from '../../src/runners/auth/jwtAuth';
+import { JWT_ALGORITHMS } from '../../src/core/defaults';
 import { ClassifiedError } from '../../src/runners/errors';
 
 async function headersOf(provider: ReturnType<typeof createAuthProvider>): Promise<Record<string, string>> {

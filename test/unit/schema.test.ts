@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from 'yaml-language-server/out/server/src/languageservice/yamlLanguageService';
 import { REFERENCE_KINDS, type JsonSchema } from '../../src/core/jsonSchema';
 import { integrationSchema } from '../../src/core/schema';
-import { INTEGRATION_TYPES } from '../../src/core/model';
+import { INTEGRATION_TYPES } from '../../src/core/defaults';
 import { ConfigFile } from '../../src/core/configFile';
 import { buildModel } from '../../src/core/buildModel';
 import { LayeredEnvironment } from '../../src/core/env';

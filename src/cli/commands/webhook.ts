@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_MS } from '../../core/defaults';
 import { parseDuration } from '../../core/duration';
 import { WebhookSecretError } from '../../runners/webhook/signatureScheme';
 import { SIGNATURE_SCHEMES, SIGNING_SCHEMES } from '../../runners/webhook/signatureSchemes';
@@ -79,7 +80,7 @@ function verify(args: string[], io: CommandIO): number {
   const values = parseSignatureArgs(args);
   const scheme = schemeOf(values);
   if (values.signature === undefined) throw new UsageError('--signature is required');
-  const toleranceMs = values.tolerance === undefined ? 300_000 : parseDuration(values.tolerance);
+  const toleranceMs = values.tolerance === undefined ? DEFAULT_MS.receiverTolerance : parseDuration(values.tolerance);
   if (toleranceMs === undefined) throw new UsageError(`--tolerance must be a duration such as 5m or 0, not "${values.tolerance}"`);
   const headers: Record<string, string> = { [scheme.signatureHeader!]: values.signature };
   if (scheme.timestampHeader && values.timestamp !== undefined) headers[scheme.timestampHeader] = String(timestampOf(values));

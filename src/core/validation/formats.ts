@@ -1,11 +1,11 @@
-import { parseByteSize } from '../buildModel';
+import { parseByteSize } from '../byteSize';
 import type { DiagnosticCode } from '../diagnostic';
 import { parseDuration } from '../duration';
 import type { JsonSchema } from '../jsonSchema';
+import { replacePlaceholders } from '../placeholders';
 import { statusRangesProblem } from '../statusRanges';
 import { isAbsoluteUrl } from '../urlJoin';
 
-const URL_TEMPLATE_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function parsesAs(url: string, protocols: string[]): boolean {
   try {
@@ -33,14 +33,10 @@ const httpUnlessRelative = (value: unknown): boolean => typeof value !== 'string
 /** Absolute http(s) URL or a path, either with `{param}` placeholders. */
 export function isUrlTemplate(value: string): boolean {
   if (/\s/.test(value)) return false;
-  const withoutParams = value.replace(URL_TEMPLATE_PARAM, 'x');
+  const withoutParams = replacePlaceholders(value, () => 'x');
   if (/[{}]/.test(withoutParams)) return false;
   if (/^[a-z][a-z0-9+.-]*:/i.test(withoutParams)) return parsesAs(withoutParams, ['http:', 'https:']);
   return true;
-}
-
-export function templateParameters(value: string): string[] {
-  return [...value.matchAll(URL_TEMPLATE_PARAM)].map((match) => match[1]);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { AuthSettings } from '../../core/model';
 import { ClassifiedError } from '../errors';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
-import { isJwtAlgorithm, JWT_ALGORITHMS, JwtAuth } from './jwtAuth';
+import { JWT_ALGORITHMS } from '../../core/defaults';
+import { isJwtAlgorithm, JwtAuth } from './jwtAuth';
 import { OAuth2ClientCredentials, type OAuth2Options } from './oauth2ClientCredentials';
 import { StaticHeaderAuth } from './staticHeaderAuth';
 

@@ -1,8 +1,8 @@
 import { SignJWT } from 'jose';
+import { JWT_ALGORITHMS } from '../../core/defaults';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
 
-/** The HMAC algorithms jwt auth signs with: what the schema offers for `auth.algorithm`. */
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+/** The HMAC algorithms jwt auth signs with: the list the schema offers for `auth.algorithm`. */
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export function isJwtAlgorithm(name: string): name is JwtAlgorithm {

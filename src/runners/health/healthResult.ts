@@ -3,6 +3,7 @@
  * colour, the time it took, one redacted line saying why, and typed detail per
  * integration type.
  */
+import { DEFAULT_MS } from '../../core/defaults';
 import { redact } from '../errors';
 import type { BreakerState } from '../http/integrationBreaker';
 import type { SyncTableHealth } from '../sync/databaseHealth';
@@ -10,9 +11,9 @@ import type { SyncTableHealth } from '../sync/databaseHealth';
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
 /** Used when a `health_check` gives no `timeout` (and for targets that cannot give one). */
-export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
+export const DEFAULT_HEALTH_TIMEOUT_MS = DEFAULT_MS.healthTimeout;
 /** Used when a `health_check` gives no `interval`. */
-export const DEFAULT_HEALTH_INTERVAL_MS = 30_000;
+export const DEFAULT_HEALTH_INTERVAL_MS = DEFAULT_MS.healthInterval;
 
 /** One thing a probe reached for: a health URL, an endpoint's host, a receiver, an event destination. */
 export interface ReachabilityCheck {

@@ -1,3 +1,4 @@
+import { DEFAULT_EXPECT_STATUS } from '../../core/defaults';
 import type { ApiGateway, Microservices, ServiceSettings } from '../../core/model';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
@@ -6,8 +7,6 @@ import { healthUrl } from './healthUrl';
 import { resultOfChecks } from './resultOfChecks';
 import { hostPortOf, tcpConnectCheck } from './tcpConnectCheck';
 
-/** What a service's health URL must answer: the same default as an integration's `expect_status`. */
-const SERVICE_EXPECT_STATUS: Array<[number, number]> = [[200, 399]];
 
 /**
  * A microservice: its `health_check` (a path joined to its URL, or a URL) as a
@@ -33,7 +32,7 @@ export async function serviceHealth(service: ServiceSettings, microservices: Mic
     [
       await httpHealthCheck('health_check', url, {
         timeoutMs,
-        expectStatus: SERVICE_EXPECT_STATUS,
+        expectStatus: DEFAULT_EXPECT_STATUS,
         signal,
         dispatcher: context.dispatcher,
       }),

@@ -1,7 +1,8 @@
+import { receiverSettings } from '../../core/buildModel';
 import type { WebhookReceiverSettings } from '../../core/model';
 
-/** What a `webhook` integration gets when it has no `receiver` section (CONFIG.md defaults, any free port). */
-export const DEFAULT_RECEIVER_SETTINGS: WebhookReceiverSettings = { host: '127.0.0.1', port: 0, pathPrefix: '/webhook', toleranceMs: 300_000, maxBodyBytes: 1024 * 1024 };
+/** What a `webhook` integration gets when it has no `receiver` section (the defaults, any free port). */
+export const DEFAULT_RECEIVER_SETTINGS: WebhookReceiverSettings = receiverSettings({});
 
 /** What one receiver process spends at most on requests, whoever sends them. */
 export interface WebhookReceiverLimits {
