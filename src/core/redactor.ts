@@ -70,21 +70,7 @@ const NO_KEYS: ReadonlySet<string> = new Set();
 const MAX_DEPTH = 2048;
 
 /**
- * A URL for display: parsed, with the userinfo, every query value and (for `withPath`) the path
- * replaced; a text that does not parse is never echoed (a password with `/` or `#` makes a URL unparseable).
+ * What is said of a URL that does not parse, instead of the URL: a password holding `/` or `#` is what makes
+ * a URL unparseable, so such a text is never echoed.
  */
-export function describeUrl(text: string, options: { withPath?: boolean } = {}): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return '(a URL that cannot be parsed)';
-  }
-  if (url.username || url.password) {
-    url.username = MASK;
-    url.password = '';
-  }
-  for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, MASK);
-  if (options.withPath && url.pathname !== '/') url.pathname = `/${MASK}`;
-  return url.href;
-}
+export const UNPARSEABLE_URL = 'is not a valid URL (not shown: it may hold a password)';

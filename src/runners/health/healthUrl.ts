@@ -1,3 +1,4 @@
+import { UNPARSEABLE_URL } from '../../core/redactor';
 import { resolveAgainstBase } from '../../core/urlJoin';
 import { ClassifiedError } from '../errors';
 
@@ -12,6 +13,6 @@ export function healthUrl(reference: string, base: string | undefined, what: str
   try {
     return new URL(resolved);
   } catch {
-    throw new ClassifiedError('config', `${what} "${resolved}" is not a valid URL`);
+    throw new ClassifiedError('config', `${what} ${UNPARSEABLE_URL}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { EndpointSettings, RequestResponseIntegration } from '../../core/model';
+import { UNPARSEABLE_URL } from '../../core/redactor';
 import { resolveAgainstBase } from '../../core/urlJoin';
 import { ClassifiedError } from '../errors';
 import { fillPlaceholders } from './placeholders';
@@ -26,7 +27,7 @@ export function endpointUrl(
   try {
     url = new URL(filled);
   } catch {
-    throw new ClassifiedError('config', `endpoint "${endpoint.name}": "${template}" is not a valid URL`);
+    throw new ClassifiedError('config', `endpoint "${endpoint.name}": its URL ${UNPARSEABLE_URL}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ClassifiedError('config', `endpoint "${endpoint.name}": only http and https URLs can be called, not ${url.protocol}`);

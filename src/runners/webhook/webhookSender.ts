@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookEndpointSettings, WebhookIntegration } from '../../core/model';
+import { UNPARSEABLE_URL } from '../../core/redactor';
 import { classifyError, integrationSecrets, redact, runnerError, type RunnerError } from '../errors';
 import { runAttempts, type HttpRequestPlan, type PipelineOptions } from '../http/attemptPipeline';
 import { undelivered } from '../http/deliveryStatus';
@@ -51,7 +52,7 @@ function webhookRequest(integration: WebhookIntegration, endpointName: string, e
   try {
     url = new URL(endpoint.url);
   } catch {
-    return runnerError('config', `endpoint ${endpointName}: ${redact(endpoint.url, secrets)} is not a valid URL`);
+    return runnerError('config', `endpoint ${endpointName}: its url ${UNPARSEABLE_URL}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return runnerError('config', `endpoint ${endpointName}: only http and https URLs can be called, not ${url.protocol}`);
   const body = JSON.stringify(event);
