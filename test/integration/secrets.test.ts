@@ -4,7 +4,6 @@
  * language server's answers and exported spans, all grepped for every value and its encoded forms.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover } from 'vscode-languageserver-types';
 import { main } from '../../src/cli/main';
@@ -21,6 +20,8 @@ import { startPostgres, type PostgresServer } from '../support/postgres';
 import { startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
 import { TempWorkspace } from '../support/tempWorkspace';
 import { startTestServer } from '../support/testConnection';
+import { postJson } from '../support/postJson';
+import { until } from '../support/until';
 
 /** From the process environment. */
 const PROCESS_ENV = { API_TOKEN: 'bearer-Tok3n-a1b2', API_KEY: 'apikey-Val-w3x4' };
@@ -51,24 +52,6 @@ function leaks(outputs: Array<{ label: string; text: string }>, values: string[]
   const found: string[] = [];
   for (const form of forms(values)) for (const { label, text } of outputs) if (text.includes(form)) found.push(`${label}: ${form}`);
   return found;
-}
-
-function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > 15_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A service that echoes what it was sent (as some real ones do in their errors), and fails every other call. */
@@ -267,8 +250,8 @@ describe('secrets: masked by value at every sink', { timeout: 240_000 }, () => {
     await until(() => listening.err.includes('listening on'), 'the receiver');
     const url = /listening on (\S+)\/\{/.exec(listening.err)![1];
     const body = JSON.stringify({ leaked: DOT_ENV.HOOK_SECRET, token: PROCESS_ENV.API_TOKEN });
-    assert.equal(await post(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, DOT_ENV.HOOK_SECRET)), 200);
-    assert.equal(await post(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, 'wrong')), 401);
+    assert.equal(await postJson(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, DOT_ENV.HOOK_SECRET)), 200);
+    assert.equal(await postJson(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, 'wrong')), 401);
     await until(() => listening.out.includes('\n') && listening.err.includes('rejected'), 'the event lines');
     controller.abort();
     assert.equal(await stopped, 0);

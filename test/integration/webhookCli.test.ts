@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/usage';
 import { SIGNATURE_SCHEMES } from '../../src/runners/webhook/signatureSchemes';
+import { postJson } from '../support/postJson';
+import { until } from '../support/until';
 
 const ROOT = join(__dirname, '..', '..');
 const GITHUB = { secret: "It's a Secret to Everybody", payload: 'Hello, World!', signature: 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' };
@@ -21,24 +22,6 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   const io = captured();
   const code = await main(args, io);
   return { code, out: io.out, err: io.err };
-}
-
-function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > 15_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('webhook sign and verify', () => {
@@ -134,8 +117,8 @@ describe('webhook listen', () => {
     await until(() => io.err.includes('listening on'), 'the receiver');
     const url = /listening on (\S+)\/\{github_push\}/.exec(io.err)![1];
     const body = JSON.stringify({ type: 'push', n: 1 });
-    assert.equal(await post(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, secret)), 200);
-    assert.equal(await post(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, 'wrong')), 401);
+    assert.equal(await postJson(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, secret)), 200);
+    assert.equal(await postJson(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, 'wrong')), 401);
     await until(() => io.out.includes('\n') && io.err.includes('rejected'), 'the event lines');
     controller.abort();
     assert.equal(await running, 0);
@@ -158,7 +141,7 @@ describe('webhook listen', () => {
       await until(() => err.includes('listening on'), 'the receiver');
       const url = /listening on (\S+)\/\{/.exec(err)![1];
       const body = JSON.stringify({ type: 'push', n: 2 });
-      assert.equal(await post(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, secret)), 200);
+      assert.equal(await postJson(`${url}/github_push`, body, SIGNATURE_SCHEMES.github.sign(body, secret)), 200);
       await until(() => out.includes('\n'), 'the event line');
       child.kill('SIGINT');
       assert.equal(await closed, 0);
