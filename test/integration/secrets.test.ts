@@ -7,20 +7,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionList, Diagnostic, DocumentSymbol, Hover } from 'vscode-languageserver-types';
 import { main } from '../../src/cli/main';
+import type { RequestResponseIntegration } from '../../src/core/model';
 import { Redactor } from '../../src/core/redactor';
 import { Workspace } from '../../src/core/workspace';
-import type { RequestResponseIntegration } from '../../src/core/model';
 import { ResilienceRegistry } from '../../src/runners/http/resilienceRegistry';
 import { runEndpoint } from '../../src/runners/http/runEndpoint';
 import { closeSharedAgent } from '../../src/runners/http/sharedAgent';
 import { setupTelemetry } from '../../src/runners/telemetry/telemetry';
 import { SIGNATURE_SCHEMES } from '../../src/runners/webhook/signatureSchemes';
 import { FlakyServer, type ReceivedRequest } from '../support/flakyServer';
+import { postJson } from '../support/postJson';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { startRabbitMq, type RabbitMqBroker } from '../support/rabbitmq';
 import { TempWorkspace } from '../support/tempWorkspace';
 import { startTestServer } from '../support/testConnection';
-import { postJson } from '../support/postJson';
 import { until } from '../support/until';
 
 /** From the process environment. */
