@@ -8,6 +8,8 @@ import type {
   INTEGRATION_TYPES, LOAD_BALANCERS, SIGNATURE_SCHEMES, SYNC_FREQUENCIES, SYNC_MODES,
 } from './defaults';
 
+export { INTEGRATION_TYPES } from './defaults';
+
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
 export interface RetrySettings {

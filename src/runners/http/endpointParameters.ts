@@ -1,5 +1,5 @@
 import type { EndpointSettings } from '../../core/model';
-import { placeholderNames } from './placeholders';
+import { placeholderNames } from '../../core/placeholders';
 
 /** Every string of a configured body, keys included (fillBody fills them all). */
 function bodyStrings(body: unknown): string[] {

@@ -13,8 +13,3 @@ export function fillPlaceholders(text: string, params: Readonly<Record<string, s
     return encode(value);
   });
 }
-
-/** The `{name}` placeholders of a template, each once, in order of appearance. */
-export function placeholderNames(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1]))];
-}
