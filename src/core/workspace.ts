@@ -6,6 +6,7 @@ import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } fro
 import { findIntegrationFiles } from './integrationFiles';
 import type { ApiGateway, Integration, Microservices } from './model';
 import { readConfigFile } from './readTextFile';
+import { Redactor } from './redactor';
 import { collectDocumentSecrets } from './secrets';
 import { textLimitsFromEnvironment, type TextLimits } from './textLimits';
 import { uriToPath } from './uris';
@@ -88,6 +89,7 @@ export class Workspace {
   readonly dotEnv: readonly DotEnvRead[];
   private indexCache?: WorkspaceIndex;
   private builtCache?: Array<BuiltDocument & { file: ConfigFile }>;
+  private redactorCache?: Redactor;
 
   constructor(parts: WorkspaceParts) {
     this.version = parts.version ?? 1;
@@ -175,6 +177,12 @@ export class Workspace {
   /** Every value in a secret place of any document (the union of the models' `secrets`): what every sink masks. */
   secrets(): string[] {
     return [...new Set(this.files.flatMap((file) => file.documents.flatMap((document) => collectDocumentSecrets(document, this.env))))];
+  }
+
+  /** A redactor over `secrets()`, made once per snapshot. */
+  redactor(): Redactor {
+    this.redactorCache ??= new Redactor(this.secrets());
+    return this.redactorCache;
   }
 
   integrations(): Integration[] {

@@ -7,6 +7,7 @@ import { HealthLog } from './health/healthLog';
 import { HealthRefresh } from './health/healthRefresh';
 import { HealthStatusBar } from './healthStatusBar';
 import { createLanguageClient } from './languageClient';
+import { maskedLog } from './maskedLog';
 import { SecretVariables } from './secretVariables';
 import { EndpointTestController } from './testing/endpointTestController';
 import { IntegrationsView } from './tree/integrationsView';
@@ -19,7 +20,7 @@ let client: LanguageClient | undefined;
  */
 export async function activate(context: ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
-  const log = window.createOutputChannel('Simone Integrations', { log: true });
+  const log = maskedLog(window.createOutputChannel('Simone Integrations', { log: true }), () => host.loaded?.workspace.snapshot.redactor());
   const secrets = new SecretVariables(context, client);
   const host = new EngineHost(context, log, secrets);
   const refresh = new HealthRefresh(() => void host.get().catch(() => undefined));
