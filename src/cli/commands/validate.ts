@@ -1,7 +1,7 @@
 import type { ConfigDiagnostic } from '../../core/diagnostic';
 import { validateFile } from '../../core/validation/validate';
-import { loadWorkspace } from '../loadWorkspace';
 import { displayPath, withDisplayPaths } from '../displayPath';
+import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, parseCommandArgs, type Command } from '../usage';
 
 interface Located extends ConfigDiagnostic {
