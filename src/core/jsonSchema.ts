@@ -8,7 +8,7 @@ export const REFERENCE_KINDS = ['destination', 'handler', 'event', 'connection',
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 type JsonScalar = string | number | boolean | null;
 
-export type SecretParts = 'value' | 'url' | 'url-path';
+export type SecretParts = 'value' | 'variables' | 'url' | 'url-path';
 
 /** The subset of JSON Schema (draft-07) that schemas/integration.schema.json uses, plus our x- keywords; nothing else appears in it. */
 export interface JsonSchema {
@@ -39,7 +39,8 @@ export interface JsonSchema {
   'x-secret'?: true;
   /**
    * Which parts of the value are secret though a literal is fine there (`src/core/secrets.ts` collects them):
-   * `value` the whole value (a header value, a connection URL), `url` a URL's userinfo and query values
+   * `value` the whole value (a connection URL), `variables` the whole value where a `${VAR}` fills it (a header
+   * value: `Accept: application/json` is configuration, `Authorization: ${AUTH}` a credential), `url` a URL's userinfo and query values
    * (every `uri`-like format has this), `url-path` those and the path (Slack and Discord keep their key there).
    */
   'x-secret-parts'?: SecretParts;

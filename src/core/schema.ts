@@ -214,7 +214,7 @@ const definitions: Record<string, JsonSchema> = {
           headers: {
             type: 'object',
             description: 'Extra request headers, header name to value; values may hold `${VAR}` references.',
-            additionalProperties: { type: ['string', 'number', 'boolean'], 'x-secret-parts': 'value', description: 'A header value.', examples: ['application/json'] },
+            additionalProperties: { type: ['string', 'number', 'boolean'], 'x-secret-parts': 'variables', description: 'A header value.', examples: ['application/json'] },
             examples: [{ Accept: 'application/json' }],
           },
           body: { description: 'Request body, sent as JSON; `{param}` placeholders in its strings are filled in.', examples: [{ name: '{name}' }] },

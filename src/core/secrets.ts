@@ -99,8 +99,11 @@ export function collectDocumentSecrets(document: ConfigDocument, env: Environmen
     const parts = secretParts(at);
     const value = parts && resolved(node);
     if (!parts || value === undefined) return;
-    const secret = (parts === 'value' ? [value, ...urlSecrets(value, 'url')] : urlSecrets(value, parts)).filter((part) => at?.['x-secret'] || !NOT_CREDENTIALS.test(part));
-    found.push(...secret, ...variablesFilling(String((node as { value: unknown }).value), secret, env));
+    const written = String((node as { value: unknown }).value);
+    if (parts === 'variables' && !hasVariableReference(written)) return;
+    const whole = parts === 'value' || parts === 'variables';
+    const secret = (whole ? [value, ...urlSecrets(value, 'url')] : urlSecrets(value, parts)).filter((part) => at?.['x-secret'] || !NOT_CREDENTIALS.test(part));
+    found.push(...secret, ...variablesFilling(written, secret, env));
     const pairKey = at?.['x-secret-pair'];
     const parent = pairKey ? document.yaml.getIn(path.slice(0, -1), true) : undefined;
     const pair = isMap(parent) ? resolved(parent.get(pairKey, true)) : undefined;

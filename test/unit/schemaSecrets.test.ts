@@ -17,7 +17,7 @@ const yaml = `integration:
   type: request_response
   base_url: https://api.example.com/v1?apiToken=\${QUERY_TOKEN}
   endpoints:
-    a: { url: /a, headers: { Authorization: "\${AUTH_HEADER}" } }
+    a: { url: /a, headers: { Authorization: "\${AUTH_HEADER}", Accept: application/json } }
 ---
 integration:
   name: hooks
@@ -41,6 +41,12 @@ describe('secrets known from the schema', () => {
     for (const value of ['qtok-1234-abcd', 'Bearer hdr-5678', 'postgresql://u:pa/ss#wd@127.0.0.1:5/db', 'pa/ss#wd']) assert.ok(secrets.includes(value), value);
     const redacted = new Redactor(secrets).redact(`GET ${encodeURIComponent('qtok-1234-abcd')} /services/T000/B000/hookpath99 ${Buffer.from('Bearer hdr-5678').toString('base64')}`);
     assert.ok(!redacted.includes('qtok') && !redacted.includes('hookpath99') && !redacted.includes(Buffer.from('Bearer hdr-5678').toString('base64')), redacted);
+  });
+
+  it('a literal header value is configuration, not a secret: only what a variable fills is', () => {
+    const secrets = all();
+    assert.ok(secrets.includes('Bearer hdr-5678'));
+    assert.ok(!secrets.includes('application/json'), secrets.join(', '));
   });
 
   it('a new x-secret key in a copy of the schema is redacted with no other change', () => {
