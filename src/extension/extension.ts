@@ -11,6 +11,8 @@ import { maskedLog } from './maskedLog';
 import { SecretVariables } from './secretVariables';
 import { EndpointTestController } from './testing/endpointTestController';
 import { IntegrationsView } from './tree/integrationsView';
+import { ReceiverPanels } from './webhooks/receiverPanels';
+import { showResult } from './webviews/webviewApi';
 
 let client: LanguageClient | undefined;
 
@@ -38,8 +40,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     },
   });
   const view = new IntegrationsView(host, refresh);
-  const dashboard = new DashboardSource(host);
-  const commandContext = { extension: context, host, log, view, refresh };
+  const dashboard = new DashboardSource(host, view.model);
+  const receiverPanels = new ReceiverPanels(view.received, (integration) => host.loaded?.receiverUrl(integration), (shown) => showResult(context, shown));
+  const commandContext = { extension: context, host, log, view, refresh, receiverPanels };
   context.subscriptions.push(
     log,
     host,

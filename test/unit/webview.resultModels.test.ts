@@ -178,14 +178,24 @@ describe('result panel view model: webhooks and queues', () => {
     assert.equal(tableOf(resultModel({ kind: 'queue-peek', title: 'q', data: { ok: true, messages: [] } }), 'Messages').note, 'The queue is empty.');
   });
 
-  it('a received webhook, and the receiver list', () => {
-    const received = { integration: 'hooks', endpoint: 'github', headers: { 'x-github-event': 'push' }, body: { ref: 'main' }, receivedAt: '2026-12-07T10:00:00.000Z' };
-    const one = resultModel({ kind: 'receiver', title: 'hooks.github', data: received });
-    assert.deepEqual(texts(tableOf(one, 'Headers')), [['x-github-event', 'push']]);
-    assert.equal(codeOf(one, 'Body').text, '{\n  "ref": "main"\n}');
-    const all = resultModel({ kind: 'receiver', title: 'hooks', data: [received, { ...received, endpoint: 'stripe' }] });
-    assert.equal(all.headline.text, '2 received');
-    assert.deepEqual(texts(tableOf(all, 'Deliveries')).map((row) => row[1]), ['github', 'stripe']);
+  it('a receiver: where it listens, its deliveries newest first, and the one asked for (else the newest) in full', () => {
+    const older = { integration: 'hooks', endpoint: 'github', headers: { 'x-github-event': 'push' }, body: { ref: 'main' }, receivedAt: '2026-12-07T10:00:00.000Z' };
+    const newer = { ...older, endpoint: 'stripe', headers: { 'stripe-signature': 't=1' }, body: { id: 'evt_1' }, receivedAt: '2026-12-07T10:05:00.000Z' };
+    const listening = resultModel({ kind: 'receiver', title: 'hooks receiver', data: { integration: 'hooks', url: 'http://127.0.0.1:9000', deliveries: [newer, older] } });
+    assert.equal(listening.headline.text, '2 received');
+    assert.deepEqual(listening.facts, [{ label: 'Receiver', value: 'listening on http://127.0.0.1:9000' }]);
+    assert.deepEqual(texts(tableOf(listening, 'Deliveries')).map((row) => row[1]), ['stripe', 'github']);
+    assert.deepEqual(tableOf(listening, 'Deliveries').rows.map((row) => row[0].icon), ['eye', undefined], 'the newest is the one shown');
+    assert.deepEqual(texts(tableOf(listening, 'Headers of stripe at 2026-12-07T10:05:00.000Z')), [['stripe-signature', 't=1']]);
+
+    const clicked = resultModel({ kind: 'receiver', title: 'hooks receiver', data: { integration: 'hooks', deliveries: [newer, older], shown: older } });
+    assert.deepEqual(clicked.facts, [{ label: 'Receiver', value: 'stopped' }]);
+    assert.deepEqual(tableOf(clicked, 'Deliveries').rows.map((row) => row[0].icon), [undefined, 'eye']);
+    assert.equal(codeOf(clicked, 'Body of github at 2026-12-07T10:00:00.000Z').text, '{\n  "ref": "main"\n}');
+
+    const empty = resultModel({ kind: 'receiver', title: 'hooks receiver', data: { integration: 'hooks', url: 'http://127.0.0.1:9000', deliveries: [] } });
+    assert.equal(tableOf(empty, 'Deliveries').note, 'Nothing received yet.');
+    assert.deepEqual(empty.sections.map((section) => section.title), ['Deliveries']);
   });
 });
 

@@ -2,6 +2,7 @@ import type { ExtensionContext, LogOutputChannel } from 'vscode';
 import type { EngineHost } from '../engineHost';
 import type { HealthRefresh } from '../health/healthRefresh';
 import type { IntegrationsView } from '../tree/integrationsView';
+import type { ReceiverPanels } from '../webhooks/receiverPanels';
 
 /** What every command works with. */
 export interface CommandContext {
@@ -10,4 +11,5 @@ export interface CommandContext {
   log: LogOutputChannel;
   view: IntegrationsView;
   refresh: HealthRefresh;
+  receiverPanels: ReceiverPanels;
 }

@@ -3,7 +3,7 @@
  * lens (src/language/codeLens.ts LensArguments), from the Testing view, or from the palette (nothing: it asks).
  */
 import type { LensArguments } from '../../language/codeLens';
-import type { NodeTarget } from '../tree/treeModel';
+import { healthKeyOf, type NodeTarget } from '../tree/treeModel';
 
 export interface CommandTarget {
   integration?: string;
@@ -17,11 +17,6 @@ export interface CommandTarget {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-
-/** The health monitor's key for what a node shows (an integration, a service, a gateway). */
-function healthKeyOf(target: NodeTarget): string {
-  return `${target.type === 'microservices' ? 'microservice' : target.type}:${target.integration}`;
-}
 
 export function commandTarget(argument: unknown): CommandTarget {
   if (!isRecord(argument)) return {};

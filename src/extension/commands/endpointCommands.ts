@@ -4,9 +4,10 @@ import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointResultJson } from '../../runners/http/endpointResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
 import { describeEndpointResult } from '../runSummaries';
-import { showResult } from '../webviews/webviewApi';
+import { showRun, type ResultView } from '../webviews/webviewApi';
 import type { CommandContext } from './commandContext';
 import { commandTarget } from './commandTarget';
+import { runLive, type LiveRunOptions } from './liveRun';
 import { pickAnyEndpoint, pickIntegration, pickPart } from './pickers';
 import { RememberedParameters } from './rememberedParameters';
 import { runWithProgress } from './runWithProgress';
@@ -55,9 +56,13 @@ export async function testEndpoint(context: CommandContext, argument: unknown): 
   const { integration, endpoint } = chosen;
   const params = await askParameters(engine, new RememberedParameters(context.extension.workspaceState), integration, endpoint, true);
   if (!params) return;
-  const { result } = await runWithProgress(`Testing ${integration}.${endpoint}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.runEndpoint(integration, endpoint, { params, signal }));
+  const title = `${integration}.${endpoint}`;
+  const doing = `Testing ${title}`;
+  const panel = showRun(context.extension, 'endpoint', title, doing);
+  const { result } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) =>
+    runLive(progress, panel, (options) => engine.runEndpoint(integration, endpoint, { params, ...options }), (done) => ({ kind: 'endpoint', title, data: endpointResultJson(done) })),
+  );
   recordEndpointRun(context, result);
-  showResult(context.extension, { kind: 'endpoint', title: `${integration}.${endpoint}`, data: endpointResultJson(result) });
 }
 
 /** Test All Endpoints: every endpoint of one integration, a few at a time, each with its remembered parameters. */
@@ -72,16 +77,21 @@ export async function testAllEndpoints(context: CommandContext, argument: unknow
     if (!values) return;
     parameters.push(values);
   }
-  const { result: results } = await runWithProgress(`Testing ${integration.endpoints.length} endpoints of ${integration.name}`, context.host.settings.runTimeoutMs, ({ signal, report }) => {
+  const doing = `Testing ${integration.endpoints.length} endpoints of ${integration.name}`;
+  const panel = showRun(context.extension, 'endpoints', integration.name, doing);
+  const { result: results } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) => {
     let done = 0;
-    return mapConcurrent(integration.endpoints, context.host.settings.runConcurrency, async (endpoint, index) => {
-      const result = await engine.runEndpoint(integration.name, endpoint.name, { params: parameters[index], signal });
-      report(`${++done} of ${integration.endpoints.length}`);
-      return result;
-    });
+    const all = (options: LiveRunOptions) =>
+      mapConcurrent(integration.endpoints, context.host.settings.runConcurrency, async (endpoint, index) => {
+        const result = await engine.runEndpoint(integration.name, endpoint.name, { params: parameters[index], ...options });
+        progress.report(`${++done} of ${integration.endpoints.length}`);
+        return result;
+      });
+    const view = (done: EndpointResult[]): ResultView => ({ kind: 'endpoints', title: integration.name, data: { integration: integration.name, ok: done.every((result) => result.ok), results: done.map(endpointResultJson) } });
+    // The count is the batch's message; its attempts go to the panel.
+    return runLive(progress, panel, all, view, false);
   });
   for (const result of results) recordEndpointRun(context, result);
-  showResult(context.extension, { kind: 'endpoints', title: integration.name, data: { integration: integration.name, ok: results.every((result) => result.ok), results: results.map(endpointResultJson) } });
   const failed = results.filter((result) => !result.ok).length;
   const summary = `${integration.name}: ${results.length - failed} of ${results.length} endpoints passed`;
   void (failed ? window.showWarningMessage(summary) : window.showInformationMessage(summary));

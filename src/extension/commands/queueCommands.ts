@@ -2,9 +2,10 @@ import { window } from 'vscode';
 import type { MessageQueueIntegration } from '../../core/model';
 import { peekResultJson, publishResultJson } from '../../runners/queue/queueResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
-import { showResult } from '../webviews/webviewApi';
+import { showRun } from '../webviews/webviewApi';
 import type { CommandContext } from './commandContext';
 import { commandTarget } from './commandTarget';
+import { runLive } from './liveRun';
 import { pickIntegration, pickPart } from './pickers';
 import { runWithProgress } from './runWithProgress';
 
@@ -36,10 +37,15 @@ export async function publishTestMessage(context: CommandContext, argument: unkn
   const { integration, queue } = chosen;
   const text = await window.showInputBox({ title: `Publish to ${integration.name}/${queue}`, prompt: 'Message (JSON)', value: JSON.stringify({ test: true, sentBy: 'Simone Integrations for VS Code' }), ignoreFocusOut: true, validateInput: parsesAsJson });
   if (text === undefined) return;
-  const { result } = await runWithProgress(`Publishing to ${integration.name}/${queue}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.publishMessage(integration.name, queue, JSON.parse(text), { signal }));
-  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: published ${result.receipt.messageId}, confirmed in ${result.receipt.durationMs} ms`);
-  else context.log.warn(`queue ${integration.name}/${queue}: not published: ${result.error.message}`);
-  showResult(context.extension, { kind: 'queue-publish', title: `${integration.name}/${queue}`, data: publishResultJson(result) });
+  const title = `${integration.name}/${queue}`;
+  const doing = `Publishing to ${title}`;
+  const panel = showRun(context.extension, 'queue-publish', title, doing);
+  // A publish is one confirmed step: the queue runner has no run events, so the panel shows it going on, then the receipt.
+  const { result } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) =>
+    runLive(progress, panel, ({ signal }) => engine.publishMessage(integration.name, queue, JSON.parse(text), { signal }), (done) => ({ kind: 'queue-publish', title, data: publishResultJson(done) })),
+  );
+  if (result.ok) context.log.info(`queue ${title}: published ${result.receipt.messageId}, confirmed in ${result.receipt.durationMs} ms`);
+  else context.log.warn(`queue ${title}: not published: ${result.error.message}`);
 }
 
 /** Peek Queue: the messages at the head of a queue, left in place. */
@@ -48,8 +54,12 @@ export async function peekQueue(context: CommandContext, argument: unknown): Pro
   const chosen = await pickQueue(engine, 'Peek Queue', argument);
   if (!chosen) return;
   const { integration, queue } = chosen;
-  const { result } = await runWithProgress(`Peeking ${integration.name}/${queue}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.peekQueue(integration.name, queue, PEEK_COUNT, { signal }));
-  if (result.ok) context.log.info(`queue ${integration.name}/${queue}: peeked ${result.messages.length} messages (left in place)`);
-  else context.log.warn(`queue ${integration.name}/${queue}: peek failed: ${result.error.message}`);
-  showResult(context.extension, { kind: 'queue-peek', title: `${integration.name}/${queue}`, data: peekResultJson(result) });
+  const title = `${integration.name}/${queue}`;
+  const doing = `Peeking ${title}`;
+  const panel = showRun(context.extension, 'queue-peek', title, doing);
+  const { result } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) =>
+    runLive(progress, panel, ({ signal }) => engine.peekQueue(integration.name, queue, PEEK_COUNT, { signal }), (done) => ({ kind: 'queue-peek', title, data: peekResultJson(done) })),
+  );
+  if (result.ok) context.log.info(`queue ${title}: peeked ${result.messages.length} messages (left in place)`);
+  else context.log.warn(`queue ${title}: peek failed: ${result.error.message}`);
 }

@@ -37,7 +37,7 @@ export function registerCommands(context: CommandContext, dashboard: HealthSourc
     'simone.showLogs': () => context.log.show(),
     [OPEN_DEFINITION_COMMAND]: (_, location) => openLocation(location as Parameters<typeof openLocation>[0]),
   };
-  return Object.entries(handlers).map(([id, handler]) =>
+  const registered = Object.entries(handlers).map(([id, handler]) =>
     commands.registerCommand(id, async (argument: unknown) => {
       try {
         await handler(context, argument);
@@ -48,4 +48,5 @@ export function registerCommands(context: CommandContext, dashboard: HealthSourc
       }
     }),
   );
+  return [...registered, context.view.onDidChangeReceiver((integration) => context.receiverPanels.changed(integration))];
 }

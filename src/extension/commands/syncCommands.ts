@@ -2,23 +2,19 @@ import { window } from 'vscode';
 import type { SyncResultJson } from '../../runners/sync/syncResultJson';
 import type { EditorEngine } from '../engine/editorEngine';
 import { describeSyncTable, syncChanges } from '../runSummaries';
-import { showResult, type ResultPanelHandle } from '../webviews/webviewApi';
+import { showRun } from '../webviews/webviewApi';
 import type { CommandContext } from './commandContext';
 import { commandTarget } from './commandTarget';
+import { runLive } from './liveRun';
 import { pickIntegration } from './pickers';
 import { runWithProgress } from './runWithProgress';
 
-/** One run of the sync (a dry run or for real) under a cancellable progress, reported table by table. */
+/** One run of the sync (a dry run or for real) under a cancellable progress, its tables live in the panel, then its result there. */
 async function runSync(context: CommandContext, engine: EditorEngine, integration: string, dryRun: boolean): Promise<SyncResultJson> {
-  const title = dryRun ? `Previewing the sync of ${integration} (dry run)` : `Syncing ${integration}`;
-  const { result, stop } = await runWithProgress(title, context.host.settings.runTimeoutMs, ({ signal, report }) =>
-    engine.syncIntegration(integration, {
-      dryRun,
-      signal,
-      onEvent: (event) => {
-        if (event.type === 'table-progress') report(`${event.source} → ${event.target}: ${event.rowsRead} of ${event.total} rows read, ${event.rowsWritten} written`);
-      },
-    }),
+  const doing = dryRun ? `Previewing the sync of ${integration} (dry run)` : `Syncing ${integration}`;
+  const panel = showRun(context.extension, 'sync', integration, doing);
+  const { result, stop } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) =>
+    runLive(progress, panel, (options) => engine.syncIntegration(integration, { dryRun, ...options }), (done) => ({ kind: 'sync', title: integration, data: done })),
   );
   const lines = result.tables.map((table) => describeSyncTable(table, dryRun));
   const header = `sync ${integration}${dryRun ? ' (dry run)' : ''}${stop.cancelled ? ' cancelled' : stop.timedOut ? ` stopped after ${context.host.settings.runTimeoutMs / 1000} s` : ''}`;
@@ -27,21 +23,12 @@ async function runSync(context: CommandContext, engine: EditorEngine, integratio
   return result;
 }
 
-function show(context: CommandContext, integration: string, result: SyncResultJson, panel?: ResultPanelHandle): ResultPanelHandle {
-  const view = { kind: 'sync' as const, title: integration, data: result };
-  if (panel) {
-    panel.update(view);
-    return panel;
-  }
-  return showResult(context.extension, view);
-}
-
 /** Preview Sync: the dry run, shown. */
 export async function previewSync(context: CommandContext, argument: unknown): Promise<void> {
   const engine = await context.host.get();
   const integration = await pickIntegration(engine, 'database', 'Preview Sync', commandTarget(argument).integration);
   if (!integration) return;
-  show(context, integration.name, await runSync(context, engine, integration.name, true));
+  await runSync(context, engine, integration.name, true);
 }
 
 /**
@@ -53,16 +40,12 @@ export async function applySync(context: CommandContext, argument: unknown): Pro
   const integration = await pickIntegration(engine, 'database', 'Run Sync', commandTarget(argument).integration);
   if (!integration) return;
   const preview = await runSync(context, engine, integration.name, true);
-  const panel = show(context, integration.name, preview);
-  let panelOpen = true;
-  panel.onDidDispose(() => (panelOpen = false));
   const changes = syncChanges(preview.tables);
   const detail = preview.tables.map((table) => describeSyncTable(table, true)).join('\n');
   const question = changes === 0 ? `The sync of ${integration.name} would change nothing. Run it anyway?` : `Apply the sync of ${integration.name}? It writes ${changes} row change${changes === 1 ? '' : 's'}.`;
   const answer = await window.showInformationMessage(question, { modal: true, detail }, 'Apply');
   if (answer !== 'Apply') return;
   const applied = await runSync(context, engine, integration.name, false);
-  show(context, integration.name, applied, panelOpen ? panel : undefined);
   const message = `${integration.name}: ${applied.ok ? 'synced' : 'sync failed for some tables'}. ${applied.tables.map((table) => describeSyncTable(table, false)).join('; ')}`;
   void (applied.ok ? window.showInformationMessage(message) : window.showWarningMessage(message));
 }

@@ -1,8 +1,9 @@
 import { window } from 'vscode';
 import { describeDelivery } from '../runSummaries';
-import { showResult } from '../webviews/webviewApi';
+import { showRun } from '../webviews/webviewApi';
 import type { CommandContext } from './commandContext';
 import { commandTarget } from './commandTarget';
+import { runLive } from './liveRun';
 import { pickIntegration, pickPart } from './pickers';
 import { runWithProgress } from './runWithProgress';
 
@@ -20,14 +21,18 @@ export async function sendTestWebhook(context: CommandContext, argument: unknown
   if (!endpoint) return;
   const type = await window.showInputBox({ title: `Send Test Webhook to ${integration.name}.${endpoint.name}`, prompt: 'Event type', value: endpoint.events[0] ?? 'test', ignoreFocusOut: true, validateInput: (text) => (text.trim() ? undefined : 'An event type, such as task_completed') });
   if (type === undefined) return;
-  const { result } = await runWithProgress(`Sending ${type} to ${integration.name}.${endpoint.name}`, context.host.settings.runTimeoutMs, ({ signal }) => engine.sendWebhook(integration.name, endpoint.name, type.trim(), testData(), { signal }));
+  const title = `${integration.name}.${endpoint.name}`;
+  const doing = `Sending ${type} to ${title}`;
+  const panel = showRun(context.extension, 'webhook', title, doing);
+  const { result } = await runWithProgress(doing, context.host.settings.runTimeoutMs, (progress) =>
+    runLive(progress, panel, (options) => engine.sendWebhook(integration.name, endpoint.name, type.trim(), testData(), options), (done) => ({ kind: 'webhook', title, data: done })),
+  );
   const line = describeDelivery(result);
   if (result.ok) context.log.info(line);
   else context.log.warn(line);
-  showResult(context.extension, { kind: 'webhook', title: `${integration.name}.${endpoint.name}`, data: result });
 }
 
-/** Start Webhook Receiver: listens where the integration's `receiver` says; deliveries show up under it in the tree and in the log. */
+/** Start Webhook Receiver: listens where the integration's `receiver` says; deliveries show up live under it in the tree, in its panel and in the log. */
 export async function startReceiver(context: CommandContext, argument: unknown): Promise<void> {
   const engine = await context.host.get();
   const integration = await pickIntegration(engine, 'webhook', 'Start Webhook Receiver', commandTarget(argument).integration, (candidate) => engine.receiverUrl(candidate.name) === undefined);
@@ -35,6 +40,7 @@ export async function startReceiver(context: CommandContext, argument: unknown):
   try {
     const url = await engine.startReceiver(integration.name);
     context.log.info(`receiver ${integration.name} listening on ${url}/{${integration.endpoints.map((endpoint) => endpoint.name).join(',')}}`);
+    context.receiverPanels.show(integration.name);
     void window.showInformationMessage(`${integration.name} receives webhooks on ${url}/<endpoint>.`);
   } catch (error) {
     context.log.error(`receiver ${integration.name} did not start: ${(error as Error).message}`);
@@ -50,10 +56,10 @@ export async function stopReceiver(context: CommandContext, argument: unknown): 
   context.log.info(`receiver ${integration.name} stopped`);
 }
 
-/** A received request (clicked in the tree): its descriptive headers and body, as the receiver verified them. */
+/** A received request (clicked in the tree): the receiver's panel, with its descriptive headers and body as the receiver verified them. */
 export function showReceived(context: CommandContext, argument: unknown): void {
   const target = commandTarget(argument);
-  const request = target.integration && target.receivedAt ? context.view.receivedRequest(target.integration, target.receivedAt, target.endpoint) : undefined;
+  const request = target.integration && target.receivedAt ? context.view.received.find(target.integration, target.receivedAt, target.endpoint) : undefined;
   if (!request) return void window.showInformationMessage('That request is no longer kept (the newest 100 per receiver are).');
-  showResult(context.extension, { kind: 'receiver', title: `${request.integration}.${request.endpoint} ${request.receivedAt}`, data: request });
+  context.receiverPanels.show(request.integration, request);
 }

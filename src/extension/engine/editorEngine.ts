@@ -137,7 +137,7 @@ export class EditorEngine {
     return syncResultJson(result);
   }
 
-  sendWebhook(integrationName: string, endpoint: string, type: string, data: unknown, options: { signal?: AbortSignal } = {}): Promise<WebhookDelivery> {
+  sendWebhook(integrationName: string, endpoint: string, type: string, data: unknown, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<WebhookDelivery> {
     return sendWebhook(this.integration(integrationName, 'webhook'), endpoint, type, data, { ...options, registry: this.services.resilience });
   }
 

@@ -1,17 +1,16 @@
-import { commands, window, workspace, type Disposable, type TreeView } from 'vscode';
+import { EventEmitter, commands, window, workspace, type Disposable, type TreeView } from 'vscode';
 import { INTEGRATION_TYPES } from '../../core/model';
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import type { ReceivedWebhook } from '../../runners/webhook/webhookReceiver';
 import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineHost, EngineListener } from '../engineHost';
+import { ReceivedRequests } from '../webhooks/receivedRequests';
 import type { HealthRefresh } from '../health/healthRefresh';
 import { summarizeHealth } from './healthSummary';
 import { IntegrationsTreeProvider, type TreeElement } from './integrationsTree';
 import { IntegrationTreeModel, type TreeWorkspace } from './treeModel';
 
 export const INTEGRATIONS_VIEW = 'simone.integrations';
-/** Received requests kept per receiver (the tree lists the newest of them). */
-const RECEIVED_KEPT = 100;
 const UNTRUSTED_MESSAGE = 'This workspace is not trusted: health checks, endpoint tests, syncs, webhooks and queues are off. Trust the workspace to turn them on.';
 
 /**
@@ -23,8 +22,11 @@ export class IntegrationsView implements EngineListener, Disposable {
   readonly model = new IntegrationTreeModel();
   readonly provider = new IntegrationsTreeProvider(this.model);
   readonly view: TreeView<TreeElement>;
-  private readonly received = new Map<string, ReceivedWebhook[]>();
-  private readonly disposables: Disposable[] = [];
+  readonly received = new ReceivedRequests();
+  private readonly receiverChanged = new EventEmitter<string>();
+  /** A receiver started, stopped or received a request (the integration's name); the tree shows it already. */
+  readonly onDidChangeReceiver = this.receiverChanged.event;
+  private readonly disposables: Disposable[] = [this.receiverChanged];
 
   constructor(
     private readonly host: EngineHost,
@@ -59,14 +61,11 @@ export class IntegrationsView implements EngineListener, Disposable {
         this.updateBadge(engine);
       }),
       engine.receivers.onDidChange(({ integration, running }) => {
-        if (running) this.received.set(integration, []);
+        if (running) this.received.started(integration);
         this.showReceiver(integration, running?.url);
       }),
       engine.receivers.onDidReceive((request) => {
-        const list = this.received.get(request.integration) ?? [];
-        list.unshift(request);
-        list.splice(RECEIVED_KEPT);
-        this.received.set(request.integration, list);
+        this.received.add(request);
         this.showReceiver(request.integration, engine.receiverUrl(request.integration));
       }),
     );
@@ -76,10 +75,6 @@ export class IntegrationsView implements EngineListener, Disposable {
   recordEndpointRun(result: EndpointResult): void {
     const run = { ok: result.ok, status: result.status, attempts: result.attempts.length, durationMs: result.durationMs, at: new Date().toISOString(), error: result.error?.message };
     this.provider.repaint(this.model.setEndpointRun(result.integration, result.endpoint, run));
-  }
-
-  receivedRequest(integration: string, receivedAt: string, endpoint?: string): ReceivedWebhook | undefined {
-    return this.received.get(integration)?.find((request) => request.receivedAt === receivedAt && (endpoint === undefined || request.endpoint === endpoint));
   }
 
   dispose(): void {
@@ -95,9 +90,10 @@ export class IntegrationsView implements EngineListener, Disposable {
   }
 
   private showReceiver(integration: string, url: string | undefined): void {
-    const received = (this.received.get(integration) ?? []).map((request) => ({ endpoint: request.endpoint, receivedAt: request.receivedAt, event: eventOf(request) }));
+    const received = this.received.list(integration).map((request) => ({ endpoint: request.endpoint, receivedAt: request.receivedAt, event: eventOf(request) }));
     this.provider.repaint(this.model.setReceiver(integration, { url, received }));
-    void commands.executeCommand('setContext', 'simone.receiving', this.host.loaded ? [...this.received.keys()].some((name) => this.host.loaded!.receiverUrl(name)) : false);
+    void commands.executeCommand('setContext', 'simone.receiving', this.host.loaded ? this.received.integrations().some((name) => this.host.loaded!.receiverUrl(name)) : false);
+    this.receiverChanged.fire(integration);
   }
 
   private updateBadge(engine: EditorEngine): void {

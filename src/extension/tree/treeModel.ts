@@ -107,6 +107,11 @@ function signature(node: TreeNode): string {
 /** `type:name`, the health monitor's key. */
 export const keyOf = (type: string, name: string) => `${type}:${name}`;
 
+/** The health monitor's key for what a node shows (an integration, a service, a gateway). */
+export function healthKeyOf(target: NodeTarget): string {
+  return keyOf(target.type === 'microservices' ? 'microservice' : target.type, target.integration);
+}
+
 export class IntegrationTreeModel {
   private nodes = new Map<string, TreeNode>();
   private rootIds: string[] = [];
@@ -134,6 +139,15 @@ export class IntegrationTreeModel {
 
   children(id: string): TreeNode[] {
     return (this.nodes.get(id)?.childIds ?? []).map((child) => this.nodes.get(child)!);
+  }
+
+  /** Where the node that shows a health target is defined (the health dashboard's links). */
+  locationOf(key: string): NodeLocation | undefined {
+    for (const item of this.itemsByKey.get(key) ?? []) {
+      const node = this.subtree(item.id).find((candidate) => candidate.target && candidate.location && healthKeyOf(candidate.target) === key);
+      if (node) return node.location;
+    }
+    return undefined;
   }
 
   /** Nodes to repaint; `''` means the whole tree. */

@@ -56,17 +56,20 @@ export function queuePeekModel(title: string, data: unknown): ResultModel {
   return { title, headline: passed(true, `${messages.length} message${messages.length === 1 ? '' : 's'} (left in place)`), facts: [], sections, actions: ['rerun'] };
 }
 
-/** A webhook receiver's deliveries: one (its headers and body) or the list so far, newest last. */
+/** A webhook receiver: where it listens, its deliveries (newest first), and one of them in full (the one asked for, else the newest). */
 export function receiverModel(title: string, data: unknown): ResultModel {
-  if (Array.isArray(data)) {
-    const rows = data.map((entry) => record(entry) ?? {}).map((delivery) => [cell(text(delivery.receivedAt)), cell(text(delivery.endpoint)), cell(preview(delivery.body))]);
-    return { title, headline: cell(`${data.length} received`, 'ok', 'inbox'), facts: [], sections: [table('Deliveries', ['Received at', 'Endpoint', 'Body'], rows, 'Nothing received yet.')], actions: [] };
+  const receiver = record(data) ?? {};
+  const url = text(receiver.url);
+  const deliveries = list(receiver.deliveries).map((entry) => record(entry) ?? {});
+  const shown = record(receiver.shown) ?? deliveries[0];
+  const isShown = (delivery: Plain) => shown !== undefined && delivery.receivedAt === shown.receivedAt && delivery.endpoint === shown.endpoint;
+  const rows = deliveries.map((delivery) => [cell(text(delivery.receivedAt), undefined, isShown(delivery) ? 'eye' : undefined), cell(text(delivery.endpoint)), cell(preview(delivery.body))]);
+  const facts: Fact[] = [{ label: 'Receiver', value: url ? `listening on ${url}` : 'stopped' }];
+  const sections: Section[] = [table('Deliveries', ['Received at', 'Endpoint', 'Body'], rows, url ? 'Nothing received yet.' : 'Nothing received.', ['34%', '22%'])];
+  if (shown) {
+    const about = `${text(shown.endpoint) ?? '?'} at ${text(shown.receivedAt) ?? '?'}`;
+    const headers = Object.entries(record(shown.headers) ?? {}).map(([name, value]) => [cell(name), cell(text(value) ?? JSON.stringify(value))]);
+    sections.push(table(`Headers of ${about}`, ['Header', 'Value'], headers, 'No headers.', ['40%']), code(`Body of ${about}`, shown.body ?? ''));
   }
-  const delivery = record(data) ?? {};
-  const headers = Object.entries(record(delivery.headers) ?? {}).map(([name, value]) => [cell(name), cell(text(value) ?? JSON.stringify(value))]);
-  const facts: Fact[] = [
-    { label: 'Endpoint', value: text(delivery.endpoint) ?? '—' },
-    { label: 'Received at', value: text(delivery.receivedAt) ?? '—' },
-  ];
-  return { title, headline: cell('received and verified', 'ok', 'inbox'), facts, sections: [table('Headers', ['Header', 'Value'], headers, 'No headers.'), code('Body', delivery.body ?? '')], actions: [] };
+  return { title, headline: cell(`${deliveries.length} received`, url ? 'ok' : 'muted', 'inbox'), facts, sections, actions: [] };
 }

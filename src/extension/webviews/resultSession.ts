@@ -1,31 +1,46 @@
 import { PageSession, type PageRequest } from './pageSession';
 import type { HostMessage } from './protocol';
+import { cell, type ResultModel } from './resultModel';
 import { resultModel, type AnyResultView } from './resultView';
 
 /** Events kept for a page that reloads mid-run: far more than a run's attempts and tables. */
 export const MAX_KEPT_EVENTS = 500;
 
-/** One result panel's state on the host: the latest result and the events of the run in progress since. */
+/** A run that has started and has no result yet: the panel says what goes on and draws its events as they come. */
+export interface RunStart {
+  title: string;
+  /** What goes on, as the progress notification says it ("Testing tracker.list"). */
+  doing: string;
+}
+
+function runningModel(start: RunStart): ResultModel {
+  return { title: start.title, headline: cell(`${start.doing}…`, 'muted', 'loading'), facts: [], sections: [], actions: [] };
+}
+
+/** One result panel's state on the host: the latest result (or the run going on) and the events of the run since. */
 export class ResultSession {
-  private view: AnyResultView;
+  private state: { view: AnyResultView } | { running: RunStart };
   private events: unknown[] = [];
   private readonly page: PageSession;
 
-  constructor(view: AnyResultView, post: (message: HostMessage) => unknown, handle: (request: PageRequest) => void, refuse: (reason: string) => void) {
-    this.view = view;
+  constructor(first: AnyResultView | RunStart, post: (message: HostMessage) => unknown, handle: (request: PageRequest) => void, refuse: (reason: string) => void) {
+    this.state = 'doing' in first ? { running: first } : { view: first };
     this.page = new PageSession(post, () => this.snapshot(), handle, refuse);
   }
 
-  /** The result shown now (a button acts on it). */
-  get current(): AnyResultView {
-    return this.view;
+  /** The result shown now (a button acts on it); undefined while a run goes on (the page shows no button then). */
+  get current(): AnyResultView | undefined {
+    return 'view' in this.state ? this.state.view : undefined;
   }
 
-  /** A new result (a re-run finished): it replaces the old one and the events that led to it. */
+  /** A new result (a run finished): it replaces the old one and the events that led to it. */
   show(view: AnyResultView): void {
-    this.view = view;
-    this.events = [];
-    this.page.send({ type: 'show', model: resultModel(view) });
+    this.replace({ view });
+  }
+
+  /** A run starts: the old result and its events make way for the new run's. */
+  begin(start: RunStart): void {
+    this.replace({ running: start });
   }
 
   event(event: unknown): void {
@@ -42,7 +57,17 @@ export class ResultSession {
     this.page.reset();
   }
 
+  private replace(state: ResultSession['state']): void {
+    this.state = state;
+    this.events = [];
+    this.page.send(this.showMessage());
+  }
+
+  private showMessage(): HostMessage {
+    return { type: 'show', model: 'view' in this.state ? resultModel(this.state.view) : runningModel(this.state.running) };
+  }
+
   private snapshot(): HostMessage[] {
-    return [{ type: 'show', model: resultModel(this.view) }, ...this.events.map((event): HostMessage => ({ type: 'event', event }))];
+    return [this.showMessage(), ...this.events.map((event): HostMessage => ({ type: 'event', event }))];
   }
 }

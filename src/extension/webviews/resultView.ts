@@ -19,8 +19,8 @@ export interface ResultData {
   webhook: WebhookDelivery;
   'queue-publish': ReturnType<typeof publishResultJson>;
   'queue-peek': ReturnType<typeof peekResultJson>;
-  /** One received request, or a receiver's list so far. */
-  receiver: ReceivedWebhook | readonly ReceivedWebhook[];
+  /** A webhook receiver: where it listens (absent: stopped), its deliveries so far (newest first), one of them in full. */
+  receiver: { integration: string; url?: string; deliveries: readonly ReceivedWebhook[]; shown?: ReceivedWebhook };
 }
 
 export type ResultKind = keyof ResultData;

@@ -10,14 +10,15 @@ import { dashboardModel, type DashboardEntry } from './dashboardModel';
 import { PageSession, type PageRequest } from './pageSession';
 import type { HostMessage } from './protocol';
 import { resultCommand } from './resultCommands';
-import { ResultSession } from './resultSession';
-import type { ResultView } from './resultView';
+import { ResultSession, type RunStart } from './resultSession';
+import type { ResultKind, ResultView } from './resultView';
 import { newNonce, webviewHtml } from './webviewHtml';
 
 export type { DashboardEntry } from './dashboardModel';
 export type { ResultView } from './resultView';
 
 export interface ResultPanelHandle {
+  /** Shows a result in this panel (in a new one when it was closed). */
   update(view: ResultView): void;
   /** A run event (src/runners/runEvents.ts) of the run the panel shows, as it happens. */
   appendEvent(event: RunEvent): void;
@@ -55,40 +56,63 @@ interface OpenResult {
 }
 
 const results = new Map<string, OpenResult>();
+const panelId = (kind: ResultKind, title: string) => `${kind}\u0000${title}`;
 
-export function showResult(context: ExtensionContext, view: ResultView): ResultPanelHandle {
-  const id = `${view.kind}\u0000${view.title}`;
+/** The panel of a kind and target, revealed (and given `first`) when open, else opened with it. */
+function openResult(context: ExtensionContext, kind: ResultKind, first: ResultView | RunStart): ResultPanelHandle {
+  const id = panelId(kind, first.title);
   const open = results.get(id);
   if (open) {
-    open.session.show(view);
+    if ('doing' in first) open.session.begin(first);
+    else open.session.show(first);
     open.panel.reveal(undefined, true);
     return open.handle;
   }
-  const panel = createPanel(context, 'simone.result', 'result', view.title);
+  const panel = createPanel(context, 'simone.result', 'result', first.title);
   const disposed = new EventEmitter<void>();
+  let closed = false;
   const post = (message: HostMessage) => panel.webview.postMessage(message);
   const handle = (request: PageRequest) => {
     if (request.type === 'rerun' || request.type === 'apply') {
-      const call = resultCommand(session.current, request.type);
+      const call = session.current && resultCommand(session.current, request.type);
       if (call) void commands.executeCommand(call.command, call.argument);
     } else if (request.type === 'copy') void env.clipboard.writeText(request.text);
   };
-  const session = new ResultSession(view, post, handle, refuse(`result panel ${view.title}`));
+  const session = new ResultSession(first, post, handle, refuse(`result panel ${first.title}`));
   const subscriptions = connect(panel, session);
   panel.onDidDispose(() => {
+    closed = true;
     results.delete(id);
     for (const subscription of subscriptions) subscription.dispose();
     disposed.fire();
     disposed.dispose();
   });
   const resultHandle: ResultPanelHandle = {
-    update: (next) => session.show(next),
-    appendEvent: (event) => session.event(event),
+    // Closed meanwhile (during a run): the result opens a panel again, as a run's result always shows.
+    update: (next) => {
+      if (closed || panelId(next.kind, next.title) !== id) showResult(context, next);
+      else session.show(next);
+    },
+    appendEvent: (event) => {
+      if (!closed) session.event(event);
+    },
     onDidDispose: disposed.event,
   };
   results.set(id, { panel, session, handle: resultHandle });
   context.subscriptions.push(panel);
   return resultHandle;
+}
+
+export function showResult(context: ExtensionContext, view: ResultView): ResultPanelHandle {
+  return openResult(context, view.kind, view);
+}
+
+/**
+ * The panel for a run about to start (one per kind and target, as for its result): it says what goes on and draws
+ * the run's events as `appendEvent` gets them; `update` then shows the result.
+ */
+export function showRun(context: ExtensionContext, kind: ResultKind, title: string, doing: string): ResultPanelHandle {
+  return openResult(context, kind, { title, doing });
 }
 
 let dashboard: WebviewPanel | undefined;
