@@ -224,6 +224,23 @@ describe('the Integrations tree model', () => {
     assert.deepEqual(labels(model.children(beta.id)), ['ping', 'pong']);
   });
 
+  it("finds where each health target is defined (the dashboard's links): integrations, services and the gateway", () => {
+    const { model } = exampleModel();
+    const roots = model.roots();
+    const tracker = byLabel(roots, 'project_tracker');
+    assert.deepEqual(model.locationOf('request_response:project_tracker'), tracker.location);
+    assert.ok(tracker.location, 'the integration has a location');
+    const service = model.children(byLabel(roots, 'microservices').id)[0];
+    assert.equal(service.kind, 'service');
+    assert.ok(service.location);
+    assert.deepEqual(model.locationOf(keyOf('microservice', service.target!.integration)), service.location, 'the service, not its group');
+    const gateway = byLabel(roots, 'api_gateway');
+    assert.deepEqual(model.locationOf(keyOf('api_gateway', gateway.target!.integration)), gateway.location);
+    assert.notDeepEqual(model.locationOf('message_queue:task_queue'), tracker.location);
+    assert.equal(model.locationOf('request_response:no_such_integration'), undefined);
+    assert.equal(model.locationOf('message_queue:project_tracker'), undefined, 'the type is part of the key');
+  });
+
   it('keeps ids unique while a name is written twice', () => {
     const temp = new TempWorkspace({ '.simone/integrations/a.yaml': 'integration:\n  type: request_response\n  name: twin\n  endpoints:\n    a: http://127.0.0.1:9/a\n---\nintegration:\n  type: request_response\n  name: twin\n  endpoints:\n    b: http://127.0.0.1:9/b\n' });
     temps.push(temp);

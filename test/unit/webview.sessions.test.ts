@@ -41,6 +41,23 @@ describe('result panel session (host side)', () => {
     assert.equal(page.posted[3].type === 'show' && page.posted[3].model.headline.text, '503');
   });
 
+  it('a run that starts says so (no buttons, no result to act on), draws its events, and a reloaded page gets both', () => {
+    const page = recorder();
+    const session = new ResultSession(first, page.post, page.handle, page.refuse);
+    session.receive({ type: 'ready' });
+    session.event({ type: 'backoff', attempt: 2, delayMs: 5 });
+    session.begin({ title: 'tracker.list', doing: 'Testing tracker.list' });
+    assert.equal(session.current, undefined);
+    session.event({ type: 'attempt-started', attempt: 1, method: 'GET', url: 'u' });
+    const running = page.posted[2];
+    assert.ok(running.type === 'show' && running.model.headline.text === 'Testing tracker.list…' && running.model.actions.length === 0, JSON.stringify(running));
+    session.reset();
+    session.receive({ type: 'ready' });
+    assert.deepEqual(page.posted.slice(4).map((message) => message.type), ['show', 'event'], 'the old run\'s event is gone');
+    session.show(second);
+    assert.equal(session.current, second);
+  });
+
   it('keeps a bounded number of events for a reload, and ignores events that are not objects', () => {
     const page = recorder();
     const session = new ResultSession(first, page.post, page.handle, page.refuse);
