@@ -168,6 +168,38 @@ describe('webview pages in Chromium', () => {
     await page.close();
   });
 
+  it('a wide table stays readable in a half-width panel: nothing in its headers or cells is cut', async () => {
+    const tables = [
+      { ok: true, source: 'tasks', target: 'project_tasks', inserted: 12, updated: 3, deleted: 0, unchanged: 41, durationMs: 38, deletesIgnored: 0, rowsCompared: 56 },
+      { ok: true, source: 'milestones', target: 'project_milestones', inserted: 2, updated: 0, deleted: 1, unchanged: 6, durationMs: 12, deletesIgnored: 0, rowsCompared: 9, warnings: ['2 rows without a due date'] },
+      { ok: false, source: 'milestone_tasks', target: 'project_milestone_tasks', error: 'source table milestone_tasks is empty until milestones are synced', errorKind: 'source' },
+    ];
+    const errors: string[] = [];
+    const wired = await preparePage(browser, (raw) => session.receive(raw), errors);
+    const session = new ResultSession({ kind: 'sync', title: 'project_analytics', data: { integration: 'project_analytics', dryRun: true, ok: false, tables } }, (message) => wired.post(message), () => undefined, (reason) => errors.push(reason));
+    const { page } = wired;
+    // About half of a 1400-pixel window beside the editor.
+    await page.setViewportSize({ width: 560, height: 480 });
+    await page.goto(`${pages.origin}/result.html`);
+    await page.waitForSelector('vscode-collapsible[title="Tables"] vscode-table-row');
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(100);
+    const cut = await page.locator('vscode-collapsible[title="Tables"]').evaluate((block) =>
+      [...block.querySelectorAll('vscode-table-header-cell, vscode-table-cell')]
+        // The text sits in each cell's shadow wrapper, which vscode-elements clips.
+        .map((cell) => ({ cell, box: cell.shadowRoot?.querySelector('.wrapper') ?? cell }))
+        .filter(({ box }) => box.getClientRects().length > 0 && box.scrollWidth > box.clientWidth + 1)
+        .map(({ cell }) => cell)
+        .map((cell) => cell.textContent?.trim()),
+    );
+    assert.deepEqual(cut, [], 'text cut off in the Tables section');
+    assert.match((await page.locator('vscode-collapsible[title="Tables"]').textContent()) ?? '', /Unchanged[\s\S]*source table milestone_tasks is empty until milestones are synced/);
+    await screenshot(page, 'result-sync');
+    assert.deepEqual(await wired.violations(), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('the health dashboard shows every target with its state and latency chart, and keeps updating', async () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 10, minute)).toISOString();
     const history = (latencies: number[], down: number[] = []) => latencies.map((latencyMs, index) => ({ checkedAt: at(index), state: down.includes(index) ? ('unhealthy' as const) : ('healthy' as const), latencyMs }));

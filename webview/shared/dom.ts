@@ -38,10 +38,13 @@ export function tableRow(cells: Cell[]): HTMLElement {
   return element('vscode-table-row', {}, ...cells.map((cell) => element('vscode-table-cell', {}, cellContent(cell))));
 }
 
+/** Width per column under which a table is drawn stacked (each cell with its column's name): a half-width panel. */
+const STACK_BELOW_PX_PER_COLUMN = 90;
+
 export function dataTable(columns: string[], rows: Cell[][], widths?: string[]): HTMLElement {
   const node = element(
     'vscode-table',
-    { zebra: '', 'bordered-rows': '', 'min-column-width': '3em' },
+    { zebra: '', 'bordered-rows': '', 'min-column-width': '3em', responsive: '', breakpoint: String(Math.max(300, columns.length * STACK_BELOW_PX_PER_COLUMN)) },
     element('vscode-table-header', { slot: 'header' }, ...columns.map((column) => element('vscode-table-header-cell', {}, column))),
     element('vscode-table-body', { slot: 'body' }, ...rows.map(tableRow)),
   );
