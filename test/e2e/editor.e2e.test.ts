@@ -57,6 +57,9 @@ async function openSession(session: Session, codeServerFolder: string, trusted: 
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) && !source.startsWith(join(examples, '.simone/data')) });
   writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
   await movePorts(workspace);
+  // A longer wait before the tracker's retry (2-4 s with its jitter), so the panel's live rows can be read mid-run.
+  const tracker = join(workspace, '.simone/integrations/project_tracker.yaml');
+  writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 4s'));
   const loaded = Workspace.load({ workspace, cwd: workspace, processEnv: {} });
   session.services = await startServices(demoPlan(loaded), (service, line) => session.requests.push(`${service} ${line}`));
   session.server = await startCodeServer({ codeServerFolder, workspace, trusted });
@@ -126,6 +129,10 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
     await step(trusted, t, async (ui) => {
       await ui.runCommandPicking('Simone: Test Endpoint', 'list_issues');
       await ui.waitForTab(/project_tracker\.list_issues/);
+      // The panel opens as the run starts: while it waits out its backoff, the 503 and the wait are there already.
+      const live = await ui.waitForWebview('vscode-collapsible[title="In progress"]', /503[\s\S]*backoff/, (panel) => panel.locator('vscode-collapsible[title="In progress"] vscode-table-row').allTextContents(), 10_000);
+      assert.ok(live.some((row) => /^\s*sending/.test(row)) && live.some((row) => /503/.test(row)), live.join('\n'));
+      assert.ok(!requests.some((line) => line.includes('GET /api/issues -> 200')), 'read while the run was still going on');
       await ui.expandIntegration('project_tracker');
       assert.match(await ui.waitForIntegrationRow('list_issues', /200 after 2 attempts/), /GET \/issues · 200 after 2 attempts/);
       // The result panel: the status, and both attempts (the deliberate 503, then the 200).
@@ -153,6 +160,9 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       // The stopped service is probed every 5 s: its second probe draws its chart in the open dashboard.
       const points = await ui.waitForWebview('[data-key="request_response:stopped_service"] .detail', /./, (panel) => panel.locator('[data-key="request_response:stopped_service"] svg.sparkline polyline').getAttribute('points', { timeout: 30_000 }));
       assert.ok((points ?? '').split(' ').length >= 2, points ?? 'no chart');
+      // A target's name opens where it is defined.
+      await ui.waitForWebview('[data-key="request_response:project_tracker"] a.name', /project_tracker/, (panel) => panel.locator('[data-key="request_response:project_tracker"] a.name').click());
+      await ui.waitForTab(/project_tracker\.yaml/);
     });
   });
 

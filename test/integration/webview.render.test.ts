@@ -185,7 +185,7 @@ describe('webview pages in Chromium', () => {
     await page.evaluate(() => document.fonts.ready);
     await page.waitForTimeout(100);
     const cut = await page.locator('vscode-collapsible[title="Tables"]').evaluate((block) =>
-      [...block.querySelectorAll('vscode-table-header-cell, vscode-table-cell')]
+      Array.from(block.querySelectorAll('vscode-table-header-cell, vscode-table-cell'))
         // The text sits in each cell's shadow wrapper, which vscode-elements clips.
         .map((cell) => ({ cell, box: cell.shadowRoot?.querySelector('.wrapper') ?? cell }))
         .filter(({ box }) => box.getClientRects().length > 0 && box.scrollWidth > box.clientWidth + 1)
