@@ -97,6 +97,35 @@ const eventList = (description: string): JsonSchema => ({
   examples: [['milestone_created', 'milestone_completed']],
 });
 
+/** An event_driven `publishers` or `subscribers` list: named items, each with its events and where they go (`routeKey`). */
+function eventRouteList(options: {
+  description: string;
+  item: string;
+  role: string;
+  nameExample: string;
+  events: string;
+  routeKey: string;
+  route: JsonSchema;
+  example: Record<string, unknown>;
+}): JsonSchema {
+  return {
+    type: 'array',
+    description: options.description,
+    items: {
+      type: 'object',
+      description: options.item,
+      required: ['name', 'events', options.routeKey],
+      properties: {
+        name: { type: 'string', description: `Name of this ${options.role}, shown in the tree and in logs.`, examples: [options.nameExample] },
+        events: eventList(options.events),
+        [options.routeKey]: options.route,
+      },
+      additionalProperties: false,
+    },
+    examples: [[options.example]],
+  };
+}
+
 /** Keys every integration type takes, besides `type` and `name`. */
 const commonIntegrationProperties: Record<string, JsonSchema> = {
   description: { type: 'string', description: 'What this integration is for; shown in hovers and the integrations tree.', examples: ['Reads users from the user service'] },
@@ -225,51 +254,39 @@ const definitions: Record<string, JsonSchema> = {
   },
 
   event_driven: integrationOfType('event_driven', 'Publishes project events to queues or URLs and routes them to handlers.', [], {
-    publishers: {
-      type: 'array',
+    publishers: eventRouteList({
       description: 'Who emits which events, and where they go.',
-      items: {
-        type: 'object',
-        description: 'A publisher: events and their destination.',
-        required: ['name', 'events', 'destination'],
-        properties: {
-          name: { type: 'string', description: 'Name of this publisher, shown in the tree and in logs.', examples: ['milestone_publisher'] },
-          events: eventList('Events this publisher emits, at least one.'),
-          destination: {
-            type: 'string',
-            format: 'queue-or-url',
-            'x-reference': 'destination',
-            'x-secret-parts': 'url',
-            description: 'A queue declared by a `message_queue` integration, or a URL that receives each event as a CloudEvents 1.0 JSON POST.',
-            examples: ['project_events_queue', 'https://hooks.example.com/events'],
-          },
-        },
-        additionalProperties: false,
+      item: 'A publisher: events and their destination.',
+      role: 'publisher',
+      nameExample: 'milestone_publisher',
+      events: 'Events this publisher emits, at least one.',
+      routeKey: 'destination',
+      route: {
+        type: 'string',
+        format: 'queue-or-url',
+        'x-reference': 'destination',
+        'x-secret-parts': 'url',
+        description: 'A queue declared by a `message_queue` integration, or a URL that receives each event as a CloudEvents 1.0 JSON POST.',
+        examples: ['project_events_queue', 'https://hooks.example.com/events'],
       },
-      examples: [[{ name: 'milestone_publisher', events: ['milestone_completed'], destination: 'project_events_queue' }]],
-    },
-    subscribers: {
-      type: 'array',
+      example: { name: 'milestone_publisher', events: ['milestone_completed'], destination: 'project_events_queue' },
+    }),
+    subscribers: eventRouteList({
       description: 'Subscribers: who reacts to which events, and how.',
-      items: {
-        type: 'object',
-        description: 'A subscriber: events and their handler.',
-        required: ['name', 'events', 'handler'],
-        properties: {
-          name: { type: 'string', description: 'Name of this subscriber, shown in the tree and in logs.', examples: ['notification_subscriber'] },
-          events: eventList('Events this subscriber handles; one that nothing publishes is a warning.'),
-          handler: {
-            type: 'string',
-            'x-reference': 'handler',
-            description:
-              'What runs for each event: `webhook:<integration>/<endpoint>`, `queue:<queue>`, `log`, or `command:<VS Code command id>`. A bare name is accepted and listed as unresolved.',
-            examples: ['webhook:external_notifications/slack_webhook', 'queue:notification_queue', 'log'],
-          },
-        },
-        additionalProperties: false,
+      item: 'A subscriber: events and their handler.',
+      role: 'subscriber',
+      nameExample: 'notification_subscriber',
+      events: 'Events this subscriber handles; one that nothing publishes is a warning.',
+      routeKey: 'handler',
+      route: {
+        type: 'string',
+        'x-reference': 'handler',
+        description:
+          'What runs for each event: `webhook:<integration>/<endpoint>`, `queue:<queue>`, `log`, or `command:<VS Code command id>`. A bare name is accepted and listed as unresolved.',
+        examples: ['webhook:external_notifications/slack_webhook', 'queue:notification_queue', 'log'],
       },
-      examples: [[{ name: 'notification_subscriber', events: ['milestone_completed'], handler: 'log' }]],
-    },
+      example: { name: 'notification_subscriber', events: ['milestone_completed'], handler: 'log' },
+    }),
   }),
 
   message_queue: integrationOfType('message_queue', 'Declares RabbitMQ exchanges, queues and bindings; publishes with confirms, consumes with manual ack.', ['connection_url', 'queues'], {
