@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parse as parseYamlScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { ConfigDocument, ConfigFile } from '../configFile';
 import { documentAliases, type DocumentAliases } from '../documentAliases';
-import { diagnostic, type ConfigDiagnostic, type DiagnosticCode, type DiagnosticData, type Range } from '../diagnostic';
+import { diagnostic, type ConfigDiagnostic, type DiagnosticCode, type DiagnosticData } from '../diagnostic';
 import { resolveVariables, type EnvironmentProvider } from '../env';
 import { applicableSchemas, itemSchema, nodeJsonType, propertySchema, schemaTypes, typeAccepts, type JsonSchema, type JsonType } from '../jsonSchema';
 import { maskUrlCredentials } from '../secrets';
@@ -16,8 +16,18 @@ interface Walk {
   out: ConfigDiagnostic[];
 }
 
-function report(walk: Walk, code: DiagnosticCode, message: string, range: Range, data?: DiagnosticData): void {
-  walk.out.push(diagnostic(code, message, range, data));
+/**
+ * Where a problem would sit, as text offsets (a node's own `range` serves, unallocated): turned into lines and
+ * characters only when a problem is reported, since most nodes have none.
+ */
+type Span = readonly [start: number, end: number, ...rest: number[]];
+
+function spanOf(node: Node | null | undefined, fallback: Span): Span {
+  return node?.range ?? fallback;
+}
+
+function report(walk: Walk, code: DiagnosticCode, message: string, span: Span, data?: DiagnosticData): void {
+  walk.out.push(diagnostic(code, message, walk.file.range(span[0], span[1]), data));
 }
 
 /** A scalar as the schema should judge it: `${VAR}`s resolved where known; `known: false` when a reference can't be resolved. */
@@ -69,7 +79,7 @@ function lastDefined<T>(schemas: JsonSchema[], pick: (schema: JsonSchema) => T |
   return undefined;
 }
 
-function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: Range): void {
+function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: Span): void {
   const scalar = effectiveScalar(node, walk);
   if (!scalar.known) return;
   const enumValues: unknown[] | undefined = lastDefined(schemas, (schema) => schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined));
@@ -101,14 +111,14 @@ function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: 
   }
 }
 
-function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: Range, schema: JsonSchema, isRoot: boolean): void {
+function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: Span, schema: JsonSchema, isRoot: boolean): void {
   if (!isMap(node)) return;
   const known = new Set(schemas.flatMap((candidate) => Object.keys(candidate.properties ?? {})));
   const closed = schemas.some((candidate) => candidate.additionalProperties === false);
   const maxProperties = lastDefined(schemas, (candidate) => candidate.maxProperties);
   node.items.forEach((pair: Pair, index) => {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    const keyRange = walk.file.rangeOf(pair.key as Node, ownerRange);
+    const keyRange = spanOf(pair.key as Node, ownerRange);
     if (key === undefined) return;
     if (maxProperties !== undefined && index >= maxProperties) {
       report(walk, 'schema-unknown-property', isRoot ? `A document holds exactly one of ${[...known].join(', ')}; start another document with --- for "${key}".` : `At most ${maxProperties} entries are allowed here.`, keyRange);
@@ -134,14 +144,14 @@ function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: 
 }
 
 /** Validates `node` (the value under the key at `ownerRange`) against `schema`. */
-function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: Walk, ownerRange: Range, isRoot = false): void {
+function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: Walk, ownerRange: Span, isRoot = false): void {
   // An alias that is not followed has its problem reported at the alias already (see documentAliases).
   const node = isAlias(input) ? walk.aliases.target(input) : input;
   if (isAlias(input) && !node) return;
   const schemas = applicableSchemas(schema, walk.root, node);
   const types = lastDefined(schemas, (candidate) => (candidate.type === undefined ? undefined : schemaTypes(candidate))) ?? [];
   const oneOfTypes = lastDefined(schemas, (candidate) => candidate.oneOf?.flatMap((branch) => schemaTypes(branch)));
-  const range = node ? walk.file.rangeOf(node, ownerRange) : ownerRange;
+  const range = spanOf(node, ownerRange);
   const actual = isScalar(node) ? effectiveScalar(node, walk) : { type: nodeJsonType(node), known: true };
   if (actual.known) {
     const expected = oneOfTypes && !typeAccepts(oneOfTypes, actual.type) ? oneOfTypes : types;
@@ -154,7 +164,7 @@ function validateNode(input: Node | null | undefined, schema: JsonSchema, walk: 
   else if (isMap(node)) validateMap(node, schemas, walk, ownerRange, schema, isRoot);
   else if (isSeq(node)) {
     const items = itemSchema(schema, walk.root, node);
-    for (const item of node.items as Array<Node | null>) if (items) validateNode(item, items, walk, item ? walk.file.rangeOf(item, range) : range);
+    for (const item of node.items as Array<Node | null>) if (items) validateNode(item, items, walk, spanOf(item, range));
     const minItems = lastDefined(schemas, (candidate) => candidate.minItems);
     if (minItems !== undefined && node.items.length < minItems) report(walk, 'schema-missing-property', `Needs at least ${minItems} ${minItems === 1 ? 'item' : 'items'}.`, ownerRange);
   }
@@ -165,6 +175,6 @@ export function validateSchema(file: ConfigFile, document: ConfigDocument, root:
   const out: ConfigDiagnostic[] = [];
   const contents = document.yaml.contents as Node | null;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === undefined))) return out;
-  validateNode(contents, root, { file, aliases: documentAliases(document.yaml), root, env, out }, file.rangeOf(contents), true);
+  validateNode(contents, root, { file, aliases: documentAliases(document.yaml), root, env, out }, spanOf(contents, [0, 0]), true);
   return out;
 }
