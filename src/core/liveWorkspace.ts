@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { EventEmitter, type Event } from 'cockatiel';
-import { parseConfigFile, type ConfigFile } from './configFile';
+import type { ConfigFile } from './configFile';
 import { dotEnvPaths, layeredEnvironment, readDotEnv, type DotEnvRead, type EnvironmentLayer, type LayeredEnvironment } from './env';
 import { FileSystemError, nodeFileSystem, type WorkspaceFileSystem } from './fileSystem';
 import { findIntegrationFiles } from './integrationFiles';
-import { readConfigFile } from './readTextFile';
+import { editorConfigFile, readConfigFile } from './readTextFile';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './textLimits';
 import { canonicalUri, pathToUri } from './uris';
 import { isInside, Workspace } from './workspace';
@@ -67,7 +67,7 @@ export class LiveWorkspace {
     const key = canonicalUri(uri);
     const open = this.openTexts.get(key);
     if (open?.text === text && open.version === version) return;
-    this.openTexts.set(key, { text, version, file: open?.text === text ? open.file : parseConfigFile(key, text) });
+    this.openTexts.set(key, { text, version, file: open?.text === text ? open.file : editorConfigFile(key, text, this.limits) });
     this.publish();
   }
 

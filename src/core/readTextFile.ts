@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
-import { parseConfigFile, type ConfigFile } from './configFile';
+import { parseConfigFile, type ConfigFile, type ParseOptions } from './configFile';
 import { diagnostic, type ConfigDiagnostic } from './diagnostic';
 import type { WorkspaceFileSystem } from './fileSystem';
+import { notUtf8Text } from './textEncoding';
 import { formatSize, type TextLimits } from './textLimits';
-import { pathToUri } from './uris';
+import { pathToUri, uriToPath } from './uris';
 
 /** Which limit applies: integration files and Simone Markdown are `yaml`. */
 export type TextFileKind = 'yaml' | 'dotEnv';
@@ -22,9 +23,31 @@ export function readTextFile(fileSystem: WorkspaceFileSystem, path: string, kind
   const limit = limits[LIMIT_KEY[kind]];
   const read = fileSystem.readText(path, limit);
   if (read.kind === 'text') return { text: read.text };
-  if (read.kind === 'not-text') return { diagnostic: diagnostic('file-encoding', read.message, FIRST_CHARACTER) };
+  if (read.kind === 'not-text') return notText(read.message);
+  return tooLarge(basename(path), read.size, kind, limits);
+}
+
+/**
+ * An editor's text for a file, held to what readTextFile holds a file to: within the size limit, and text (an
+ * editor that decoded a UTF-16 or binary file as UTF-8 leaves its NULs), so an open file is no way around them.
+ */
+export function checkEditorText(name: string, text: string, kind: TextFileKind, limits: TextLimits): TextFileRead {
+  const limit = limits[LIMIT_KEY[kind]];
+  // A UTF-8 byte count is at least the character count: the cheap test first.
+  const size = text.length > limit ? text.length : Buffer.byteLength(text, 'utf8');
+  if (size > limit) return tooLarge(name, size, kind, limits);
+  const problem = notUtf8Text(text);
+  return problem ? notText(problem) : { text };
+}
+
+function notText(message: string): TextFileRead {
+  return { diagnostic: diagnostic('file-encoding', message, FIRST_CHARACTER) };
+}
+
+function tooLarge(name: string, size: number, kind: TextFileKind, limits: TextLimits): TextFileRead {
+  const limit = limits[LIMIT_KEY[kind]];
   const setting = limits.settings ? ` (${limits.settings[LIMIT_KEY[kind]]})` : '';
-  const message = `${basename(path)} is ${formatSize(read.size)}, over the ${formatSize(limit)} limit for ${KIND_LABEL[kind]} files${setting}: it is not read`;
+  const message = `${name} is ${formatSize(size)}, over the ${formatSize(limit)} limit for ${KIND_LABEL[kind]} files${setting}: it is not read`;
   return { diagnostic: diagnostic('file-too-large', message, FIRST_CHARACTER) };
 }
 
@@ -43,4 +66,10 @@ export function configFileOf(uri: string, read: TextFileRead): ConfigFile {
 /** An integration file from disk under its `file://` URI. Throws a FileSystemError when it cannot be read. */
 export function readConfigFile(fileSystem: WorkspaceFileSystem, path: string, limits: TextLimits): ConfigFile {
   return configFileOf(pathToUri(path), readTextFile(fileSystem, path, 'yaml', limits));
+}
+
+/** An integration file from an editor's text (see checkEditorText): parsed, or not parsed with the diagnostic saying why. */
+export function editorConfigFile(uri: string, text: string, limits: TextLimits, options?: ParseOptions): ConfigFile {
+  const read = checkEditorText(basename(uriToPath(uri) ?? uri), text, 'yaml', limits);
+  return 'text' in read ? parseConfigFile(uri, read.text, options) : unparsedConfigFile(uri, read.diagnostic);
 }

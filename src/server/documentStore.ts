@@ -1,12 +1,12 @@
 import { isAbsolute, relative } from 'node:path';
 import { EventEmitter, type Event } from 'cockatiel';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseConfigFile, type ConfigFile } from '../core/configFile';
+import type { ConfigFile } from '../core/configFile';
 import { dotEnvPaths, workspaceEnvironment, type EnvironmentLayer, type EnvironmentProvider } from '../core/env';
 import { nodeFileSystem, typeAt } from '../core/fileSystem';
 import { findIntegrationFiles, isIntegrationFile } from '../core/integrationFiles';
 import type { JsonSchema } from '../core/jsonSchema';
-import { configFileOf, readTextFile, type TextFileRead } from '../core/readTextFile';
+import { configFileOf, editorConfigFile, readTextFile, type TextFileRead } from '../core/readTextFile';
 import { Redactor } from '../core/redactor';
 import { integrationSchema } from '../core/schema';
 import { collectDocumentSecrets } from '../core/secrets';
@@ -356,7 +356,7 @@ export class DocumentStore {
 
   private parseOpen(uri: string, document: TextDocument): void {
     // An open document is edited one YAML document at a time: re-parse only what changed.
-    const file = parseConfigFile(uri, document.getText(), { incremental: true, previous: this.parsedOpen.get(uri)?.file });
+    const file = editorConfigFile(uri, document.getText(), this.limits, { incremental: true, previous: this.parsedOpen.get(uri)?.file });
     this.parsedOpen.set(uri, { version: document.version, file });
     this.textChanged(uri);
     this.reindex(file);

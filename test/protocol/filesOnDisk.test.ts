@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/testConnection';
 import { TempWorkspace } from '../support/tempWorkspace';
@@ -43,6 +43,18 @@ describe('the language server reading a hostile workspace folder', () => {
     assert.deepEqual(utf16.map((entry) => [entry.code, entry.message, entry.range.start]), [['file-encoding', 'not UTF-8 text (looks like UTF-16)', { line: 0, character: 0 }]]);
     const huge = await server.waitForDiagnostics(workspace.uri(`${INTEGRATIONS}/huge.yaml`));
     assert.deepEqual(huge.map((entry) => [entry.code, entry.message]), [['file-too-large', 'huge.yaml is 6 MB, over the 5 MB limit for YAML files (SIMONE_MAX_YAML_SIZE): it is not read']]);
+  });
+
+  it('keeps those diagnostics when the files are opened: an editor\'s text is held to the same limit and encoding', async () => {
+    for (const [file, code] of [['huge.yaml', 'file-too-large'], ['utf16.yaml', 'file-encoding']]) {
+      const uri = workspace.uri(`${INTEGRATIONS}/${file}`);
+      const before = server.published.length;
+      // As an editor set to UTF-8 decodes the bytes: a UTF-16 file keeps its NULs.
+      await server.open(uri, readFileSync(workspace.path(`${INTEGRATIONS}/${file}`), 'utf8'));
+      const diagnostics = await server.waitForDiagnostics(uri, (_found, params) => server.published.indexOf(params) >= before);
+      assert.deepEqual(diagnostics.map((entry) => [entry.code, entry.range.start]), [[code, { line: 0, character: 0 }]], file);
+      await server.close(uri);
+    }
   });
 
   it('still answers requests on an open document', async () => {

@@ -55,6 +55,15 @@ describe('Workspace built from unsaved texts, files on disk and a secret layer',
     assert.equal(httpIntegration(workspace.snapshot, 'draft_api')?.baseUrl, 'http://127.0.0.1:3');
     assert.equal(workspace.snapshot.folderOf('untitled:Untitled-1'), '/w');
   });
+
+  it('an unsaved text over the size limit, or with NULs, is not parsed: it carries the file\'s one diagnostic instead', () => {
+    const { workspace } = live({ folders: ['/w'], fileSystem: memoryFileSystem({}), processEnv: {}, limits: { yamlBytes: 200, dotEnvBytes: 200 } });
+    workspace.setOpenText('file:///w/.simone/integrations/big.yaml', `${api('big_api', 'http://127.0.0.1:3')}# ${'x'.repeat(200)}\n`, 1);
+    workspace.setOpenText('file:///w/.simone/integrations/nul.yaml', `${api('nul_api', 'http://127.0.0.1:3')}\0`, 1);
+    const problems = workspace.snapshot.files.map((file) => [file.uri.split('/').pop(), file.documents.length, file.syntaxDiagnostics.map((entry) => entry.code)]);
+    assert.deepEqual(problems.sort(), [['big.yaml', 0, ['file-too-large']], ['nul.yaml', 0, ['file-encoding']]]);
+    assert.equal(workspace.snapshot.integration('big_api'), undefined);
+  });
 });
 
 describe('LiveWorkspace: versions, the change event, and what it reuses', () => {
