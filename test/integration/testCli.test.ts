@@ -40,6 +40,14 @@ describe('simone-integrations test', () => {
         '  type: webhook',
         '  name: hooks',
         '  endpoints: []',
+        '---',
+        'integration:',
+        '  type: request_response',
+        '  name: paused_crm',
+        '  enabled: false',
+        '  base_url: ${API_URL}/v2',
+        '  endpoints:',
+        '    list_orders: /orders',
       ].join('\n'),
     );
   });
@@ -141,5 +149,13 @@ describe('simone-integrations test', () => {
     assert.match(wrongType.stderr, /"hooks" is a webhook integration/);
     assert.equal((await cli()).code, 2);
     assert.equal((await cli('crm', '--param', 'novalue')).code, 2);
+  });
+
+  it('exits 2 without a request for a disabled integration, naming the file that disables it', async () => {
+    server.respond(ok());
+    const disabled = await cli('paused_crm');
+    assert.equal(disabled.code, 2);
+    assert.match(disabled.stderr, /"paused_crm" is disabled \(enabled: false in .*crm\.yaml\): nothing is run/);
+    assert.equal(server.requests.length, 0);
   });
 });

@@ -6,6 +6,7 @@
 import type { EnvironmentLayer } from '../../core/env';
 import { LiveWorkspace } from '../../core/liveWorkspace';
 import type { Integration, IntegrationType } from '../../core/model';
+import { disabledReason } from '../../core/runnableIntegration';
 import { integrationTemplate } from '../../language/integrationTemplate';
 import { EngineServices } from '../../runners/engineServices';
 import { withProbeBound } from '../../runners/health/boundedProbe';
@@ -96,13 +97,15 @@ export class EditorEngine {
   healthTargets(): HealthTarget[] {
     const snapshot = this.workspace.snapshot;
     const integrations = snapshot.integrations();
-    const withSection = new Set(integrations.filter((integration) => integration.healthCheck).map((integration) => healthKey(integration.type, integration.name)));
+    // A health_check's own timeout is what its file asks for: the setting bounds the others, never cuts it short.
+    const ownTimeoutMs = new Map(integrations.flatMap((integration) => (integration.healthCheck ? [[healthKey(integration.type, integration.name), integration.healthCheck.timeoutMs] as const] : [])));
     const context = this.services.healthProbeContext({ integrations, projectFolder: (integration) => snapshot.folderOf(integration.source.uri) });
     const targets = healthTargets({ integrations, microservices: snapshot.microservices(), gateways: snapshot.gateways() }, context).map((target) => {
       // The setting's interval is a setting of the target: a new one makes it start over at that interval.
       const intervalMs = this.settings.healthIntervalMs;
-      const timed = withSection.has(target.key) ? target : { ...target, intervalMs, fingerprint: settingsFingerprint(target.fingerprint, intervalMs) };
-      return this.history.recording(target.key, withProbeBound(timed, this.settings.healthTimeoutMs));
+      const own = ownTimeoutMs.get(target.key);
+      const timed = own !== undefined ? target : { ...target, intervalMs, fingerprint: settingsFingerprint(target.fingerprint, intervalMs) };
+      return this.history.recording(target.key, withProbeBound(timed, Math.max(this.settings.healthTimeoutMs, own ?? 0)));
     });
     this.history.retain(new Set(targets.map((target) => target.key)));
     return targets;
@@ -164,6 +167,8 @@ export class EditorEngine {
     const integration = this.workspace.snapshot.integration(name);
     if (!integration) throw new EditorEngineError(`the workspace has no integration "${name}" (any more)`);
     if (integration.type !== type) throw new EditorEngineError(`"${name}" is a ${integration.type} integration, not a ${type} one`);
+    const disabled = disabledReason(integration);
+    if (disabled) throw new EditorEngineError(disabled);
     return integration as Extract<Integration, { type: T }>;
   }
 
