@@ -55,6 +55,7 @@ export class EngineServices {
       dispatcher: this.options.dispatcher,
       queueConnections: this.queues,
       databaseConnections: (integration) => (integration.type === 'database' ? this.databases.get(integration) : undefined),
+      receiverPort: (integration) => this.receivers.running().find((running) => running.integration === integration)?.port,
     });
   }
 

@@ -50,8 +50,14 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
   });
 
   /** One round over the given integrations (plus services and gateways), results by name. */
-  async function probe(model: Parameters<typeof healthTargets>[0], options: { registry?: ResilienceRegistry; databaseConnections?: ConnectionSet } = {}) {
-    const context = createHealthProbeContext({ integrations: model.integrations, projectFolder: () => project, registry: options.registry, databaseConnections: () => options.databaseConnections });
+  async function probe(model: Parameters<typeof healthTargets>[0], options: { registry?: ResilienceRegistry; databaseConnections?: ConnectionSet; receiverPort?: number } = {}) {
+    const context = createHealthProbeContext({
+      integrations: model.integrations,
+      projectFolder: () => project,
+      registry: options.registry,
+      databaseConnections: () => options.databaseConnections,
+      receiverPort: () => options.receiverPort,
+    });
     const entries = await runHealthRound(healthTargets(model, context));
     return new Map(entries.map((entry) => [entry.name, entry.result]));
   }
@@ -195,6 +201,15 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
       const none = await probeOne(webhook(closedPort, `http://127.0.0.1:${closedPort}/ci`));
       assert.equal(none.state, 'unhealthy');
       assert.equal(none.detail, `0 of 2 answer; out_1: tcp 127.0.0.1:${closedPort} connection refused; receiver: tcp 127.0.0.1:${closedPort} connection refused`);
+    });
+
+    it('receiver.port 0: not checked until a receiver runs, then checked on the port it was given', async () => {
+      const notStarted = await probeOne(webhook(0, `${server.url}/hooks/chat`));
+      assert.deepEqual([notStarted.state, notStarted.detail], ['healthy', `tcp 127.0.0.1:${server.port} accepts connections`], 'the one check: out_1');
+      const started = await probeOne(webhook(0, `${server.url}/hooks/chat`), { receiverPort: listenerPort });
+      assert.deepEqual([started.state, started.detail], ['healthy', 'out_1, receiver answer']);
+      const gone = await probeOne(webhook(0, `${server.url}/hooks/chat`), { receiverPort: closedPort });
+      assert.equal(gone.state, 'degraded', gone.detail);
     });
   });
 

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Authorizers } from '../../src/runners/auth/authorizers';
 import { closeSharedAgent } from '../../src/runners/http/sharedAgent';
 import { sendWebhook } from '../../src/runners/webhook/webhookSender';
 import { WebhookReceiver, type ReceivedWebhook } from '../../src/runners/webhook/webhookReceiver';
+import { FlakyServer } from '../support/flakyServer';
 import { integrationFromYaml } from '../support/integrationFromYaml';
 
 const STANDARD_SECRET = 'whsec_' + Buffer.from('thirty-two bytes of standard key').toString('base64');
@@ -60,6 +62,25 @@ describe('webhook sender', () => {
       assert.equal(event.headers['x-simone-event'], 'task_completed');
     });
   }
+
+  it("sends the integration's auth header beside the signature, which still verifies", async () => {
+    const integration = integrationFromYaml('webhook', `integration:\n  type: webhook\n  name: outbound\n  auth: { type: api_key, key: hook-api-key-77, header: X-Hook-Key }\n${endpointsYaml(receiverUrl)}`);
+    const auth = new Authorizers().get(integration);
+    const delivery = await sendWebhook(integration, 'to_github', 'task_completed', { task_id: 'T02' }, { auth });
+    assert.equal(delivery.ok, true, JSON.stringify(delivery.error));
+    assert.deepEqual(received.at(-1)!.body, delivery.event, 'verified and passed on');
+    // The receiver passes on descriptive headers only: what was sent is seen by a plain server.
+    const capture = await FlakyServer.start();
+    try {
+      const captured = integrationFromYaml('webhook', `integration:\n  type: webhook\n  name: outbound\n  auth: { type: api_key, key: hook-api-key-77, header: X-Hook-Key }\n${endpointsYaml(capture.url)}`);
+      assert.equal((await sendWebhook(captured, 'to_github', 'task_completed', {}, { auth: new Authorizers().get(captured) })).ok, true);
+      const headers = capture.requests[0].headers;
+      assert.equal(headers['x-hook-key'], 'hook-api-key-77');
+      assert.match(String(headers['x-hub-signature-256']), /^sha256=[0-9a-f]{64}$/);
+    } finally {
+      await capture.close();
+    }
+  });
 
   it('retries 503s with the configured backoff and records every attempt', async () => {
     flakyHits = 0;

@@ -141,7 +141,8 @@ export class EditorEngine {
   }
 
   sendWebhook(integrationName: string, endpoint: string, type: string, data: unknown, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<WebhookDelivery> {
-    return sendWebhook(this.integration(integrationName, 'webhook'), endpoint, type, data, { ...options, registry: this.services.resilience });
+    const integration = this.integration(integrationName, 'webhook');
+    return sendWebhook(integration, endpoint, type, data, { ...options, auth: this.services.authorizers.get(integration), registry: this.services.resilience });
   }
 
   async startReceiver(integrationName: string): Promise<string> {

@@ -26,6 +26,8 @@ export interface HealthProbeContext {
   queueConnection(integration: MessageQueueIntegration): LeasedQueueConnection;
   /** Open database connections to reuse (a PGlite folder opens once per process); default: opened and closed per probe. */
   databaseConnections?(integration: Integration): ConnectionSet | undefined;
+  /** The port a webhook receiver started by this process listens on (`receiver.port: 0` picks a free one). */
+  receiverPort?(integration: string): number | undefined;
 }
 
 export interface HealthProbeContextOptions {
@@ -41,6 +43,7 @@ export interface HealthProbeContextOptions {
     get(integration: MessageQueueIntegration): QueueConnection;
   };
   databaseConnections?: (integration: Integration) => ConnectionSet | undefined;
+  receiverPort?: (integration: string) => number | undefined;
 }
 
 export function createHealthProbeContext(options: HealthProbeContextOptions): HealthProbeContext {
@@ -52,6 +55,7 @@ export function createHealthProbeContext(options: HealthProbeContextOptions): He
     dispatcher: options.dispatcher,
     projectFolder: options.projectFolder,
     databaseConnections: options.databaseConnections,
+    receiverPort: options.receiverPort,
     authorizer: (integration) => authorizers.get(integration),
     queueConnection(integration) {
       const pool = options.queueConnections;

@@ -10,7 +10,8 @@ import { hostPortOf, tcpConnectCheck } from './tcpConnectCheck';
 /**
  * Each outgoing endpoint's server accepts a TCP connection (nothing is POSTed:
  * an unsigned test delivery could be acted on), the `health_check.url` answers
- * when there is one, and something listens on the receiver's host:port.
+ * when there is one, and something listens on the receiver's host:port (its configured port, or the one a
+ * receiver of this process was given for `port: 0`).
  * All answer: healthy; some: degraded; none: unhealthy.
  */
 export async function webhookHealth(integration: WebhookIntegration, context: HealthProbeContext, signal: AbortSignal): Promise<HealthResult> {
@@ -50,7 +51,9 @@ export async function webhookHealth(integration: WebhookIntegration, context: He
       }),
     );
   }
-  if (integration.receiver) pending.push(tcpConnectCheck('receiver', integration.receiver, bounds));
+  // `port: 0` picks a free port when the receiver starts: until one runs in this process there is nowhere to look.
+  const receiverPort = integration.receiver && (integration.receiver.port || context.receiverPort?.(integration.name));
+  if (integration.receiver && receiverPort) pending.push(tcpConnectCheck('receiver', { host: integration.receiver.host, port: receiverPort }, bounds));
   const checks = await Promise.all(pending);
   if (checks.length === 0) return unknownResult('nothing to check: no outgoing endpoint URL and no receiver');
   return resultOfChecks(checks, {

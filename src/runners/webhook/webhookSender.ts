@@ -36,7 +36,8 @@ export interface WebhookDelivery {
   traceId?: string;
 }
 
-export interface SendOptions extends Omit<PipelineOptions, 'auth'> {
+/** `auth`, when the integration has one: a header the receiving service asks for besides the signature (the signature covers the body only). */
+export interface SendOptions extends PipelineOptions {
   /** Event id; a fresh one when absent. */
   id?: string;
   /** Where the integration's policies live across calls (EngineServices.resilience); without one the call's policies are its own. */
