@@ -12,7 +12,8 @@ export const INTEGRATION_TYPES = ['request_response', 'event_driven', 'message_q
 export const AUTH_TYPES = ['oauth2_client_credentials', 'bearer', 'api_key', 'basic', 'jwt'] as const;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const SIGNATURE_SCHEMES = ['github', 'standard', 'slack', 'stripe', 'none'] as const;
-export const EXCHANGE_TYPES = ['topic', 'direct', 'fanout', 'headers'] as const;
+/** `headers` exchanges are not offered: they route on binding arguments, which the config has no key for (docs/configuration.md). */
+export const EXCHANGE_TYPES = ['topic', 'direct', 'fanout'] as const;
 export const CONNECTION_TYPES = ['postgresql', 'pglite'] as const;
 export const SYNC_FREQUENCIES = ['real_time', 'hourly', 'daily', 'manual'] as const;
 export const SYNC_MODES = ['incremental', 'full'] as const;
