@@ -164,7 +164,9 @@ function webhookEndpoints(value: unknown): WebhookEndpointSettings[] {
 function connections(value: unknown, ctx: BuildContext): ConnectionSettings[] {
   return asList(value).map((item) => {
     const raw = asRaw(item);
-    const type = (str(raw.type) ?? DEFAULTS.connection.type) as ConnectionSettings['type'];
+    // A connection that names a server (`host` or `url`) and no `type` means that server, not the embedded default.
+    const namesServer = raw.host !== undefined || raw.url !== undefined;
+    const type = (str(raw.type) ?? (namesServer ? 'postgresql' : DEFAULTS.connection.type)) as ConnectionSettings['type'];
     const path = str(raw.path);
     return {
       name: str(raw.name) ?? '',

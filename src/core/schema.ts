@@ -388,7 +388,7 @@ const definitions: Record<string, JsonSchema> = {
     required: ['name'],
     properties: {
       name: { type: 'string', description: 'Connection name; `sync_tables` name it in `connection` and in `<connection>.<table>` sources.', examples: ['analytics_db'] },
-      type: { enum: list(CONNECTION_TYPES), description: '`postgresql` for a server, `pglite` for embedded PostgreSQL in a local folder.', default: DEFAULTS.connection.type, examples: ['postgresql'] },
+      type: { enum: list(CONNECTION_TYPES), description: '`postgresql` for a server, `pglite` for embedded PostgreSQL in a local folder. Default: `postgresql` when `host` or `url` is given, else `pglite`.', default: DEFAULTS.connection.type, examples: ['postgresql'] },
       host: { type: 'string', description: 'Host name or address of the PostgreSQL server.', examples: ['analytics.db.company.com', '127.0.0.1'] },
       port: port('TCP port of the PostgreSQL server.', [5432], 5432),
       database: { type: 'string', description: 'Name of the database on the PostgreSQL server.', examples: ['analytics'] },

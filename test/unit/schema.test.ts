@@ -288,6 +288,11 @@ describe('schema defaults agree with the model the runners use', () => {
     assert.equal(db.syncTables[0].syncFrequency, defaultOf('sync_table', 'sync_frequency'));
     assert.equal(db.syncTables[0].mode, defaultOf('sync_table', 'mode'));
     assert.equal(db.syncTables[0].delete, defaultOf('sync_table', 'delete'));
+
+    // Without a type, a connection that names a server is that server.
+    const server = build('integration:\n  type: database\n  name: d\n  connections: [{name: c, host: db.internal}, {name: u, url: "postgresql://db/x"}]\n  sync_tables: [{source: tasks, target: t}]\n');
+    const servers = server?.kind === 'integration' && server.integration.type === 'database' ? server.integration : assert.fail();
+    assert.deepEqual(servers.connections.map((connection) => connection.type), ['postgresql', 'postgresql']);
   });
 });
 
