@@ -126,6 +126,26 @@ function eventRouteList(options: {
   };
 }
 
+/** A `health_check` section: schedule, time limit and expected statuses, with the ways to name what is fetched. */
+function healthCheck(description: string, target: Record<string, JsonSchema>): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      ...target,
+      interval: duration('Time between checks.', DEFAULTS.health_check.interval, ['30s', '1m']),
+      timeout: duration('How long one check may take.', DEFAULTS.health_check.timeout, ['5s']),
+      expect_status: {
+        description: 'Statuses that count as healthy: a range `200-399`, a status, or a list of those.',
+        default: DEFAULTS.health_check.expect_status,
+        oneOf: [statusRange, statusCode, { type: 'array', minItems: 1, items: { oneOf: [statusCode, statusRange], description: 'A status or a range.' }, description: 'Several statuses or ranges.', examples: [[200, 204]] }],
+      },
+    },
+    additionalProperties: false,
+    examples: [Object.keys(target).includes('path') ? { path: '/health', interval: '30s' } : { interval: '30s' }],
+  };
+}
+
 /** Keys every integration type takes, besides `type` and `name`. */
 const commonIntegrationProperties: Record<string, JsonSchema> = {
   description: { type: 'string', description: 'What this integration is for; shown in hovers and the integrations tree.', examples: ['Reads users from the user service'] },
@@ -142,7 +162,6 @@ const commonIntegrationProperties: Record<string, JsonSchema> = {
   bulkhead: ref('bulkhead', { description: 'Caps how many calls of this integration run at once.' }),
   rate_limit: ref('rate_limit', { description: 'Client-side limit on how often this integration sends requests.' }),
   auth: ref('auth', { description: 'How requests authenticate; `type` picks the scheme.' }),
-  health_check: ref('health_check', { description: 'What "healthy" means for this integration; the editor checks it periodically.' }),
   enabled: { type: 'boolean', description: 'Set to false to keep the integration in the file but never run it.', default: DEFAULTS.enabled, examples: [false] },
 };
 
@@ -155,6 +174,11 @@ const integrationOfType = (type: string, description: string, required: string[]
     type: { const: type, description: integrationType.description, examples: [type] },
     name: integrationName,
     ...commonIntegrationProperties,
+    // Only request_response has a `base_url` for a health `path`; the others check themselves, plus a `url` if given.
+    health_check:
+      type === 'request_response'
+        ? ref('health_check', { description: 'What "healthy" means for this integration; the editor checks it periodically.' })
+        : ref('health_check_url', { description: 'How often and how long this integration is checked its own way, and a `url` to GET as well (a management API, say).' }),
     ...own,
   },
   additionalProperties: false,
@@ -549,23 +573,13 @@ const definitions: Record<string, JsonSchema> = {
     claims: { type: 'object', description: 'Claims put into every token, besides `iat` and `exp`.', examples: [{ sub: 'simone', aud: 'user-service' }] },
   }),
 
-  health_check: {
-    type: 'object',
-    description: 'What "healthy" means: a GET of `path` (joined to `base_url`) or `url` answered with an expected status in time.',
-    properties: {
-      path: { type: 'string', pattern: '^/', description: 'Path joined to the integration\'s `base_url`; use either this or `url`.', examples: ['/health'] },
-      url: { type: 'string', format: 'uri', description: 'Absolute URL to check; use either this or `path`.', examples: ['https://api.userservice.com/health'] },
-      interval: duration('Time between checks.', DEFAULTS.health_check.interval, ['30s', '1m']),
-      timeout: duration('How long one check may take.', DEFAULTS.health_check.timeout, ['5s']),
-      expect_status: {
-        description: 'Statuses that count as healthy: a range `200-399`, a status, or a list of those.',
-        default: DEFAULTS.health_check.expect_status,
-        oneOf: [statusRange, statusCode, { type: 'array', minItems: 1, items: { oneOf: [statusCode, statusRange], description: 'A status or a range.' }, description: 'Several statuses or ranges.', examples: [[200, 204]] }],
-      },
-    },
-    additionalProperties: false,
-    examples: [{ path: '/health', interval: '30s' }],
-  },
+  health_check: healthCheck('What "healthy" means: a GET of `path` (joined to `base_url`) or `url` answered with an expected status in time.', {
+    path: { type: 'string', pattern: '^/', description: 'Path joined to the integration\'s `base_url`; use either this or `url`.', examples: ['/health'] },
+    url: { type: 'string', format: 'uri', description: 'Absolute URL to check; use either this or `path`.', examples: ['https://api.userservice.com/health'] },
+  }),
+  health_check_url: healthCheck('How this integration is checked: its own check (broker, destinations, database) on this schedule, and a GET of `url`, when given, answered with an expected status in time.', {
+    url: { type: 'string', format: 'uri', description: 'Absolute URL to GET as well, e.g. a RabbitMQ management API health check.', examples: ['http://127.0.0.1:15672/api/health/checks/alarms'] },
+  }),
 
   microservices: {
     type: 'object',

@@ -230,6 +230,19 @@ describe('health probes against real services', { timeout: 180_000 }, () => {
       await connection.close();
     });
 
+    it('a health_check.url is fetched beside the broker check: its failure degrades a connected broker, and is named', async () => {
+      const withUrl = (path: string) =>
+        integrationFromYaml('message_queue', `integration:\n  type: message_queue\n  name: tasks\n  connection_url: "${broker.url}"\n  health_check: { url: "${server.url}${path}" }\n  queues:\n    - { name: health_jobs }\n`);
+      server.respond((request) => (request.url === '/api/health/checks/alarms' ? ok({ status: 'ok' }) : { status: 503 }));
+      const answered = await probeOne(withUrl('/api/health/checks/alarms'));
+      assert.deepEqual([answered.state, answered.detail], ['healthy', 'connected; health_jobs: 2 messages, 0 consumers; health_check.url answers']);
+      assert.equal(answered.extra?.kind, 'queues', 'the broker check keeps its details');
+      const refused = await probeOne(withUrl('/down'));
+      assert.equal(refused.state, 'degraded');
+      assert.match(refused.detail, /^connected; health_jobs: 2 messages, 0 consumers; health_check: .*503/);
+      assert.deepEqual(server.requests.map((request) => request.url), ['/api/health/checks/alarms', '/down']);
+    });
+
     it('connection plus passive declare: depth and consumers; a missing queue is degraded and is not created', async () => {
       const healthy = await probeOne(mq(broker.url, ['health_jobs']));
       assert.equal(healthy.state, 'healthy', healthy.detail);

@@ -196,6 +196,7 @@ describe('URL fields', () => {
       'endpoint|1.url': 'uri-template',
       'event_driven.publishers[].destination': 'queue-or-url',
       'health_check.url': 'uri',
+      'health_check_url.url': 'uri',
       'message_queue.connection_url': 'amqp-uri',
       'microservices.services[].health_check': 'path-or-url',
       'microservices.services[].url': 'uri',

@@ -8,6 +8,7 @@ import type { HealthProbeContext } from './healthProbeContext';
 import { messageQueueHealth } from './messageQueueHealth';
 import { requestResponseHealth } from './requestResponseHealth';
 import { gatewayHealth, serviceHealth } from './serviceHealth';
+import { withHealthCheckUrl } from './withHealthCheckUrl';
 import { webhookHealth } from './webhookHealth';
 
 export type HealthTargetType = IntegrationType | 'microservice' | 'api_gateway';
@@ -70,11 +71,11 @@ function probeOf(integration: Integration, context: HealthProbeContext): (signal
     case 'webhook':
       return (signal) => webhookHealth(integration, context, signal);
     case 'message_queue':
-      return (signal) => messageQueueHealth(integration, context, signal);
+      return withHealthCheckUrl(integration, context, (signal) => messageQueueHealth(integration, context, signal));
     case 'event_driven':
-      return (signal) => eventDrivenHealth(integration, context, signal);
+      return withHealthCheckUrl(integration, context, (signal) => eventDrivenHealth(integration, context, signal));
     case 'database':
-      return (signal) => databaseIntegrationHealth(integration, context, signal);
+      return withHealthCheckUrl(integration, context, (signal) => databaseIntegrationHealth(integration, context, signal));
   }
 }
 
