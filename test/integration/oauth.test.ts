@@ -3,10 +3,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createAuthProvider } from '../../src/runners/auth/authProviders';
+import { Authorizers } from '../../src/runners/auth/authorizers';
 import { OAuth2ClientCredentials } from '../../src/runners/auth/oauth2ClientCredentials';
 import { TokenRequestError } from '../../src/runners/auth/tokenRequestError';
 import { ClassifiedError } from '../../src/runners/errors';
 import { closeSharedAgent } from '../../src/runners/http/sharedAgent';
+import { integrationFromYaml } from '../support/integrationFromYaml';
 
 const CLIENT_ID = 'simone client';
 const CLIENT_SECRET = 'c1ient:secret&more';
@@ -16,6 +18,7 @@ class TokenServer {
   requests: Array<{ authorization?: string; form: URLSearchParams }> = [];
   expiresIn: number | undefined = 3600;
   failWith?: { status: number; body: unknown };
+  delayMs = 30;
   private server?: Server;
   url = '';
 
@@ -26,7 +29,7 @@ class TokenServer {
       this.requests.push({ authorization: request.headers.authorization, form: new URLSearchParams(text) });
       const n = this.requests.length;
       // Slow enough that concurrent callers overlap with the request in flight.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const { status, body } = this.failWith ?? { status: 200, body: { access_token: `tok-${n}`, token_type: 'Bearer', ...(this.expiresIn === undefined ? {} : { expires_in: this.expiresIn }) } };
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
@@ -59,6 +62,7 @@ describe('OAuth 2.0 client credentials against a real token server', () => {
     server.requests = [];
     server.expiresIn = 3600;
     server.failWith = undefined;
+    server.delayMs = 30;
   });
 
   it('50 concurrent callers cause exactly one token request, all get that token', async () => {
@@ -135,6 +139,24 @@ describe('OAuth 2.0 client credentials against a real token server', () => {
       assert.equal(error.message, 'token request to http://127.0.0.1:1/token failed: connection refused');
       return true;
     });
+  });
+
+  it("a token request is bounded by the integration's timeout (the shared authorizers)", async () => {
+    server.delayMs = 3_000;
+    const integration = integrationFromYaml(
+      'request_response',
+      `integration:\n  type: request_response\n  name: crm\n  timeout: 200ms\n  auth: { type: oauth2_client_credentials, token_url: "${server.url}", client_id: id, client_secret: secret-value }\n  endpoints: { a: http://127.0.0.1:1/a }\n`,
+    );
+    const authorizers = new Authorizers();
+    const started = performance.now();
+    await assert.rejects(authorizers.get(integration)!.authorize({}), (error: TokenRequestError) => {
+      assert.match(error.message, /time/i);
+      assert.doesNotMatch(error.message, /secret-value/);
+      return true;
+    });
+    // Far below the 10 s that bounded it before and the 3 s the server takes.
+    assert.ok(performance.now() - started < 2_500, `${Math.round(performance.now() - started)} ms`);
+    await authorizers.dispose();
   });
 
   it('one caller giving up does not cancel the request the others wait for', async () => {

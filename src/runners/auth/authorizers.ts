@@ -21,10 +21,11 @@ export class Authorizers {
 
   constructor(options: OAuth2Options = {}) {
     this.cache = new KeyedCache<WithAuth, RequestAuthorizer>({
-      fingerprint: (integration) => JSON.stringify(integration.auth),
+      fingerprint: (integration) => JSON.stringify([integration.auth, integration.timeoutMs]),
       create: (integration) => {
         try {
-          return createAuthProvider(integration.auth, options);
+          // A token request is bounded by the integration's own `timeout`, like its other requests.
+          return createAuthProvider(integration.auth, { timeoutMs: integration.timeoutMs, ...options });
         } catch (error) {
           return failingAuthorizer(error);
         }
