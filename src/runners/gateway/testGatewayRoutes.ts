@@ -31,7 +31,7 @@ export interface GatewayRouteResult {
 export interface GatewayRunOptions extends RunOptions {
   /** The gateway's client credential (gatewayAuthorizer). */
   auth?: RequestAuthorizer;
-  /** Shared policies (EngineServices.resilience): the gateway's breaker survives between runs. */
+  /** Shared policies (EngineServices.resilience): one client-side rate limit for the gateway across runs. */
   registry?: ResilienceRegistry;
   dispatcher?: Dispatcher;
 }
@@ -75,13 +75,22 @@ async function testRoute(named: NamedGateway, policies: IntegrationPolicies, rou
   return result;
 }
 
+const policiesOf = (named: NamedGateway, options: GatewayRunOptions): IntegrationPolicies => (options.registry ?? new ResilienceRegistry()).policiesFor(gatewayPipelineSettings(named));
+
 /**
  * `test <gateway>`: one request per route and listed method (GET for a route that lists none) through
  * `host:port`, authenticated as configured, through the resilience pipeline. Never throws: a gateway that
  * is down or drops the connection is in each route's result.
  */
 export function testGatewayRoutes(named: NamedGateway, options: GatewayRunOptions = {}): Promise<GatewayRouteResult[]> {
-  const policies = (options.registry ?? new ResilienceRegistry()).policiesFor(gatewayPipelineSettings(named));
+  const policies = policiesOf(named, options);
   const requests = named.gateway.routes.flatMap((route) => routeMethods(route).map((method) => ({ route, method })));
   return mapConcurrent(requests, CONCURRENCY, ({ route, method }) => testRoute(named, policies, route, method, options));
+}
+
+/** One route and method of `test <gateway>` (the editor's Testing view runs them one by one). Never throws. */
+export function testGatewayRoute(named: NamedGateway, path: string, method: string, options: GatewayRunOptions = {}): Promise<GatewayRouteResult> {
+  const route = named.gateway.routes.find((candidate) => candidate.path === path && routeMethods(candidate).includes(method));
+  if (!route) return Promise.resolve({ path, service: '', method, url: '', ok: false, error: runnerError('config', `${named.name} has no route ${method} ${path}`), attempts: [], durationMs: 0 });
+  return testRoute(named, policiesOf(named, options), route, method, options);
 }
