@@ -68,6 +68,25 @@ describe('gateway route tests, the burst and health on bad input: a clear result
     assert.deepEqual([unsafe.ok, unsafe.sent, unsafe.detail], [false, 0, 'no route takes GET or HEAD: the rate-limit burst sends only safe methods']);
   });
 
+  it('a cancel while the gateway keeps every request waiting ends the routes and the burst as cancelled', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const gateway = gatewayAt((silent.address() as AddressInfo).port, { rateLimiting: { requestsPerMinute: 6000, burstSize: 2 } });
+      const routes = new AbortController();
+      setTimeout(() => routes.abort(), 200);
+      const result = await testGateway({ name: 'api_gateway', gateway }, { signal: routes.signal });
+      assert.deepEqual(result.routes.map((route) => [route.ok, route.error?.kind]), [[false, 'cancelled']]);
+      const burst = new AbortController();
+      setTimeout(() => burst.abort(), 200);
+      const limited = await checkRateLimit({ name: 'api_gateway', gateway }, { signal: burst.signal });
+      assert.deepEqual([limited.ok, limited.error?.kind, limited.sent], [false, 'cancelled', 3]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('routes that take no GET: health checks the connection only and says so', async () => {
     const port = (dropping.address() as AddressInfo).port;
     const probed = await health(gatewayAt(port, { routes: [{ path: '/orders', service: 'orders', methods: ['POST'] }] }));

@@ -74,21 +74,23 @@ export async function checkRateLimit({ gateway }: NamedGateway, options: RateLim
   const msPerToken = 60_000 / requestsPerMinute;
   const wanted = Math.min(options.sentBefore ?? 0, burstSize) * msPerToken;
   const waitedMs = Math.min(wanted, MAX_REFILL_WAIT_MS);
+  const cancelled = () => notSent(cancelledError('the rate-limit burst'), target);
+  let headers: Record<string, string>[];
   try {
     if (waitedMs > 0) await delay(waitedMs, undefined, { signal: options.signal });
-    const headers = await Promise.all(
+    headers = await Promise.all(
       Array.from({ length: count }, async () => {
         const sent: Record<string, string> = {};
         await options.auth?.authorize(sent, options.signal);
         return sent;
       }),
     );
-    if (options.signal?.aborted) throw new Error('cancelled');
-    return { ...(await burst(url, route.method, headers, options.signal, secrets, burstSize, msPerToken)), ...target, waitedMs: roundMs(waitedMs) };
   } catch (error) {
-    if (options.signal?.aborted) return notSent(cancelledError('the rate-limit burst'), target);
+    if (options.signal?.aborted) return cancelled();
     return notSent(runnerError('auth', `cannot authorize the burst: ${classifyError(error, secrets).message}`), target);
   }
+  if (options.signal?.aborted) return cancelled();
+  return { ...(await burst(url, route.method, headers, options.signal, secrets, burstSize, msPerToken)), ...target, waitedMs: roundMs(waitedMs) };
 }
 
 type BurstOutcome = Pick<RateLimitResult, 'ok' | 'detail' | 'error' | 'sent' | 'passed' | 'throttled' | 'failed' | 'outcomes' | 'durationMs'>;
@@ -116,7 +118,7 @@ async function burst(url: URL, method: string, headers: Record<string, string>[]
       }),
     );
   } finally {
-    await agent.close();
+    await agent.close().catch(() => undefined);
   }
   const durationMs = roundMs(performance.now() - started);
   const sent = headers.length;
