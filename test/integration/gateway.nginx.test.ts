@@ -235,18 +235,22 @@ describe('gateway route tests and health through real nginx', { skip: nginxBinar
       return entry;
     };
 
-    it('health does the TLS handshake and names the certificate expiry; a trusted certificate passes, the routes pass over https', async () => {
-      const nginx = await gateway({ tls: certificate });
-      const folder = workspace({ port: nginx.port, ssl: true });
+    it('health does the TLS handshake and names the certificate expiry; a trusted certificate passes, the routes and the burst pass over https', async () => {
+      const limits = { requestsPerMinute: 600, burstSize: 5 };
+      const nginx = await gateway({ tls: certificate, rateLimit: limits });
+      const folder = workspace({ port: nginx.port, ssl: true, rateLimit: limits });
       const validTo = new Date(expiry());
       const days = Math.floor((validTo.getTime() - Date.now()) / 86_400_000);
       const entry = await childHealth(folder, certificate);
       assert.equal(entry.state, 'healthy', entry.detail);
       assert.equal(entry.detail, `tls, route /simone/milestones answer; certificate expires ${validTo.toISOString().slice(0, 10)} (in ${days} days)`);
 
-      const routes = await cliChild(folder, certificate, 'test', 'api_gateway', '--format', 'json');
+      const routes = await cliChild(folder, certificate, 'test', 'api_gateway', '--rate-limit', '--format', 'json');
       assert.equal(routes.code, 0, routes.stdout);
-      assert.ok((JSON.parse(routes.stdout) as { routes: JsonRoute[] }).routes.every((route) => route.ok && route.status === 200));
+      const result = JSON.parse(routes.stdout) as { routes: JsonRoute[]; url: string; rateLimit: { ok: boolean; passed: number; throttled: number } };
+      assert.equal(result.url, `https://127.0.0.1:${nginx.port}`);
+      assert.ok(result.routes.every((route) => route.ok && route.status === 200));
+      assert.deepEqual([result.rateLimit.ok, result.rateLimit.passed, result.rateLimit.throttled], [true, 5, 1]);
     });
 
     it('an untrusted (self-signed) certificate makes the gateway unhealthy, the expiry still named', async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, request, type Dispatcher } from 'undici';
 import { cancelledError, classifyError, redact, runnerError, type RunnerError } from '../errors';
 import { roundMs } from '../roundMs';
+import { sendAtOnce } from './burstRequests';
 import { routeUrl, safeRoute } from './gatewayAddress';
 import type { NamedGateway } from './gatewayNames';
 import { GATEWAY_TIMEOUT_MS } from './gatewayPolicies';
@@ -96,34 +96,17 @@ export async function checkRateLimit({ gateway }: NamedGateway, options: RateLim
 type BurstOutcome = Pick<RateLimitResult, 'ok' | 'detail' | 'error' | 'sent' | 'passed' | 'throttled' | 'failed' | 'outcomes' | 'durationMs'>;
 
 async function burst(url: URL, method: string, headers: Record<string, string>[], signal: AbortSignal | undefined, secrets: readonly string[], burstSize: number, msPerToken: number): Promise<BurstOutcome> {
-  // A connection per request, so none waits for another's answer: the gateway sees them at once.
-  const agent = new Agent({ connections: headers.length, pipelining: 1 });
+  const { answers, sendMs } = await sendAtOnce(url, method, headers, { timeoutMs: GATEWAY_TIMEOUT_MS, signal, secrets });
   const outcomes: Record<string, number> = {};
-  let firstFailure: RunnerError | undefined;
-  const started = performance.now();
-  try {
-    await Promise.all(
-      headers.map(async (sent) => {
-        const timeout = AbortSignal.timeout(GATEWAY_TIMEOUT_MS);
-        try {
-          const response = await request(url, { method: method as Dispatcher.HttpMethod, headers: sent, dispatcher: agent, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-          await response.body.dump({ limit: 64 * 1024 });
-          outcomes[response.statusCode] = (outcomes[response.statusCode] ?? 0) + 1;
-        } catch (error) {
-          const failure = timeout.aborted ? runnerError('timeout', `no answer within ${GATEWAY_TIMEOUT_MS} ms`, 'timeout') : classifyError(error, secrets);
-          firstFailure ??= failure;
-          const code = failure.code ?? failure.kind;
-          outcomes[code] = (outcomes[code] ?? 0) + 1;
-        }
-      }),
-    );
-  } finally {
-    await agent.close().catch(() => undefined);
+  for (const answer of answers) {
+    const key = 'status' in answer ? String(answer.status) : (answer.error.code ?? answer.error.kind);
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
-  const durationMs = roundMs(performance.now() - started);
+  const firstFailure = answers.find((answer): answer is { error: RunnerError } => 'error' in answer)?.error;
+  const durationMs = roundMs(sendMs);
   const sent = headers.length;
   const throttled = outcomes['429'] ?? 0;
-  const answered = Object.entries(outcomes).filter(([key]) => /^\d+$/.test(key)).reduce((sum, [, n]) => sum + n, 0);
+  const answered = answers.filter((answer) => 'status' in answer).length;
   const passed = answered - throttled;
   const failed = sent - answered;
   const counts = { sent, passed, throttled, failed, outcomes, durationMs };
