@@ -133,6 +133,8 @@ describe('gateway route tests and health through real nginx', { skip: nginxBinar
         assert.ok(lifetime > 0 && lifetime <= 300, `token lives ${lifetime} s`);
       }
     }
+    const typo = await cli(folder, 'test', 'api_gatway');
+    assert.deepEqual([typo.code, typo.stderr], [2, 'simone-integrations: no integration or gateway named "api_gatway". Did you mean "api_gateway"?\n']);
     const text = await cli(folder, 'test', 'api_gateway');
     assert.equal(text.code, 0);
     assert.match(text.stdout, /^api_gateway {2}http:\/\/127\.0\.0\.1:\d+ {2}6 route requests$/m);

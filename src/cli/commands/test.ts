@@ -65,13 +65,19 @@ export const test: Command = async (args, io) => {
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const params = keyValueOptions(values.param, 'param');
   const workspace = loadWorkspace(io, { workspace: values.workspace });
-  const gateway = workspace.integration(positionals[0]) ? undefined : namedGateways(workspace.gateways()).find((named) => named.name === positionals[0]);
+  const spec = positionals[0];
+  const gateways = namedGateways(workspace.gateways());
+  // An integration of the same name wins: gateway names (`api_gateway`, `api_gateway_2`) are fixed.
+  const isIntegration = workspace.integration(spec.split('.')[0]) !== undefined;
+  const gateway = isIntegration ? undefined : gateways.find((named) => named.name === spec);
   if (gateway) {
     if (values.param) throw new UsageError('--param is for endpoints; a gateway test sends each route as configured');
     return testGatewayCommand(gateway, { format, rateLimit: values['rate-limit'] ?? false }, io);
   }
-  if (values['rate-limit']) throw new UsageError(`--rate-limit is for gateways (${namedGateways(workspace.gateways()).map((named) => named.name).join(', ') || 'none in this workspace'})`);
-  const { integration, endpoint } = target(positionals[0], workspace);
+  if (values['rate-limit']) throw new UsageError(`--rate-limit is for gateways (${gateways.map((named) => named.name).join(', ') || 'none in this workspace'})`);
+  const nearGateways = isIntegration ? [] : didYouMean(spec, gateways.map((named) => named.name));
+  if (nearGateways.length) throw new UsageError(`no integration or gateway named "${spec}".${didYouMeanText(nearGateways)}`);
+  const { integration, endpoint } = target(spec, workspace);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env, secrets: io.secrets }) : undefined;
   const services = new EngineServices();
   try {
