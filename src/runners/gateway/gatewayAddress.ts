@@ -21,10 +21,10 @@ export function routeMethods(route: ApiGateway['routes'][number]): string[] {
  * The route (and safe method) that health and the rate-limit burst send to: the first that takes one of
  * `methods`. Undefined when no route does: unsafe methods are never sent unasked.
  */
-export function safeRoute(gateway: ApiGateway, methods: readonly string[] = ['GET', 'HEAD']): { path: string; method: string } | undefined {
+export function safeRoute(gateway: ApiGateway, methods: readonly string[] = ['GET', 'HEAD']): { route: ApiGateway['routes'][number]; method: string } | undefined {
   for (const route of gateway.routes) {
     const method = route.methods.length ? methods.find((candidate) => route.methods.includes(candidate)) : methods[0];
-    if (method) return { path: route.path, method };
+    if (method) return { route, method };
   }
   return undefined;
 }

@@ -48,8 +48,8 @@ export interface RateLimitOptions extends Pick<GatewayRunOptions, 'auth' | 'sign
 }
 
 /**
- * `test <gateway> --rate-limit`: `burst_size + 1` requests at once (each on its own connection, credentials
- * made beforehand) to the first route that takes GET or HEAD, after waiting for the gateway's bucket to
+ * `test <gateway> --rate-limit`: `burst_size + 1` requests at once (credentials made and connections opened
+ * beforehand: burstRequests.ts) to the first route that takes GET or HEAD, after waiting for the gateway's bucket to
  * refill from the route tests. Throttled as configured when `burst_size` pass and the one more gets 429.
  * Only safe methods are sent; the count is bounded by `MAX_BURST_REQUESTS`. Never throws.
  */
@@ -60,16 +60,16 @@ export async function checkRateLimit({ gateway }: NamedGateway, options: RateLim
   const configured = { requestsPerMinute, burstSize };
   const count = burstSize + 1;
   if (count > MAX_BURST_REQUESTS) return notSent(runnerError('config', `burst_size ${burstSize} needs ${count} requests at once, over the cap of ${MAX_BURST_REQUESTS}: not sent`), configured);
-  const route = safeRoute(gateway);
-  if (!route) return notSent(runnerError('config', 'no route takes GET or HEAD: the rate-limit burst sends only safe methods'), configured);
+  const safe = safeRoute(gateway);
+  if (!safe) return notSent(runnerError('config', 'no route takes GET or HEAD: the rate-limit burst sends only safe methods'), configured);
   const secrets = gateway.secrets;
   let url: URL;
   try {
-    url = routeUrl(gateway, route.path);
+    url = routeUrl(gateway, safe.route.path);
   } catch (error) {
-    return notSent(runnerError('config', `no URL for ${route.path}: ${classifyError(error, secrets).message}`), configured);
+    return notSent(runnerError('config', `no URL for ${safe.route.path}: ${classifyError(error, secrets).message}`), configured);
   }
-  const target = { ...configured, method: route.method, url: redact(url.href, secrets) };
+  const target = { ...configured, method: safe.method, url: redact(url.href, secrets) };
 
   const msPerToken = 60_000 / requestsPerMinute;
   const wanted = Math.min(options.sentBefore ?? 0, burstSize) * msPerToken;
@@ -90,7 +90,7 @@ export async function checkRateLimit({ gateway }: NamedGateway, options: RateLim
     return notSent(runnerError('auth', `cannot authorize the burst: ${classifyError(error, secrets).message}`), target);
   }
   if (options.signal?.aborted) return cancelled();
-  return { ...(await burst(url, route.method, headers, options.signal, secrets, burstSize, msPerToken)), ...target, waitedMs: roundMs(waitedMs) };
+  return { ...(await burst(url, safe.method, headers, options.signal, secrets, burstSize, msPerToken)), ...target, waitedMs: roundMs(waitedMs) };
 }
 
 type BurstOutcome = Pick<RateLimitResult, 'ok' | 'detail' | 'error' | 'sent' | 'passed' | 'throttled' | 'failed' | 'outcomes' | 'durationMs'>;

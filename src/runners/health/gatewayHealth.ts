@@ -34,15 +34,15 @@ export async function gatewayHealth({ gateway }: NamedGateway, auth: RequestAuth
     checks.push(handshake.check);
     certificate = handshake.certificate;
   }
-  const route = safeRoute(gateway, ['GET']);
+  const route = safeRoute(gateway, ['GET'])?.route;
   if (route) {
     // routeUrl throws for a host that makes no URL: the health target reports that as unhealthy.
     const check = await httpHealthCheck(`route ${route.path}`, routeUrl(gateway, route.path), { timeoutMs, expectStatus: DEFAULT_EXPECT_STATUS, auth, signal, dispatcher: context.dispatcher, secrets: gateway.secrets });
-    const refusal = check.status === undefined ? undefined : routeFailure({ path: route.path, method: 'GET', service: '', status: check.status });
-    checks.push(refusal && check.status !== undefined && check.status < 500 ? { ...check, error: refusal.message } : check);
+    const refusal = check.status === undefined ? undefined : routeFailure({ path: route.path, method: 'GET', service: route.service, status: check.status });
+    checks.push(refusal ? { ...check, error: refusal.message } : check);
   } else {
     if (!gateway.ssl) checks.push(await tcpConnectCheck('connect', address, { timeoutMs, signal }));
-    notes.push('no route takes GET: connection checked only');
+    notes.push(`no route takes GET: ${gateway.ssl ? 'TLS handshake' : 'connection'} checked only`);
   }
   if (certificate) notes.unshift(certificateNote(certificate));
   const result = resultOfChecks(checks, { timeoutMs, secrets: gateway.secrets });
