@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +23,8 @@ const ROUTES = [
 
 interface GatewayYaml {
   port: number;
+  /** The lines under `authentication:`; default jwt with ${GATEWAY_JWT_SECRET}. */
+  authentication?: string[];
   ssl?: boolean;
   rateLimit?: { requestsPerMinute: number; burstSize: number };
   routes?: typeof ROUTES;
@@ -80,8 +84,7 @@ describe('gateway route tests and health through real nginx', { skip: nginxBinar
         `  port: ${yaml.port}`,
         `  ssl: ${yaml.ssl ?? false}`,
         '  authentication:',
-        '    type: jwt',
-        '    secret: ${GATEWAY_JWT_SECRET}',
+        ...(yaml.authentication ?? ['type: jwt', 'secret: ${GATEWAY_JWT_SECRET}']).map((line) => `    ${line}`),
         '  routes:',
         ...routes,
         ...limit,
@@ -200,6 +203,38 @@ describe('gateway route tests and health through real nginx', { skip: nginxBinar
 
     const plain = await testJson(workspace({ port: unlimited.port, routes: [ROUTES[0]], rateLimit: limits }));
     assert.equal(plain.result.rateLimit, null, 'no burst unless asked');
+  });
+
+  it('api_key and oauth2 client credentials reach the services through the gateway, a wrong key is refused', async () => {
+    const keyed = await startGatewayBackend('milestone_service', { type: 'api_key', header: 'X-Gateway-Key', key: 'gw-key-31' });
+    const tokens: string[] = [];
+    const tokenServer = createServer((request, response) => {
+      const basic = Buffer.from('simone:oauth-client-secret-9').toString('base64');
+      request.resume();
+      if (request.headers.authorization !== `Basic ${basic}`) return response.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+      tokens.push('tok-' + (tokens.length + 1));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: tokens.at(-1), token_type: 'bearer', expires_in: 300 }));
+    });
+    await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
+    const bearer = await startGatewayBackend('milestone_service', { type: 'api_key', header: 'authorization', key: 'Bearer tok-1' });
+    try {
+      const route = [ROUTES[0]];
+      const keyGateway = await gateway({ routes: [{ path: ROUTES[0].path, methods: ROUTES[0].methods, upstream: keyed.upstream }] });
+      const withKey = (key: string) => workspace({ port: keyGateway.port, routes: route, authentication: ['type: api_key', `secret: ${key}`, 'header: X-Gateway-Key'] });
+      const good = await testJson(withKey('gw-key-31'));
+      assert.deepEqual(good.result.routes.map((entry) => [entry.method, entry.ok, entry.status]), [['GET', true, 200], ['POST', true, 200]]);
+      const bad = await testJson(withKey('not-the-key'));
+      assert.deepEqual(bad.result.routes.map((entry) => [entry.ok, entry.status, entry.error?.kind]), [[false, 401, 'auth'], [false, 401, 'auth']]);
+
+      const oauthGateway = await gateway({ routes: [{ path: ROUTES[0].path, methods: ROUTES[0].methods, upstream: bearer.upstream }] });
+      const tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+      const oauth = await testJson(workspace({ port: oauthGateway.port, routes: route, authentication: ['type: oauth2', `token_url: ${tokenUrl}`, 'client_id: simone', 'secret: oauth-client-secret-9'] }));
+      assert.equal(oauth.code, 0, oauth.stdout);
+      assert.deepEqual(tokens, ['tok-1'], 'one token for both requests');
+      assert.ok(!oauth.stdout.includes('oauth-client-secret-9'));
+    } finally {
+      await Promise.all([keyed.close(), bearer.close(), new Promise((resolve) => tokenServer.close(resolve))]);
+    }
   });
 
   it('a gateway that drops every connection: each route and health give a clear result, nothing throws', async () => {
