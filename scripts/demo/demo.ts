@@ -9,6 +9,7 @@ import { startDemoBroker, type BrokerStart } from './services/demoBroker';
 import { startServices, type RunningServices } from './services/demoServices';
 import type { DemoContext, ReceivedDelivery } from './steps/demoContext';
 import { eventStep } from './steps/eventStep';
+import { gatewayStep } from './steps/gatewayStep';
 import { healthStep } from './steps/healthStep';
 import { queueStep } from './steps/queueStep';
 import { syncStep } from './steps/syncStep';
@@ -145,6 +146,7 @@ export async function runDemo(options: DemoOptions, write: (text: string) => voi
 
   await validateStep(context);
   await testStep(context);
+  await gatewayStep(context);
   await syncStep(context);
 
   transcript.section('RabbitMQ');

@@ -22,7 +22,12 @@ export interface DemoPlan {
   tracker: Address & { clientId: string; clientSecret: string; apiPrefix: string; eventsPath?: string; eventsToken?: string };
   sink: Address & { hooks: Array<{ path: string; endpoint: WebhookIntegration['endpoints'][number] }>; healthPath?: string; apiKey?: string };
   services: Array<Address & { name: string; healthPath?: string }>;
-  gateway?: Address & { routes: Array<{ path: string; methods: string[]; target: string }> };
+  gateway?: Address & {
+    routes: Array<{ path: string; methods: string[]; target: string }>;
+    rateLimit?: { requestsPerMinute: number; burstSize: number };
+    /** The services behind it check this JWT secret, as they would behind a real JWT gateway. */
+    jwtSecret?: string;
+  };
   /** The broker the queue integration expects. */
   broker: Address;
   /** Every secret of the workspace, for the transcript's redaction. */
@@ -83,6 +88,8 @@ export function demoPlan(workspace: Workspace): DemoPlan {
   const gateway = gateways[0] && {
     ...loopback(`http://${gateways[0].host}:${gateways[0].port}`, 'api_gateway'),
     routes: gateways[0].routes.map((route) => ({ path: route.path, methods: route.methods, target: microservices.flatMap((group) => group.services).find((service) => service.name === route.service)?.url ?? '' })),
+    rateLimit: gateways[0].rateLimiting,
+    jwtSecret: gateways[0].authentication?.type === 'jwt' ? gateways[0].authentication.secret : undefined,
   };
 
   const secrets = [...workspace.integrations().flatMap(integrationSecrets), ...gateways.flatMap((entry) => (entry.authentication?.secret ? [entry.authentication.secret] : []))];

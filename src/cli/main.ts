@@ -6,7 +6,7 @@ import { UsageError, type CliIO, type Command, type CommandIO } from './usage';
 /** Each command lives in its own file and loads only when called. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: { summary: 'validate [PATH...] [--format text|json|github] [--workspace DIR]', load: async () => (await import('./commands/validate')).validate },
-  test: { summary: 'test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/test')).test },
+  test: { summary: 'test <integration>[.<endpoint>] [--param k=v]... | test <gateway> [--rate-limit]; [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/test')).test },
   health: { summary: 'health [PATH] [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/health')).health },
   webhook: { summary: 'webhook sign|verify|listen ...', load: async () => (await import('./commands/webhook')).webhook },
   queue: { summary: 'queue publish|peek <integration> <queue> ...', load: async () => (await import('./commands/queue')).queue },

@@ -44,7 +44,7 @@ export const DEFAULTS = {
   discovery: { type: 'static', consul_port: 8500 },
   service: { load_balancer: 'round_robin' },
   communication: { type: 'http', timeout: '30s', retries: 3 },
-  gateway: { host: '127.0.0.1', port: 8080, ssl: false },
+  gateway: { host: '127.0.0.1', port: 8080, ssl: false, jwt_subject: 'simone-integrations' },
 } as const satisfies Record<string, unknown>;
 
 const msOf = (duration: string): number => {

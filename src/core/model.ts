@@ -202,7 +202,19 @@ export interface ApiGateway {
   host: string;
   port: number;
   ssl: boolean;
-  authentication?: { type: (typeof GATEWAY_AUTH_TYPES)[number]; secret?: string };
+  authentication?: {
+    type: (typeof GATEWAY_AUTH_TYPES)[number];
+    secret?: string;
+    /** jwt */
+    algorithm: string;
+    claims: Record<string, unknown>;
+    /** api_key */
+    header: string;
+    /** oauth2 */
+    tokenUrl?: string;
+    clientId?: string;
+    scope?: string;
+  };
   routes: Array<{ path: string; service: string; methods: string[] }>;
   rateLimiting?: RateLimitSettings;
   secrets: readonly string[];

@@ -649,8 +649,20 @@ const definitions: Record<string, JsonSchema> = {
         required: ['type'],
         properties: {
           type: { enum: list(GATEWAY_AUTH_TYPES), description: 'How clients authenticate to the gateway.', examples: ['jwt'] },
-          secret: secret('Key that verifies client credentials (the JWT signing key, or the API key).', ['${JWT_SECRET}']),
+          secret: secret('The JWT signing key, the API key, or the OAuth2 client secret.', ['${JWT_SECRET}']),
+          algorithm: { enum: list(JWT_ALGORITHMS), description: 'jwt: HMAC algorithm the test token is signed with.', default: DEFAULTS.auth.jwt_algorithm, examples: ['HS256'] },
+          claims: {
+            type: 'object',
+            description: `jwt: claims of the test token; \`iss\` and \`sub\` are \`${DEFAULTS.gateway.jwt_subject}\` unless given here, \`iat\` and \`exp\` are always set.`,
+            examples: [{ iss: 'https://auth.company.com', aud: 'api' }],
+          },
+          header: { type: 'string', description: 'api_key: header that carries the key.', default: DEFAULTS.auth.api_key_header, examples: ['X-API-Key'] },
+          token_url: { type: 'string', format: 'uri', description: 'oauth2: token endpoint the client credentials go to (required for oauth2).', examples: ['https://auth.company.com/oauth/token'] },
+          client_id: { type: 'string', description: 'oauth2: client id; `secret` is its client secret (required for oauth2).', examples: ['${CLIENT_ID}'] },
+          scope: { type: 'string', description: 'oauth2: scope asked for.', examples: ['api.read'] },
         },
+        // The client credentials grant needs its endpoint and client id besides the secret.
+        allOf: [{ if: { properties: { type: { const: 'oauth2' } }, required: ['type'] }, then: { required: ['token_url', 'client_id', 'secret'] } }],
         additionalProperties: false,
         examples: [{ type: 'jwt', secret: '${JWT_SECRET}' }],
       },

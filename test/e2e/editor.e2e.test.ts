@@ -182,15 +182,18 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
     });
   });
 
-  it('the Testing view lists the endpoints, and a run passes the answering ones and fails the stopped one', async (t) => {
+  it('the Testing view lists the endpoints and gateway routes, and a run passes the answering ones and fails the stopped one', async (t) => {
     await step(trusted, t, async (ui) => {
       await ui.runCommand('Testing: Focus on Test Explorer View');
       await ui.page.locator('.test-explorer .monaco-list-row', { hasText: 'stopped_service' }).first().waitFor({ timeout: 60_000 });
       await ui.expandAllTests();
       await ui.page.locator('.test-explorer .monaco-list-row', { hasText: 'ping' }).first().waitFor();
       await ui.runCommand('Test: Run All Tests');
-      const states = await ui.testStates(['list_issues', 'get_issue', 'ping', 'team_chat', 'ci_server']);
+      const states = await ui.testStates(['list_issues', 'get_issue', 'ping', 'team_chat', 'ci_server', 'GET /simone/tasks', 'DELETE /simone/tasks']);
       assert.equal(states.list_issues, 'passed', JSON.stringify(states));
+      // Through the demo's nginx gateway, with a JWT its services verify.
+      assert.equal(states['GET /simone/tasks'], 'passed', JSON.stringify(states));
+      assert.equal(states['DELETE /simone/tasks'], 'passed', JSON.stringify(states));
       assert.equal(states.team_chat, 'passed', JSON.stringify(states));
       assert.equal(states.ci_server, 'passed', JSON.stringify(states));
       assert.equal(states.ping, 'failed', JSON.stringify(states));

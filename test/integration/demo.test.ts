@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDotEnv } from '../../src/core/env';
+import { nginxBinary } from '../support/nginxGateway';
 import { freePort, rabbitMqInstalled } from '../support/rabbitmq';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,6 +61,7 @@ function processRunning(text: string): boolean {
 describe('npm run demo', { timeout: 300_000 }, () => {
   const workspace = mkdtempSync(join(tmpdir(), 'simone-demo-'));
   const withBroker = rabbitMqInstalled();
+  const withNginx = nginxBinary() !== undefined;
   let run: DemoOutput;
 
   before(async () => {
@@ -81,9 +83,17 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     assert.equal(run.code, 0, run.output);
     const steps = ['workspace', 'services', 'validate', 'test endpoints', 'sync preview', 'sync', 'sync again', 'health', 'webhook sign/verify', 'webhook receive', 'webhooks out', 'event publish'];
     if (withBroker) steps.push('broker', 'queue publish/peek', 'event in queue');
+    if (withNginx) steps.push('gateway test');
     for (const step of steps) assert.match(run.output, new RegExp(`^✔ ${step.replace('/', '\\/')}: `, 'm'), `no success line for ${step}`);
     assert.match(run.output, /^ {2}\d+ ok, 0 failed, \d+ skipped$/m);
     if (!withBroker) assert.match(run.output, /^– queue publish\/peek: SKIPPED: rabbitmq-server is not installed/m);
+    if (!withNginx) assert.match(run.output, /^– gateway test: SKIPPED: nginx is not installed/m);
+  });
+
+  it('tests every route of the gateway through nginx with a JWT the services verify, and sees its rate limit', { skip: !withNginx && 'nginx is not installed' }, () => {
+    assert.match(run.output, /^ {2}api gateway \(nginx\) +http:\/\/127\.0\.0\.1:\d+ +\/simone\/milestones \[GET POST PUT\]/m);
+    assert.match(run.output, /^✔ gateway test: 8 of 8 route requests passed through nginx with a signed JWT; throttled as configured: 50 of 51 passed, 1 answered 429 \(burst_size 50\)$/m);
+    assert.match(run.output, /^ {4}DELETE +\/simone\/tasks +ok 200 in [\d.]+ ms {2}-> task_service$/m);
   });
 
   it('shows a retry, an idempotent second sync and a verified webhook', () => {

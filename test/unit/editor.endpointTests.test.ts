@@ -10,19 +10,45 @@ describe('the Testing view items', () => {
   const temps: TempWorkspace[] = [];
   after(() => temps.forEach((temp) => temp.dispose()));
 
-  it('lists every request_response endpoint and outgoing webhook endpoint of examples/, by file and integration, at its line', () => {
+  it('lists every request_response endpoint, outgoing webhook endpoint and gateway route of examples/, by file and integration, at its line', () => {
     const files = discoverEndpointTests(new LiveWorkspace({ folders: [examples], processEnv: {} }).snapshot);
     const outline = files.map((file) => [file.label, file.integrations.map((group) => [group.integration, group.tests.map((test) => `${test.kind}:${test.label}`)])]);
     assert.deepEqual(outline, [
+      [
+        '.simone/integrations/architecture.yaml',
+        [
+          [
+            'api_gateway',
+            [
+              'gateway-route:GET /simone/milestones',
+              'gateway-route:POST /simone/milestones',
+              'gateway-route:PUT /simone/milestones',
+              'gateway-route:GET /simone/tasks',
+              'gateway-route:POST /simone/tasks',
+              'gateway-route:PUT /simone/tasks',
+              'gateway-route:DELETE /simone/tasks',
+              'gateway-route:POST /simone/notifications',
+            ],
+          ],
+        ],
+      ],
       ['.simone/integrations/project_tracker.yaml', [['project_tracker', ['endpoint:list_issues', 'endpoint:get_issue', 'endpoint:create_issue', 'endpoint:close_issue']]]],
       ['.simone/integrations/team_notifications.yaml', [['team_notifications', ['webhook:team_chat', 'webhook:ci_server']]]],
     ]);
-    const tracker = files[0].integrations[0];
+    const gateway = files[0].integrations[0];
+    assert.equal(gateway.type, 'api_gateway');
+    assert.equal(gateway.tests[3].description, '→ task_service');
+    assert.equal(gateway.tests[0].id, `${files[0].uri}#api_gateway/GET /simone/milestones`);
+    // Each route's methods sit at the route's line (its `- path:` item), below `api_gateway:`.
+    const routeLines = gateway.tests.map((test) => test.range!.start.line);
+    assert.deepEqual([...new Set(routeLines)].length, 3);
+    assert.ok(routeLines.every((line) => line > gateway.range!.start.line));
+    const tracker = files[1].integrations[0];
     assert.equal(tracker.tests[2].description, 'POST');
     // Each test sits on its own line, below the integration's name.
     const lines = tracker.tests.map((test) => test.range!.start.line);
     assert.ok(lines.every((line, index) => line > tracker.range!.start.line && (index === 0 || line > lines[index - 1])), String(lines));
-    assert.equal(tracker.tests[0].id, `${files[0].uri}#project_tracker/list_issues`);
+    assert.equal(tracker.tests[0].id, `${files[1].uri}#project_tracker/list_issues`);
   });
 
   it('follows edits with stable ids, and lists nothing for a file without runnable endpoints', async () => {

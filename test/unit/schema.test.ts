@@ -28,18 +28,20 @@ interface Visit {
   node: JsonSchema;
   /** A value of `properties` (a key users write). */
   isProperty: boolean;
+  /** For an `allOf` branch's `then`: the object it adds requirements to. */
+  owner?: JsonSchema;
 }
 
 /** Every schema node below the root and the definitions, with a readable path. */
-function walk(node: JsonSchema, path: string, isProperty = false, out: Visit[] = []): Visit[] {
-  out.push({ path, node, isProperty });
+function walk(node: JsonSchema, path: string, isProperty = false, out: Visit[] = [], owner?: JsonSchema): Visit[] {
+  out.push({ path, node, isProperty, ...(owner ? { owner } : {}) });
   for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`, true, out);
   if (node.additionalProperties) walk(node.additionalProperties, `${path}.*`, false, out);
   if (node.items) walk(node.items, `${path}[]`, false, out);
   node.oneOf?.forEach((child, index) => walk(child, `${path}|${index}`, false, out));
   node.allOf?.forEach((branch, index) => {
     out.push({ path: `${path}.allOf${index}.if`, node: branch.if, isProperty: false }); // a test, not keys users write
-    walk(branch.then, `${path}.allOf${index}.then`, false, out);
+    walk(branch.then, `${path}.allOf${index}.then`, false, out, node);
   });
   return out;
 }
@@ -97,8 +99,8 @@ describe('integration schema self-consistency', () => {
   });
 
   it('lists required keys that exist', () => {
-    for (const { path, node } of visits) {
-      for (const key of node.required ?? []) assert.ok(node.properties?.[key], `${path}: required ${key} has no schema`);
+    for (const { path, node, owner } of visits) {
+      for (const key of node.required ?? []) assert.ok(node.properties?.[key] ?? owner?.properties?.[key], `${path}: required ${key} has no schema`);
     }
   });
 
@@ -190,6 +192,7 @@ describe('URL fields', () => {
 
   it('are every key whose value is a URL, each with the format of its schemes', () => {
     assert.deepEqual(Object.fromEntries(urlFields.map((visit) => [visit.path, visit.node.format])), {
+      'api_gateway.authentication.token_url': 'uri',
       'auth_oauth2_client_credentials.token_url': 'uri',
       'connection.url': 'postgres-uri',
       'endpoint|0': 'uri-template',

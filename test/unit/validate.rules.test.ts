@@ -30,6 +30,19 @@ const queues = `integration:
     - name: project_events
 `;
 
+/** A gateway in front of one service, with the given `authentication` lines. */
+const gateway = (authentication: string) => `microservices:
+  services:
+    - name: users
+      url: http://127.0.0.1:9000
+---
+api_gateway:
+  «authentication»:
+${authentication}  routes:
+    - path: /users
+      service: users
+`;
+
 const events = (destination: string, subscribed: string, handler = 'log') => `integration:
   type: event_driven
   name: project_events_bus
@@ -84,6 +97,20 @@ const CASES: RuleCase[] = [
   { code: 'env-unclosed', name: 'a default never closed', fires: api('  description: Calls «${API_HOST:-»api.example.com\n'), nearMiss: api('  description: Calls ${API_HOST:-api.example.com}\n') },
   { code: 'env-unclosed', name: 'a name never closed', fires: api('  base_url: https://«${API_HOST»/v1\n'), nearMiss: api('  base_url: https://${API_HOST}/v1\n'), options: { env: { API_HOST: 'api.example.com' } } },
   { code: 'secret-literal', name: 'a literal bearer token', fires: api('  auth:\n    type: bearer\n    token: «abc123»\n'), nearMiss: api('  auth:\n    type: bearer\n    token: ${API_TOKEN}\n'), options: { env: { API_TOKEN: 'x' } } },
+  {
+    code: 'secret-literal',
+    name: 'a literal gateway secret',
+    fires: gateway('    type: jwt\n    secret: «gw-signing-key»\n').replace('«authentication»', 'authentication'),
+    nearMiss: gateway('    type: jwt\n    secret: ${GATEWAY_JWT_SECRET}\n').replace(/[«»]/g, ''),
+    options: { env: { GATEWAY_JWT_SECRET: 'x' } },
+  },
+  {
+    code: 'schema-missing-property',
+    name: 'oauth2 gateway authentication without its token_url and client_id',
+    fires: gateway('    type: oauth2\n    secret: ${CLIENT_SECRET}\n'),
+    nearMiss: gateway('    type: oauth2\n    secret: ${CLIENT_SECRET}\n    token_url: https://auth.example.com/token\n    client_id: simone\n').replace(/[«»]/g, ''),
+    options: { env: { CLIENT_SECRET: 'x' } },
+  },
   { code: 'secret-literal', name: 'a password inside a URL', fires: queues.replace('${RABBITMQ_URL}', '«amqp://app:s3cret@127.0.0.1:5672»'), nearMiss: queues.replace('${RABBITMQ_URL}', 'amqp://app:${RABBITMQ_PASSWORD}@127.0.0.1:5672'), options: { env: { RABBITMQ_PASSWORD: 'x' } } },
   { code: 'insecure-url', name: 'plain http with auth to a remote host', fires: api('  base_url: «http://api.example.com»\n  auth:\n    type: bearer\n    token: ${T}\n'), nearMiss: api('  base_url: http://127.0.0.1:8080\n  auth:\n    type: bearer\n    token: ${T}\n'), options: { env: { T: 'x' } } },
   { code: 'insecure-url', name: 'amqp with credentials to a remote host', fires: queues.replace('${RABBITMQ_URL}', '«${RABBITMQ_URL}»'), nearMiss: queues, options: { env: { RABBITMQ_URL: 'amqp://app:pw@broker.example.com:5672' } }, nearMissOptions: { env: { RABBITMQ_URL: 'amqps://app:pw@broker.example.com:5671' } } },

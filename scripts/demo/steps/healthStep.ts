@@ -12,8 +12,8 @@ function unhealthyRows(table: string): Array<[string, string]> {
 
 /**
  * `health`: one probe of every integration, service and gateway against the
- * live services. Without a broker the message queue is unhealthy, as it should
- * be; that alone does not fail the step.
+ * live services. Without a broker the message queue is unhealthy, and without
+ * nginx the gateway, as they should be; that alone does not fail the step.
  */
 export async function healthStep(context: DemoContext): Promise<void> {
   const { transcript, cli, workspaceArg } = context;
@@ -23,8 +23,9 @@ export async function healthStep(context: DemoContext): Promise<void> {
     const counts = run.stdout.trim().split('\n').at(-1) ?? '';
     if (run.code === 0) return { outcome: 'ok', detail: counts };
     const unhealthy = unhealthyRows(run.stdout);
-    const onlyTheBroker = unhealthy.length > 0 && unhealthy.every(([, type]) => type === 'message_queue');
-    if (brokerSkipped(context) && onlyTheBroker) return { outcome: 'ok', detail: `${counts} (no broker: ${unhealthy.map(([name]) => name).join(', ')} unhealthy as expected)` };
+    // What is not running on purpose (no broker, no nginx) is unhealthy, as it should be.
+    const expected = (type: string) => (type === 'message_queue' && brokerSkipped(context)) || (type === 'api_gateway' && context.services.gatewaySkipped !== undefined);
+    if (unhealthy.length > 0 && unhealthy.every(([, type]) => expected(type))) return { outcome: 'ok', detail: `${counts} (not started: ${unhealthy.map(([name]) => name).join(', ')} unhealthy as expected)` };
     return { outcome: 'failed', detail: `unhealthy: ${unhealthy.map(([name]) => name).join(', ') || counts}` };
   });
 }

@@ -7,21 +7,24 @@ import { runAllEndpoints } from '../../runners/http/runAllEndpoints';
 import { runEndpoint } from '../../runners/http/runEndpoint';
 import { roundMs as round } from '../../runners/roundMs';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
+import type { Workspace } from '../../core/workspace';
+import { namedGateways } from '../../runners/gateway/gatewayNames';
 import { findIntegration } from '../findIntegration';
 import { loadWorkspace } from '../loadWorkspace';
-import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CommandIO, type Command } from '../usage';
+import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type Command } from '../usage';
+import { testGatewayCommand } from './testGateway';
 
-const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
+const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]\n       test <gateway> [--rate-limit] [--format text|json] [--workspace DIR]';
 /** Endpoints of one integration in flight at once when testing them all. */
 const CONCURRENCY = 4;
 
 /** The named request_response integration (and endpoint), or a usage error saying what there is. */
-function target(spec: string, workspaceDir: string | undefined, io: CommandIO): { integration: RequestResponseIntegration; endpoint?: string } {
+function target(spec: string, workspace: Workspace): { integration: RequestResponseIntegration; endpoint?: string } {
   // Integration names cannot hold a dot; endpoint names (map keys) may.
   const dot = spec.indexOf('.');
   const name = dot < 0 ? spec : spec.slice(0, dot);
   const endpoint = dot < 0 ? undefined : spec.slice(dot + 1);
-  const integration = findIntegration(loadWorkspace(io, { workspace: workspaceDir }), name, 'request_response');
+  const integration = findIntegration(workspace, name, 'request_response');
   if (endpoint !== undefined && !integration.endpoints.some((candidate) => candidate.name === endpoint)) {
     const names = integration.endpoints.map((candidate) => candidate.name);
     const hint = didYouMeanText(didYouMean(endpoint, names)) || ` Its endpoints: ${names.join(', ')}.`;
@@ -52,11 +55,29 @@ function toText(result: EndpointResult): string {
  * 2 for bad usage (unknown names, with a did-you-mean).
  */
 export const test: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(args, { param: { type: 'string', multiple: true }, format: { type: 'string' }, workspace: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    param: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    workspace: { type: 'string' },
+    'rate-limit': { type: 'boolean' },
+  });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const params = keyValueOptions(values.param, 'param');
-  const { integration, endpoint } = target(positionals[0], values.workspace, io);
+  const workspace = loadWorkspace(io, { workspace: values.workspace });
+  const spec = positionals[0];
+  const gateways = namedGateways(workspace.gateways());
+  // An integration of the same name wins: gateway names (`api_gateway`, `api_gateway_2`) are fixed.
+  const isIntegration = workspace.integration(spec.split('.')[0]) !== undefined;
+  const gateway = isIntegration ? undefined : gateways.find((named) => named.name === spec);
+  if (gateway) {
+    if (values.param) throw new UsageError('--param is for endpoints; a gateway test sends each route as configured');
+    return testGatewayCommand(gateway, { format, rateLimit: values['rate-limit'] ?? false }, io);
+  }
+  if (values['rate-limit']) throw new UsageError(`--rate-limit is for gateways (${gateways.map((named) => named.name).join(', ') || 'none in this workspace'})`);
+  const nearGateways = isIntegration ? [] : didYouMean(spec, gateways.map((named) => named.name));
+  if (nearGateways.length) throw new UsageError(`no integration or gateway named "${spec}".${didYouMeanText(nearGateways)}`);
+  const { integration, endpoint } = target(spec, workspace);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env, secrets: io.secrets }) : undefined;
   const services = new EngineServices();
   try {

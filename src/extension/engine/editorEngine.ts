@@ -9,6 +9,9 @@ import type { Integration, IntegrationType } from '../../core/model';
 import { disabledReason } from '../../core/runnableIntegration';
 import { integrationTemplate } from '../../language/integrationTemplate';
 import { EngineServices } from '../../runners/engineServices';
+import { gatewayAuthorizer } from '../../runners/gateway/gatewayAuth';
+import { namedGateways } from '../../runners/gateway/gatewayNames';
+import { testGatewayRoute, type GatewayRouteResult } from '../../runners/gateway/testGatewayRoutes';
 import { withProbeBound } from '../../runners/health/boundedProbe';
 import { HealthHistory } from '../../runners/health/healthHistory';
 import { HealthMonitor } from '../../runners/health/healthMonitor';
@@ -126,6 +129,13 @@ export class EditorEngine {
   runEndpoint(integrationName: string, endpoint: string, options: { params?: Record<string, string>; signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<EndpointResult> {
     const integration = this.integration(integrationName, 'request_response');
     return runEndpoint(integration, endpoint, { ...options, auth: this.services.authorizers.get(integration), registry: this.services.resilience });
+  }
+
+  /** One route and method through the gateway, authenticated as its clients are (the Testing view). */
+  testGatewayRoute(gatewayName: string, path: string, method: string, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<GatewayRouteResult> {
+    const named = namedGateways(this.workspace.snapshot.gateways()).find((candidate) => candidate.name === gatewayName);
+    if (!named) throw new EditorEngineError(`no gateway named "${gatewayName}"`);
+    return testGatewayRoute(named, path, method, { ...options, auth: gatewayAuthorizer(named.gateway), registry: this.services.resilience });
   }
 
   async syncIntegration(integrationName: string, options: { dryRun: boolean; signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): Promise<SyncResultJson> {

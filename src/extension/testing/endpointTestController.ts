@@ -14,8 +14,8 @@ import { discoverEndpointTests, type EndpointTest } from './endpointTests';
 const testData = () => ({ test: true, sentBy: 'Simone Integrations for VS Code (Testing view)', sentAt: new Date().toISOString() });
 
 /**
- * The Testing view: every request_response endpoint and outgoing webhook endpoint as a test, grouped by file and
- * integration, kept in step with the live workspace. A run calls the runner (at most `simone.run.concurrency` at a
+ * The Testing view: every request_response endpoint, outgoing webhook endpoint and gateway route (per method) as a
+ * test, grouped by file and integration or gateway, kept in step with the live workspace. A run calls the runner (at most `simone.run.concurrency` at a
  * time) and reports passed or failed with status, attempts and duration, at the endpoint's line. Untrusted, the
  * controller lists nothing (the engine runs nothing there).
  */
@@ -101,6 +101,16 @@ export class EndpointTestController implements EngineListener, Disposable {
   }
 
   private async runOne(engine: EditorEngine, run: TestRun, item: TestItem, test: EndpointTest, signal: AbortSignal): Promise<void> {
+    if (test.kind === 'gateway-route') {
+      const [method, path] = test.endpoint.split(' ');
+      const result = await engine.testGatewayRoute(test.integration, path, method, { signal });
+      const outcome = `${result.method} ${result.url}: ${describeEndpointOutcome(result)}`;
+      if (result.ok) {
+        run.appendOutput(`${outcome}\r\n`, this.location(item), item);
+        run.passed(item, result.durationMs);
+      } else run.failed(item, this.message(item, outcome), result.durationMs);
+      return;
+    }
     if (test.kind === 'endpoint') {
       const remembered = new RememberedParameters(this.context.extension.workspaceState).get(test.integration, test.endpoint);
       const missing = engine.endpointParameters(test.integration, test.endpoint).filter((name) => remembered[name] === undefined);

@@ -1,15 +1,20 @@
 /**
  * The Testing view's items as plain data, found from a workspace snapshot: per file, per integration, every
  * request_response endpoint and every outgoing webhook endpoint (one with a URL: something to send to), each at
- * its name's line. Ids are stable across edits, so results and expansion survive. No `vscode` here.
+ * its name's line; per gateway, every route and method it tests (`test <gateway>`), at the route's line. Ids are
+ * stable across edits, so results and expansion survive. No `vscode` here.
  */
 import { relative } from 'node:path';
 import type { Range } from '../../core/diagnostic';
+import { seqItems, valueOf } from '../../core/yamlNodes';
+import { routeMethods } from '../../runners/gateway/gatewayAddress';
+import { namedGateways } from '../../runners/gateway/gatewayNames';
 import type { TreeWorkspace } from '../tree/treeModel';
 
 export interface EndpointTest {
   id: string;
-  kind: 'endpoint' | 'webhook';
+  /** `gateway-route`: `integration` is the gateway's name, `endpoint` is `METHOD /path`. */
+  kind: 'endpoint' | 'webhook' | 'gateway-route';
   integration: string;
   endpoint: string;
   label: string;
@@ -20,7 +25,7 @@ export interface EndpointTest {
 export interface IntegrationTests {
   id: string;
   integration: string;
-  type: 'request_response' | 'webhook';
+  type: 'request_response' | 'webhook' | 'api_gateway';
   range?: Range;
   tests: EndpointTest[];
 }
@@ -35,15 +40,19 @@ export interface FileTests {
 
 const pathOf = (uri: string) => (uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri);
 
-export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integrations' | 'index' | 'folderOf'>): FileTests[] {
+export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integrations' | 'gateways' | 'files' | 'index' | 'folderOf'>): FileTests[] {
   const files = new Map<string, FileTests>();
+  const fileOf = (uri: string): FileTests => {
+    let file = files.get(uri);
+    if (!file) files.set(uri, (file = { id: uri, uri, label: relative(workspace.folderOf(uri), pathOf(uri)), integrations: [] }));
+    return file;
+  };
   const rangeOf = (kind: 'integration' | 'endpoint' | 'webhook-endpoint', name: string, uri: string, integration?: string) =>
     workspace.index.definitions(kind, name).find((entry) => entry.uri === uri && (integration === undefined || entry.integration === integration))?.range;
   for (const integration of workspace.integrations()) {
     if (integration.type !== 'request_response' && integration.type !== 'webhook') continue;
     const uri = integration.source.uri;
-    let file = files.get(uri);
-    if (!file) files.set(uri, (file = { id: uri, uri, label: relative(workspace.folderOf(uri), pathOf(uri)), integrations: [] }));
+    const file = fileOf(uri);
     const id = `${uri}#${integration.name}`;
     // A name written twice (a name-duplicate error) keeps its first: ids stay unique.
     if (file.integrations.some((candidate) => candidate.id === id)) continue;
@@ -55,6 +64,21 @@ export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integratio
             .map((endpoint) => ({ id: `${id}/${endpoint.name}`, kind: 'webhook', integration: integration.name, endpoint: endpoint.name, label: endpoint.name, description: `webhook · ${endpoint.signature}`, range: rangeOf('webhook-endpoint', endpoint.name, uri, integration.name) }));
     const unique = tests.filter((test, index) => tests.findIndex((other) => other.id === test.id) === index);
     if (unique.length) file.integrations.push({ id, integration: integration.name, type: integration.type, range: rangeOf('integration', integration.name, uri), tests: unique });
+  }
+  for (const { name, gateway } of namedGateways(workspace.gateways())) {
+    const { uri, documentIndex } = gateway.source;
+    const source = workspace.files.find((candidate) => candidate.uri === uri);
+    const document = source?.documents[documentIndex];
+    const routeNodes = seqItems(valueOf(document?.body, 'routes'));
+    const id = `${uri}#${name}`;
+    const tests = gateway.routes.flatMap((route, index) =>
+      routeMethods(route).map((method): EndpointTest => {
+        const node = routeNodes[index];
+        return { id: `${id}/${method} ${route.path}`, kind: 'gateway-route', integration: name, endpoint: `${method} ${route.path}`, label: `${method} ${route.path}`, description: `→ ${route.service}`, range: node && source?.rangeOf(node) };
+      }),
+    );
+    const unique = tests.filter((test, index) => tests.findIndex((other) => other.id === test.id) === index);
+    if (unique.length) fileOf(uri).integrations.push({ id, integration: name, type: 'api_gateway', range: document?.kindKey && source?.rangeOf(document.kindKey), tests: unique });
   }
   return [...files.values()].filter((file) => file.integrations.length).sort((a, b) => a.label.localeCompare(b.label));
 }

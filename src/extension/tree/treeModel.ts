@@ -12,6 +12,7 @@ import type { Range } from '../../core/diagnostic';
 import type { ApiGateway, Integration, IntegrationType, Microservices } from '../../core/model';
 import type { Definition, DefinitionKind } from '../../core/workspaceIndex';
 import { integrationSecrets, redact } from '../../runners/errors';
+import { namedGateways } from '../../runners/gateway/gatewayNames';
 import type { HealthResult } from '../../runners/health/healthResult';
 import { clip, displayState, escapeMarkdown, formatAge, formatLatency, STATE_STYLES, TYPE_ICONS, worstDisplayState, type DisplayState } from './healthPresentation';
 
@@ -287,13 +288,11 @@ export class IntegrationTreeModel {
       for (const service of microservices.services) this.register(keyOf('microservice', service.name), item);
       items.push(item);
     }
-    workspace.gateways().forEach((gateway, index) => {
-      // The health monitor names gateways this way (src/runners/health/healthTarget.ts).
-      const name = index === 0 ? 'api_gateway' : `api_gateway_${index + 1}`;
+    for (const { name, gateway } of namedGateways(workspace.gateways())) {
       const item: Item = { id: unique(`gateway:${name}`), folder: workspace.folderOf(gateway.source.uri), build: () => this.gatewayNodes(item.id, name, gateway, workspace) };
       this.register(keyOf('api_gateway', name), item);
       items.push(item);
-    });
+    }
     return items;
   }
 

@@ -7,7 +7,7 @@ import type { OAuth2Options } from './oauth2ClientCredentials';
 type WithAuth = Integration & { auth: NonNullable<Integration['auth']> };
 
 /** Bad auth settings (an unset variable) fail each call with their config error instead of stopping whoever asked. */
-function failingAuthorizer(error: unknown): RequestAuthorizer {
+export function failingAuthorizer(error: unknown): RequestAuthorizer {
   return { authorize: () => Promise.reject(error), invalidate: () => undefined };
 }
 

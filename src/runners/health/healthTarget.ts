@@ -1,13 +1,16 @@
 import type { ApiGateway, Integration, IntegrationType, Microservices } from '../../core/model';
 import { classifyError, integrationSecrets } from '../errors';
+import { gatewayAuthorizer } from '../gateway/gatewayAuth';
+import { namedGateways } from '../gateway/gatewayNames';
 import { settingsFingerprint } from '../settingsFingerprint';
 import { databaseIntegrationHealth } from './databaseIntegrationHealth';
 import { eventDrivenHealth } from './eventDrivenHealth';
+import { gatewayHealth } from './gatewayHealth';
 import { DEFAULT_HEALTH_INTERVAL_MS, healthResult, unknownResult, type HealthResult } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { messageQueueHealth } from './messageQueueHealth';
 import { requestResponseHealth } from './requestResponseHealth';
-import { gatewayHealth, serviceHealth } from './serviceHealth';
+import { serviceHealth } from './serviceHealth';
 import { withHealthCheckUrl } from './withHealthCheckUrl';
 import { webhookHealth } from './webhookHealth';
 
@@ -79,14 +82,9 @@ function probeOf(integration: Integration, context: HealthProbeContext): (signal
   }
 }
 
-/** The name the first gateway goes by, and the later ones (`api_gateway_2`, ...) when a workspace has several. */
-function gatewayName(index: number): string {
-  return index === 0 ? 'api_gateway' : `api_gateway_${index + 1}`;
-}
-
 /**
  * Every integration (a disabled one reports `unknown`, "disabled", and touches
- * no network), every microservice by its name, and each gateway as `api_gateway`.
+ * no network), every microservice by its name, and each gateway as `api_gateway` (`api_gateway_2`, ...).
  */
 export function healthTargets(
   model: {
@@ -108,10 +106,10 @@ export function healthTargets(
       targets.push(target(service.name, 'microservice', DEFAULT_HEALTH_INTERVAL_MS, settings, [], (signal) => serviceHealth(service, microservices, context, signal)));
     }
   }
-  (model.gateways ?? []).forEach((gateway, index) => {
-    targets.push(
-      target(gatewayName(index), 'api_gateway', DEFAULT_HEALTH_INTERVAL_MS, [gateway], gateway.authentication?.secret ? [gateway.authentication.secret] : [], (signal) => gatewayHealth(gateway, signal)),
-    );
-  });
+  for (const named of namedGateways(model.gateways ?? [])) {
+    // Made once per set of targets: an OAuth token is reused from one probe to the next.
+    const auth = gatewayAuthorizer(named.gateway, { dispatcher: context.dispatcher });
+    targets.push(target(named.name, 'api_gateway', DEFAULT_HEALTH_INTERVAL_MS, [named.gateway], named.gateway.secrets, (signal) => gatewayHealth(named, auth, context, signal)));
+  }
   return targets;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_EXPECT_STATUS } from '../../core/defaults';
-import type { ApiGateway, Microservices, ServiceSettings } from '../../core/model';
+import type { Microservices, ServiceSettings } from '../../core/model';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';
@@ -41,8 +41,3 @@ export async function serviceHealth(service: ServiceSettings, microservices: Mic
   );
 }
 
-/** The gateway: something accepts connections on its host:port. */
-export async function gatewayHealth(gateway: ApiGateway, signal: AbortSignal): Promise<HealthResult> {
-  const timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS;
-  return resultOfChecks([await tcpConnectCheck('connect', { host: gateway.host, port: gateway.port }, { timeoutMs, signal })], { timeoutMs });
-}

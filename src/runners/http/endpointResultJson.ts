@@ -1,4 +1,4 @@
-import type { EndpointResult } from './endpointResult';
+import type { AttemptRecord, EndpointResult } from './endpointResult';
 import { roundMs as round } from '../roundMs';
 import { MAX_BODY_BYTES } from './responseCapture';
 
@@ -6,6 +6,11 @@ import { MAX_BODY_BYTES } from './responseCapture';
 function formattedBody(body: unknown): { text: string; cut: boolean } {
   const text = typeof body === 'string' ? body : (JSON.stringify(body, null, 2) ?? '');
   return text.length > MAX_BODY_BYTES ? { text: text.slice(0, MAX_BODY_BYTES), cut: true } : { text, cut: false };
+}
+
+/** One attempt as JSON: endpoint runs and gateway route tests alike. */
+export function attemptJson(attempt: AttemptRecord) {
+  return { status: attempt.status ?? null, error: attempt.error?.message ?? null, durationMs: round(attempt.durationMs), delayMs: round(attempt.delayMs) };
 }
 
 /**
@@ -20,7 +25,7 @@ export function endpointResultJson(result: EndpointResult) {
     endpoint: result.endpoint,
     ok: result.ok,
     status: result.status ?? null,
-    attempts: result.attempts.map((attempt) => ({ status: attempt.status ?? null, error: attempt.error?.message ?? null, durationMs: round(attempt.durationMs), delayMs: round(attempt.delayMs) })),
+    attempts: result.attempts.map(attemptJson),
     durationMs: round(result.durationMs),
     breaker: result.breaker,
     error: result.error ? { kind: result.error.kind, message: result.error.message } : null,
