@@ -153,7 +153,8 @@ function valueItems(place: Place, schemas: JsonSchema[], document: ConfigDocumen
   if (reference) return referenceItems(place, reference, document, item, range, partial);
   const fallback = firstOf(schemas, (schema) => schema.default);
   const rank = (value: unknown, index: number) => `${value === fallback ? 0 : 1}_${String(index).padStart(3, '0')}`;
-  const allowed = allowedValues(schemas) ?? (firstOf(schemas, (schema) => (schema.type === undefined ? undefined : schemaTypes(schema)))?.includes('boolean') ? [true, false] : undefined);
+  const notRun = firstOf(schemas, (schema) => schema['x-not-run']) ?? {};
+  const allowed = allowedValues(schemas)?.filter((value) => !Object.hasOwn(notRun, String(value))) ?? (firstOf(schemas, (schema) => (schema.type === undefined ? undefined : schemaTypes(schema)))?.includes('boolean') ? [true, false] : undefined);
   if (allowed) return allowed.map((value, index) => item(yamlScalar(value), CompletionItemKind.EnumMember, value === fallback ? 'default' : undefined, undefined, rank(value, index)));
   if (firstOf(schemas, (schema) => schema.format) === 'duration') {
     const values = [...new Set([...(fallback === undefined ? [] : [String(fallback)]), ...COMMON_DURATIONS])];
