@@ -602,10 +602,10 @@ const definitions: Record<string, JsonSchema> = {
         properties: {
           type: {
             enum: list(COMMUNICATION_TYPES),
-            description: 'Protocol between services. `grpc` is accepted but not run: such services are neither probed nor called.',
+            description: 'Protocol between services. `grpc` is accepted but not run: health only checks that such services accept TCP connections, and `test` does not call them.',
             default: DEFAULTS.communication.type,
             examples: ['http'],
-            'x-not-run': { grpc: 'gRPC services are validated but neither probed nor called: health checks and `test` only speak HTTP.' },
+            'x-not-run': { grpc: 'gRPC is validated but not run: health only checks that each service accepts TCP connections, and `test` does not call gRPC services.' },
           },
           timeout: duration('How long one call may take.', DEFAULTS.communication.timeout, ['30s']),
           retries: { type: 'integer', minimum: 0, description: 'Retries after the first attempt.', default: DEFAULTS.communication.retries, examples: [3] },

@@ -100,6 +100,9 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
       const monitor = new HealthMonitor(healthTargets({ integrations: [], microservices: [model] }, context), { trusted: true });
       const key = healthKey('microservice', 'orders');
       const result = () => monitor.results().find((entry) => entry.key === key)?.result;
+      // What the Integrations view repaints from: each instance set is announced, not only read.
+      const announced: string[][] = [];
+      monitor.onDidChange((change) => announced.push(ids(change.result)));
       try {
         monitor.start();
         await until(() => ids(result()).length === 2, 'both instances in the health result');
@@ -113,6 +116,7 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
 
         double.setService('orders', [instanceOf(a), instanceOf(c)]);
         await until(() => ids(result()).length === 2 && !ids(result()).includes(String(b.port)), 'the second instance to disappear');
+        assert.deepEqual(announced.slice(-3), [[a.port, b.port].map(String).sort(), [a.port, b.port, c.port].map(String).sort(), [a.port, c.port].map(String).sort()]);
 
         double.setService('orders', [instanceOf(a), instanceOf(c, { status: 'critical' })]);
         await until(() => result()?.state === 'degraded', 'a critical instance to make the service degraded');

@@ -8,10 +8,11 @@ import { runEndpoint } from '../../runners/http/runEndpoint';
 import { roundMs as round } from '../../runners/roundMs';
 import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry';
 import { findIntegration } from '../findIntegration';
+import { findService, testService } from './testService';
 import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type CommandIO, type Command } from '../usage';
 
-const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]';
+const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]\n       test <service> [--path P] [--method M] [--count N] [--format text|json] [--workspace DIR]';
 /** Endpoints of one integration in flight at once when testing them all. */
 const CONCURRENCY = 4;
 
@@ -52,9 +53,11 @@ function toText(result: EndpointResult): string {
  * 2 for bad usage (unknown names, with a did-you-mean).
  */
 export const test: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs(args, { param: { type: 'string', multiple: true }, format: { type: 'string' }, workspace: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, { param: { type: 'string', multiple: true }, format: { type: 'string' }, workspace: { type: 'string' }, path: { type: 'string' }, method: { type: 'string' }, count: { type: 'string' } });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError(USAGE);
+  const service = findService(loadWorkspace(io, { workspace: values.workspace }), positionals[0]);
+  if (service) return testService(service, { ...values, format }, io);
   const params = keyValueOptions(values.param, 'param');
   const { integration, endpoint } = target(positionals[0], values.workspace, io);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env, secrets: io.secrets }) : undefined;

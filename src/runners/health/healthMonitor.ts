@@ -43,11 +43,16 @@ interface Watched {
 
 const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
 
-/** Latencies, depths and counts move all the time; a change worth announcing changes words. */
+/** A discovered service's instances and how each fares: one appearing or leaving is news even when its count is not. */
+function instancesOf(result: HealthResult): string {
+  return result.extra?.kind === 'instances' ? result.extra.instances.map((entry) => `${entry.id} ${entry.consul} ${entry.ok}`).join('\n') : '';
+}
+
+/** Latencies, depths and counts move all the time; a change worth announcing changes words (or the instances). */
 function materiallyDifferent(previous: HealthResult | undefined, next: HealthResult): boolean {
   if (!previous) return true;
   const words = (detail: string) => detail.replace(/\d+(\.\d+)?/g, '#');
-  return previous.state !== next.state || previous.breaker !== next.breaker || words(previous.detail) !== words(next.detail);
+  return previous.state !== next.state || previous.breaker !== next.breaker || words(previous.detail) !== words(next.detail) || instancesOf(previous) !== instancesOf(next);
 }
 
 /**
