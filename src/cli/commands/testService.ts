@@ -10,14 +10,9 @@ import { UsageError, type CommandIO } from '../usage';
 /** Calls of one `test <service> --count N`, at most. */
 export const MAX_SERVICE_CALLS = 1000;
 
-/** The microservice named `name` (when no integration has that name), with its group. */
+/** The microservice named `name`, when no integration has that name (an integration's test wins). */
 export function findService(workspace: Workspace, name: string): { microservices: Microservices; service: ServiceSettings } | undefined {
-  if (workspace.integration(name)) return undefined;
-  for (const microservices of workspace.microservices()) {
-    const service = microservices.services.find((candidate) => candidate.name === name);
-    if (service) return { microservices, service };
-  }
-  return undefined;
+  return workspace.integration(name) ? undefined : workspace.service(name);
 }
 
 function countOf(text: string | undefined): number {

@@ -6,7 +6,7 @@ import { recordEndpointRun } from '../commands/endpointCommands';
 import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineListener } from '../engineHost';
 import { toVscodeRange, toVscodeUri } from '../locations';
-import { describeDelivery, describeEndpointOutcome } from '../runSummaries';
+import { describeDelivery, describeEndpointOutcome, describeServiceCall } from '../runSummaries';
 import type { TreeWorkspace } from '../tree/treeModel';
 import { discoverEndpointTests, type EndpointTest } from './endpointTests';
 
@@ -14,7 +14,7 @@ import { discoverEndpointTests, type EndpointTest } from './endpointTests';
 const testData = () => ({ test: true, sentBy: 'Simone Integrations for VS Code (Testing view)', sentAt: new Date().toISOString() });
 
 /**
- * The Testing view: every request_response endpoint and outgoing webhook endpoint as a test, grouped by file and
+ * The Testing view: every request_response endpoint, outgoing webhook endpoint and HTTP service as a test, grouped by file and
  * integration, kept in step with the live workspace. A run calls the runner (at most `simone.run.concurrency` at a
  * time) and reports passed or failed with status, attempts and duration, at the endpoint's line. Untrusted, the
  * controller lists nothing (the engine runs nothing there).
@@ -101,6 +101,10 @@ export class EndpointTestController implements EngineListener, Disposable {
   }
 
   private async runOne(engine: EditorEngine, run: TestRun, item: TestItem, test: EndpointTest, signal: AbortSignal): Promise<void> {
+    if (test.kind === 'service') {
+      const result = await engine.callService(test.integration, { signal });
+      return this.settle(run, item, result.ok, describeServiceCall(result), result.durationMs);
+    }
     if (test.kind === 'endpoint') {
       const remembered = new RememberedParameters(this.context.extension.workspaceState).get(test.integration, test.endpoint);
       const missing = engine.endpointParameters(test.integration, test.endpoint).filter((name) => remembered[name] === undefined);
@@ -118,14 +122,18 @@ export class EndpointTestController implements EngineListener, Disposable {
     const events = webhook?.type === 'webhook' ? webhook.endpoints.find((endpoint) => endpoint.name === test.endpoint)?.events : undefined;
     const started = performance.now();
     const delivery = await engine.sendWebhook(test.integration, test.endpoint, events?.[0] ?? 'test', testData(), { signal });
-    const line = describeDelivery(delivery);
-    if (delivery.ok) {
+    this.settle(run, item, delivery.ok, describeDelivery(delivery), performance.now() - started);
+  }
+
+  /** A run's line in the log, and passed (with the line as output) or failed (with it as the message). */
+  private settle(run: TestRun, item: TestItem, ok: boolean, line: string, durationMs: number): void {
+    if (ok) {
       this.context.log.info(line);
       run.appendOutput(`${line}\r\n`, this.location(item), item);
-      run.passed(item, performance.now() - started);
+      run.passed(item, durationMs);
     } else {
       this.context.log.warn(line);
-      run.failed(item, this.message(item, line), performance.now() - started);
+      run.failed(item, this.message(item, line), durationMs);
     }
   }
 

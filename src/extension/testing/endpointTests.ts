@@ -1,7 +1,8 @@
 /**
  * The Testing view's items as plain data, found from a workspace snapshot: per file, per integration, every
- * request_response endpoint and every outgoing webhook endpoint (one with a URL: something to send to), each at
- * its name's line. Ids are stable across edits, so results and expansion survive. No `vscode` here.
+ * request_response endpoint and every outgoing webhook endpoint (one with a URL: something to send to), and per
+ * `microservices` document every HTTP service (one call to an instance its load balancer picks), each at its
+ * name's line. Ids are stable across edits, so results and expansion survive. No `vscode` here.
  */
 import { relative } from 'node:path';
 import type { Range } from '../../core/diagnostic';
@@ -9,7 +10,8 @@ import type { TreeWorkspace } from '../tree/treeModel';
 
 export interface EndpointTest {
   id: string;
-  kind: 'endpoint' | 'webhook';
+  kind: 'endpoint' | 'webhook' | 'service';
+  /** The integration, or for a service the service's name. */
   integration: string;
   endpoint: string;
   label: string;
@@ -20,7 +22,7 @@ export interface EndpointTest {
 export interface IntegrationTests {
   id: string;
   integration: string;
-  type: 'request_response' | 'webhook';
+  type: 'request_response' | 'webhook' | 'microservices';
   range?: Range;
   tests: EndpointTest[];
 }
@@ -35,15 +37,19 @@ export interface FileTests {
 
 const pathOf = (uri: string) => (uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri);
 
-export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integrations' | 'index' | 'folderOf'>): FileTests[] {
+export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integrations' | 'microservices' | 'index' | 'folderOf'>): FileTests[] {
   const files = new Map<string, FileTests>();
-  const rangeOf = (kind: 'integration' | 'endpoint' | 'webhook-endpoint', name: string, uri: string, integration?: string) =>
+  const rangeOf = (kind: 'integration' | 'endpoint' | 'webhook-endpoint' | 'service', name: string, uri: string, integration?: string) =>
     workspace.index.definitions(kind, name).find((entry) => entry.uri === uri && (integration === undefined || entry.integration === integration))?.range;
+  const fileOf = (uri: string): FileTests => {
+    let file = files.get(uri);
+    if (!file) files.set(uri, (file = { id: uri, uri, label: relative(workspace.folderOf(uri), pathOf(uri)), integrations: [] }));
+    return file;
+  };
   for (const integration of workspace.integrations()) {
     if (integration.type !== 'request_response' && integration.type !== 'webhook') continue;
     const uri = integration.source.uri;
-    let file = files.get(uri);
-    if (!file) files.set(uri, (file = { id: uri, uri, label: relative(workspace.folderOf(uri), pathOf(uri)), integrations: [] }));
+    const file = fileOf(uri);
     const id = `${uri}#${integration.name}`;
     // A name written twice (a name-duplicate error) keeps its first: ids stay unique.
     if (file.integrations.some((candidate) => candidate.id === id)) continue;
@@ -55,6 +61,14 @@ export function discoverEndpointTests(workspace: Pick<TreeWorkspace, 'integratio
             .map((endpoint) => ({ id: `${id}/${endpoint.name}`, kind: 'webhook', integration: integration.name, endpoint: endpoint.name, label: endpoint.name, description: `webhook · ${endpoint.signature}`, range: rangeOf('webhook-endpoint', endpoint.name, uri, integration.name) }));
     const unique = tests.filter((test, index) => tests.findIndex((other) => other.id === test.id) === index);
     if (unique.length) file.integrations.push({ id, integration: integration.name, type: integration.type, range: rangeOf('integration', integration.name, uri), tests: unique });
+  }
+  // gRPC services are not called (a value-not-run warning says so): nothing to run.
+  for (const microservices of workspace.microservices().filter((group) => group.communication.type === 'http')) {
+    const uri = microservices.source.uri;
+    const id = `${uri}#microservices:${microservices.source.documentIndex}`;
+    const tests: EndpointTest[] = microservices.services.map((service) => ({ id: `${id}/${service.name}`, kind: 'service', integration: service.name, endpoint: '', label: service.name, description: `service · ${service.loadBalancer}`, range: rangeOf('service', service.name, uri) }));
+    const unique = tests.filter((test, index) => tests.findIndex((other) => other.id === test.id) === index);
+    if (unique.length) fileOf(uri).integrations.push({ id, integration: 'microservices', type: 'microservices', tests: unique });
   }
   return [...files.values()].filter((file) => file.integrations.length).sort((a, b) => a.label.localeCompare(b.label));
 }
