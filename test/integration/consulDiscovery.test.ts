@@ -4,9 +4,14 @@
  * that move to another instance, and Consul misbehaving (down, slow, 500, malformed JSON, index backwards).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { Agent } from 'undici';
 import type { Microservices, ServiceSettings } from '../../src/core/model';
 import { callService } from '../../src/runners/discovery/callService';
 import { ServiceDirectory } from '../../src/runners/discovery/serviceDirectory';
@@ -169,6 +174,7 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
       { name: 'malformed JSON', make: () => double.misbehave({ kind: 'malformed' }), detail: /answered \/v1\/health\/service\/watched with malformed JSON/ },
       { name: 'slow', make: () => double.misbehave({ kind: 'slow', delayMs: 2_500 }), detail: /no answer to \/v1\/health\/service\/watched within \d+ ms/ },
       { name: 'down', make: () => double.down(), detail: /cannot be reached: connection refused/ },
+      { name: 'answering more than 8 MiB', make: () => double.misbehave({ kind: 'huge', bytes: 9 * 1024 * 1024 }), detail: /answer larger than 8 MiB/ },
     ];
     const recover = async (name: string) => {
       if (name === 'down' && !double.listening) await double.up();
@@ -230,6 +236,62 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
         assert.ok(double.requests.slice(before).filter((request) => request.path === '/v1/health/service/blocking').length <= 2, 'one full read, then one query held open');
       } finally {
         subscription?.dispose();
+      }
+    });
+  });
+
+  describe('the double, as Consul documents it', () => {
+    it('?passing leaves out instances with a check that is not passing; the catalog lists services with their tags', async () => {
+      const [a, b] = await Promise.all([backend(), backend()]);
+      double.setService('docs', [instanceOf(a, { tags: ['v2'] }), instanceOf(b, { status: 'warning' })]);
+      const get = async (path: string) => {
+        const response = await fetch(`${double.origin}${path}`, { headers: { 'x-consul-token': TOKEN } });
+        return { index: Number(response.headers.get('x-consul-index')), body: (await response.json()) as Array<{ Service: { Port: number } }> & Record<string, string[]> };
+      };
+      const all = await get('/v1/health/service/docs');
+      const passing = await get('/v1/health/service/docs?passing');
+      assert.deepEqual(all.body.map((entry) => entry.Service.Port), [a.port, b.port]);
+      assert.deepEqual(passing.body.map((entry) => entry.Service.Port), [a.port]);
+      assert.ok(all.index > 0);
+      const catalog = await get('/v1/catalog/services');
+      assert.deepEqual(catalog.body.docs, ['v2']);
+      assert.deepEqual(catalog.body.consul, []);
+      assert.equal((await fetch(`${double.origin}/v1/catalog/services`)).status, 403, 'no token, no answer');
+    });
+  });
+
+  describe('https', () => {
+    let folder: string;
+    let tlsDouble: ConsulDouble;
+    let ca: string;
+    before(async () => {
+      folder = mkdtempSync(join(tmpdir(), 'simone-consul-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')], { stdio: 'ignore' });
+      ca = readFileSync(join(folder, 'cert.pem'), 'utf8');
+      tlsDouble = await ConsulDouble.start({ token: TOKEN, tls: { key: readFileSync(join(folder, 'key.pem'), 'utf8'), cert: ca } });
+    });
+    after(async () => {
+      await tlsDouble.stop();
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('scheme https talks TLS to the agent, and an untrusted certificate is a clear config failure', async () => {
+      tlsDouble.setService('secure', [instanceOf(await backend())]);
+      const model = { ...microservices(tlsDouble, [{ name: 'secure' }]), discovery: { type: 'consul' as const, host: '127.0.0.1', port: tlsDouble.port, scheme: 'https' as const, token: TOKEN } };
+      const trusting = new Agent({ connect: { ca } });
+      try {
+        const trusted = createHealthProbeContext({ integrations: [], projectFolder: () => '/', discovery: new ServiceDirectory({ dispatcher: trusting }) });
+        const [target] = healthTargets({ integrations: [], microservices: [model] }, trusted);
+        const result = await target.probe(AbortSignal.timeout(10_000));
+        assert.equal(result.state, 'healthy', result.detail);
+        assert.equal(tlsDouble.requests.at(-1)?.path, '/v1/health/service/secure');
+
+        const [untrusting] = healthTargets({ integrations: [], microservices: [model] }, createHealthProbeContext({ integrations: [], projectFolder: () => '/', discovery: directory() }));
+        const refused = await untrusting.probe(AbortSignal.timeout(10_000));
+        assert.equal(refused.state, 'unhealthy');
+        assert.match(refused.detail, /^Consul at https:\/\/127\.0\.0\.1:\d+: self[- ]signed certificate/);
+      } finally {
+        await trusting.close();
       }
     });
   });
@@ -318,6 +380,17 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
       double.misbehave({ kind: 'malformed' });
       const malformed = await callService(model, model.services[0], { directory: services, path: '/work' });
       assert.match(malformed.error!.message, /malformed JSON/);
+    });
+
+    it('a gRPC service is not called: a config error, nothing sent', async () => {
+      const target = await backend();
+      double.setService('rpc', [instanceOf(target)]);
+      const model = { ...microservices(double, [{ name: 'rpc' }]), communication: { type: 'grpc' as const, timeoutMs: 1000, retries: 0 } };
+      const result = await callService(model, model.services[0], { directory: directory() });
+      assert.equal(result.ok, false);
+      assert.equal(result.error?.kind, 'config');
+      assert.match(result.error!.message, /speaks gRPC, which is not called/);
+      assert.equal(target.hits, 0);
     });
   });
 });

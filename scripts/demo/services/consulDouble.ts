@@ -9,10 +9,11 @@
  * (`consul agent -dev`) to use the real thing.
  *
  * It lets its user change instances and checks, and misbehave: refuse
- * connections, answer slowly, answer 500 or malformed JSON, move its index
- * backwards.
+ * connections, answer slowly, answer 500, malformed JSON or a huge body, move
+ * its index backwards; and serve https.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from './httpService';
 
@@ -32,7 +33,7 @@ export interface DoubleInstance {
   maintenance?: string;
 }
 
-export type Misbehaviour = { kind: 'status'; status: number } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number };
+export type Misbehaviour = { kind: 'status'; status: number } | { kind: 'malformed' } | { kind: 'slow'; delayMs: number } | { kind: 'huge'; bytes: number };
 
 export interface ConsulDoubleOptions {
   /** An ACL token every request must carry (`X-Consul-Token`, or `?token=`). */
@@ -42,6 +43,8 @@ export interface ConsulDoubleOptions {
   port?: number;
   /** The longest a blocking query is held (Consul: 10 minutes). */
   maxWaitMs?: number;
+  /** Serve https with this key and certificate (PEM), as an agent with `ports.https` does. */
+  tls?: { key: string; cert: string };
 }
 
 export interface SeenRequest {
@@ -93,7 +96,7 @@ export class ConsulDouble {
   }
 
   get origin(): string {
-    return `http://${this.host}:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://${this.host}:${this.port}`;
   }
 
   /** Registers (or replaces) a service's instances; blocked queries see the change at once. */
@@ -153,9 +156,10 @@ export class ConsulDouble {
   }
 
   private createServer(): Server {
-    return createServer((request, response) => {
+    const handle = (request: IncomingMessage, response: ServerResponse) => {
       void this.answer(request, response).catch(() => response.destroy());
-    });
+    };
+    return this.options.tls ? createTlsServer(this.options.tls, handle) : createServer(handle);
   }
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -187,7 +191,9 @@ export class ConsulDouble {
     }
     const headers = { 'content-type': 'application/json', 'x-consul-index': String(resource.index()), 'x-consul-knownleader': 'true', 'x-consul-lastcontact': '0' };
     response.writeHead(200, headers);
-    response.end(misbehaviour?.kind === 'malformed' ? '[{"Node": {"Node": "node-1", "Address": "127.0.0.1"' : JSON.stringify(resource.body()));
+    if (misbehaviour?.kind === 'malformed') response.end('[{"Node": {"Node": "node-1", "Address": "127.0.0.1"');
+    else if (misbehaviour?.kind === 'huge') response.end(`[${' '.repeat(misbehaviour.bytes)}]`);
+    else response.end(JSON.stringify(resource.body()));
   }
 
   /** Holds a blocking query until the resource's index moves past `index` (or goes back), the wait ends, or the client leaves. */

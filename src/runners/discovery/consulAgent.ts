@@ -102,6 +102,8 @@ export async function consulGet(agent: ConsulAgent, path: string, query: ConsulQ
     if (timeout.aborted) throw new ClassifiedError('timeout', `${where}: no answer to ${url.pathname} within ${limitMs} ms`, 'timeout');
     if (error instanceof ClassifiedError) throw new ClassifiedError(error.kind, error.message.startsWith(where) ? error.message : `${where}: ${error.message}`, error.code);
     const classified = classifyError(error, agent.secrets);
-    throw new ClassifiedError(classified.kind, `${where} cannot be reached: ${classified.message}`, classified.code);
+    // A refused certificate is reached, and wrong: saying "unreachable" would send the user looking at the network.
+    const said = classified.kind === 'config' ? `${where}: ${classified.message}` : `${where} cannot be reached: ${classified.message}`;
+    throw new ClassifiedError(classified.kind, said, classified.code);
   }
 }
