@@ -43,7 +43,7 @@ describe('the command line on consul-discovered services', { timeout: 60_000 }, 
     writeFileSync(join(workspace, '.env'), `CONSUL_HTTP_TOKEN=${TOKEN}\n`);
     writeFileSync(
       join(workspace, '.simone', 'integrations', 'services.yaml'),
-      ['microservices:', '  discovery:', '    type: consul', `    host: 127.0.0.1`, `    port: ${consul.port}`, '    token: ${CONSUL_HTTP_TOKEN}', '  services:', '    - name: orders', '      health_check: /health', '      load_balancer: round_robin', '    - name: ghost', '  communication:', '    timeout: 2s', '    retries: 1', ''].join('\n'),
+      ['microservices:', '  discovery:', '    type: consul', `    host: 127.0.0.1`, `    port: ${consul.port}`, '    token: ${CONSUL_HTTP_TOKEN}', '  services:', '    - name: orders', '      health_check: /health', '      load_balancer: round_robin', '    - name: ghost', '  communication:', '    timeout: 2s', '    retries: 1', '---', 'microservices:', '  services:', '    - name: fixed', `      url: http://127.0.0.1:${ports[0]}/api`, ''].join('\n'),
     );
   });
   after(async () => {
@@ -71,7 +71,7 @@ describe('the command line on consul-discovered services', { timeout: 60_000 }, 
     const { code, stdout } = await cli('health', '--format', 'json');
     assert.equal(code, 1, 'ghost is unhealthy');
     const entries = JSON.parse(stdout).integrations as Array<{ name: string; state: string; detail: string }>;
-    assert.deepEqual(entries.map((entry) => [entry.name, entry.state]), [['orders', 'healthy'], ['ghost', 'unhealthy']]);
+    assert.deepEqual(entries.map((entry) => [entry.name, entry.state]), [['orders', 'healthy'], ['ghost', 'unhealthy'], ['fixed', 'healthy']]);
     assert.equal(entries[0].detail, '3 instances pass');
     assert.match(entries[1].detail, /has no service ghost\. It has: consul, orders\./);
     assert.ok(!stdout.includes(TOKEN));
@@ -99,6 +99,15 @@ describe('the command line on consul-discovered services', { timeout: 60_000 }, 
     const bad = await cli('test', 'orders', '--count', '0');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--count must be a whole number from 1 to 1000/);
+  });
+
+  it('test <service> on a static service: its url is its one instance, its base path kept', async () => {
+    const { code, stdout } = await cli('test', 'fixed', '--path', '/ping', '--format', 'json');
+    assert.equal(code, 0, stdout);
+    const document = JSON.parse(stdout);
+    assert.deepEqual(document.instances, { passing: 1, listed: 1 });
+    assert.equal(document.attempts[0].instance, `127.0.0.1:${ports[0]}`);
+    assert.equal(document.path, '/ping');
   });
 
   it('test <service> with Consul down: a clear failure, exit 1', async () => {

@@ -80,6 +80,7 @@ export async function callService(microservices: Microservices, service: Service
   const policies = (options.registry ?? new ResilienceRegistry()).policiesFor(settings);
   const secrets = microservices.secrets;
   if (microservices.communication.type === 'grpc') return notSent(service, method, path, runnerError('config', `service ${service.name} speaks gRPC, which is not called: only HTTP services are`), 0, startedAt, policies.breaker.state);
+  if (service.url !== undefined && !URL.canParse(service.url)) return notSent(service, method, path, runnerError('config', `service ${service.name}: url "${redact(service.url, secrets)}" is not a URL`), 0, startedAt, policies.breaker.state);
   const list = await options.directory.instances(microservices, service, options.signal);
   if (!list.ok) return notSent(service, method, path, list.error, 0, startedAt, policies.breaker.state);
   const passing = list.instances.filter((instance) => instance.state === 'passing');

@@ -7,7 +7,7 @@ import { consulAgentOf, consulGet, type ConsulAgent } from './consulAgent';
 import type { InstanceList } from './instanceList';
 import { LoadBalancer } from './loadBalancer';
 import { instanceAuthority, type ServiceInstance } from './serviceInstance';
-import { ServiceWatch, type ServiceWatchOptions } from './serviceWatch';
+import { DEFAULT_CONSUL_TIMEOUT_MS, ServiceWatch, type ServiceWatchOptions } from './serviceWatch';
 
 export type DirectoryOptions = ServiceWatchOptions;
 
@@ -92,7 +92,7 @@ export class ServiceDirectory implements IDisposable {
   private async notRegistered(microservices: Microservices, name: string, signal?: AbortSignal) {
     const agent = consulAgentOf(microservices);
     try {
-      const { body } = await consulGet(agent, '/v1/catalog/services', { timeoutMs: this.options.timeoutMs ?? 5_000, signal, dispatcher: this.options.dispatcher });
+      const { body } = await consulGet(agent, '/v1/catalog/services', { timeoutMs: this.options.timeoutMs ?? DEFAULT_CONSUL_TIMEOUT_MS, signal, dispatcher: this.options.dispatcher });
       const known = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).slice(0, 1000) : [];
       if (known.includes(name)) return runnerError('transient', `Consul at ${agent.origin} lists no instance of ${name}`, 'no_instances');
       const hint = didYouMeanText(didYouMean(name, known)) || (known.length ? ` It has: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}.` : ' It has no services.');

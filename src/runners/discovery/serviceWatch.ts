@@ -18,7 +18,8 @@ export interface ServiceWatchOptions {
 }
 
 const DEFAULT_WAIT_MS = 5 * 60_000;
-const DEFAULT_TIMEOUT_MS = 5_000;
+/** Connecting to Consul and a non-blocking answer, unless told otherwise. */
+export const DEFAULT_CONSUL_TIMEOUT_MS = 5_000;
 /** An answer quicker than this that moved nothing on waits this long before the next query: no busy loop on a misbehaving index. */
 const MIN_QUERY_GAP_MS = 250;
 
@@ -95,7 +96,7 @@ export class ServiceWatch implements IDisposable {
       const answer = await consulGet(this.agent, this.path, {
         index,
         waitMs: this.options.waitMs ?? DEFAULT_WAIT_MS,
-        timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs: this.options.timeoutMs ?? DEFAULT_CONSUL_TIMEOUT_MS,
         signal,
         dispatcher: this.options.dispatcher,
       });
