@@ -149,6 +149,17 @@ describe('Consul discovery', { timeout: 120_000 }, () => {
       assert.match(result.detail, new RegExp(`node-b/billing-b at 127\\.0\\.0\\.1:${bad.port}: GET http://127\\.0\\.0\\.1:${bad.port}/health answered 503`));
     });
 
+    it('the detail names the first five failing instances; the result lists every one', async () => {
+      const shared = await backend();
+      double.setService('crowded', Array.from({ length: 7 }, (_, index) => instanceOf(shared, { id: `crowded-${index}`, node: `n${index}`, status: 'critical' })));
+      const context = createHealthProbeContext({ integrations: [], projectFolder: () => '/', discovery: directory() });
+      const [target] = healthTargets({ integrations: [], microservices: [microservices(double, [{ name: 'crowded' }])] }, context);
+      const result = await target.probe(AbortSignal.timeout(10_000));
+      assert.equal(result.state, 'unhealthy');
+      assert.match(result.detail, /^0 of 7 instances pass; n0\/crowded-0 .*n4\/crowded-4 at [^;]*; and 2 more \(see the instances\)$/);
+      assert.equal(instances(result).length, 7);
+    });
+
     it('a service Consul does not know is unhealthy with a did-you-mean from the catalog', async () => {
       double.setService('inventory', [instanceOf(await backend())]);
       const context = createHealthProbeContext({ integrations: [], projectFolder: () => '/', discovery: directory() });

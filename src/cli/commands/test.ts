@@ -58,6 +58,7 @@ export const test: Command = async (args, io) => {
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const service = findService(loadWorkspace(io, { workspace: values.workspace }), positionals[0]);
   if (service) return testService(service, { ...values, format }, io);
+  if (values.path !== undefined || values.method !== undefined || values.count !== undefined) throw new UsageError(`--path, --method and --count are for a service; "${positionals[0]}" is not one.\n${USAGE}`);
   const params = keyValueOptions(values.param, 'param');
   const { integration, endpoint } = target(positionals[0], values.workspace, io);
   const telemetry = otlpTracesUrl(io.env) ? setupTelemetry({ env: io.env, secrets: io.secrets }) : undefined;

@@ -26,6 +26,8 @@ export interface InstanceHealth {
 
 /** Instances of one service probed at once. */
 const INSTANCE_CONCURRENCY = 16;
+/** Failing instances the one-line detail names; every one is in the result's instances. */
+const DETAILED_FAILURES = 5;
 
 /** The path (and query) probed on every instance: a health_check URL's own host means one server, not each instance. */
 function healthPath(service: ServiceSettings): string | undefined {
@@ -75,7 +77,7 @@ export async function discoveredServiceHealth(service: ServiceSettings, microser
   const slow = entries.some((entry) => entry.probe.ok && isSlow(entry.probe.latencyMs, DEFAULT_HEALTH_TIMEOUT_MS));
   const failing = entries.filter((entry) => !entry.ok);
   const summary = failing.length
-    ? `${entries.length - failing.length} of ${entries.length} instances pass; ${failing.map(describeInstance).join('; ')}`
+    ? `${entries.length - failing.length} of ${entries.length} instances pass; ${failing.slice(0, DETAILED_FAILURES).map(describeInstance).join('; ')}${failing.length > DETAILED_FAILURES ? `; and ${failing.length - DETAILED_FAILURES} more (see the instances)` : ''}`
     : entries.length === 1 ? '1 instance passes' : `${entries.length} instances pass`;
   return healthResult(
     {
