@@ -70,7 +70,9 @@ describe('the command line on consul-discovered services', { timeout: 60_000 }, 
   it('health: every instance probed, a service Consul does not list is unhealthy, the token never shown', async () => {
     const { code, stdout } = await cli('health', '--format', 'json');
     assert.equal(code, 1, 'ghost is unhealthy');
-    const entries = JSON.parse(stdout).integrations as Array<{ name: string; state: string; detail: string }>;
+    const entries = JSON.parse(stdout).integrations as Array<{ name: string; state: string; detail: string; instances?: Array<{ id: string; port: number; consul: string; probe: string; ok: boolean }> }>;
+    assert.deepEqual(entries[0].instances, ports.map((port, index) => ({ id: `node-${index + 1}/orders-${index + 1}`, address: '127.0.0.1', port, consul: 'passing', probe: 'answered 200', ok: true })));
+    assert.equal(entries[2].instances, undefined, 'a static service has no instances key');
     assert.deepEqual(entries.map((entry) => [entry.name, entry.state]), [['orders', 'healthy'], ['ghost', 'unhealthy'], ['fixed', 'healthy']]);
     assert.equal(entries[0].detail, '3 instances pass');
     assert.match(entries[1].detail, /has no service ghost\. It has: consul, orders\./);

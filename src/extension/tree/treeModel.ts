@@ -12,7 +12,7 @@ import type { Range } from '../../core/diagnostic';
 import type { ApiGateway, Integration, IntegrationType, Microservices } from '../../core/model';
 import type { Definition, DefinitionKind } from '../../core/workspaceIndex';
 import { integrationSecrets, redact } from '../../runners/errors';
-import type { HealthResult } from '../../runners/health/healthResult';
+import { checkOutcome, type HealthResult } from '../../runners/health/healthResult';
 import { clip, displayState, escapeMarkdown, formatAge, formatLatency, STATE_STYLES, TYPE_ICONS, worstDisplayState, type DisplayState } from './healthPresentation';
 
 /** What the tree reads of a workspace snapshot. */
@@ -564,7 +564,7 @@ export class IntegrationTreeModel {
     const instances = result?.extra?.kind === 'instances' ? result.extra.instances : [];
     return instances.map((instance): TreeNode => {
       const state: DisplayState = instance.ok ? 'healthy' : instance.probe.ok || instance.consul === 'passing' ? 'degraded' : 'unhealthy';
-      const probe = instance.probe.ok ? (instance.probe.status === undefined ? 'accepts connections' : `answered ${instance.probe.status}`) : (instance.probe.error ?? 'failed');
+      const probe = checkOutcome(instance.probe);
       const description = `${instance.address}:${instance.port} · consul ${instance.consul} · ${clip(probe)}`;
       return {
         id: `${parentId}/instance:${instance.id}`,

@@ -29,6 +29,12 @@ export interface ReachabilityCheck {
   error?: string;
 }
 
+/** What a check found, in words: its error, `answered <status>`, or `accepts connections` (a TCP connect). */
+export function checkOutcome(check: ReachabilityCheck): string {
+  if (!check.ok) return check.error ?? 'failed';
+  return check.status !== undefined ? `answered ${check.status}` : 'accepts connections';
+}
+
 export type QueueHealth = { queue: string; messageCount: number; consumerCount: number } | { queue: string; error: string };
 
 export type HealthExtra =

@@ -3,7 +3,7 @@ import type { Microservices, ServiceSettings } from '../../core/model';
 import { instanceBaseUrl } from '../discovery/serviceDirectory';
 import type { ConsulState, ServiceInstance } from '../discovery/serviceInstance';
 import { mapConcurrent } from '../mapConcurrent';
-import { DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, type HealthResult, type HealthState, type ReachabilityCheck } from './healthResult';
+import { checkOutcome, DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, type HealthResult, type HealthState, type ReachabilityCheck } from './healthResult';
 import type { HealthProbeContext } from './healthProbeContext';
 import { httpHealthCheck } from './httpHealthCheck';
 import { healthUrl } from './healthUrl';
@@ -88,4 +88,10 @@ export async function discoveredServiceHealth(service: ServiceSettings, microser
     },
     microservices.secrets,
   );
+}
+
+/** A discovered service's instances as `health --format json` lists them; nothing for other targets. */
+export function instancesJson(result: HealthResult): { instances?: Array<{ id: string; address: string; port: number; consul: ConsulState; probe: string; ok: boolean }> } {
+  if (result.extra?.kind !== 'instances') return {};
+  return { instances: result.extra.instances.map((entry) => ({ id: entry.id, address: entry.address, port: entry.port, consul: entry.consul, probe: checkOutcome(entry.probe), ok: entry.ok })) };
 }
