@@ -7,7 +7,7 @@ import type { AttemptRecord, EndpointTiming } from '../http/endpointResult';
 import type { BreakerState } from '../http/integrationBreaker';
 import { ResilienceRegistry } from '../http/resilienceRegistry';
 import type { CapturedResponse } from '../http/responseCapture';
-import { instanceBaseUrl, type ServiceDirectory } from './serviceDirectory';
+import { healthCheckPath, instanceBaseUrl, type ServiceDirectory } from './serviceDirectory';
 import type { ServiceInstance } from './serviceInstance';
 
 export interface ServiceCallOptions extends PipelineOptions {
@@ -56,11 +56,6 @@ function callSettings(microservices: Microservices, service: ServiceSettings) {
   };
 }
 
-function defaultPath(service: ServiceSettings): string {
-  if (!service.healthCheck) return '/';
-  return /^https?:\/\//i.test(service.healthCheck) ? new URL(service.healthCheck).pathname : service.healthCheck;
-}
-
 function notSent(service: ServiceSettings, method: HttpMethod, path: string, error: RunnerError, listed: number, startedAt: number, breaker: BreakerState): ServiceCallResult {
   const totalMs = performance.now() - startedAt;
   return { service: service.name, method, path, ok: false, error, attempts: [], instances: { passing: 0, listed }, durationMs: totalMs, timing: { queuedMs: 0, rateLimitWaitMs: 0, backoffMs: 0, totalMs }, breaker };
@@ -75,7 +70,7 @@ function notSent(service: ServiceSettings, method: HttpMethod, path: string, err
 export async function callService(microservices: Microservices, service: ServiceSettings, options: ServiceCallOptions): Promise<ServiceCallResult> {
   const startedAt = performance.now();
   const method = options.method ?? 'GET';
-  const path = options.path ?? defaultPath(service);
+  const path = options.path ?? healthCheckPath(service) ?? '/';
   const settings = callSettings(microservices, service);
   const policies = (options.registry ?? new ResilienceRegistry()).policiesFor(settings);
   const secrets = microservices.secrets;

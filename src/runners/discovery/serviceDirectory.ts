@@ -45,6 +45,13 @@ export function instanceBaseUrl(service: ServiceSettings, instance: ServiceInsta
   return new URL(`${base.protocol}//${instanceAuthority(instance)}${base.pathname}${base.search}`);
 }
 
+/** A service's health_check as a path for each instance (an absolute URL's own host is one server, not each instance). */
+export function healthCheckPath(service: ServiceSettings): string | undefined {
+  if (!service.healthCheck || !/^https?:\/\//i.test(service.healthCheck)) return service.healthCheck;
+  const url = new URL(service.healthCheck);
+  return `${url.pathname}${url.search}`;
+}
+
 /**
  * Where a service's instances come from: its `url` (static discovery), or a
  * Consul agent (one ServiceWatch per service and agent, shared by health and

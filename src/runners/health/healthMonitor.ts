@@ -61,8 +61,9 @@ function materiallyDifferent(previous: HealthResult | undefined, next: HealthRes
  * unhealthy results in a row, up to `maxBackoffMs`) before its next probe; any
  * other result resets the wait. A target whose inputs change by themselves
  * (`watch`: a service's instances in Consul) is probed again on each change
- * while started. Announces a result only when it differs materially from the last one. Targets are keyed by `type:name`; `update()`
- * swaps the set without disturbing the unchanged ones.
+ * while started. Announces a result only when it differs materially from the
+ * last one. Targets are keyed by `type:name`; `update()` swaps the set without
+ * disturbing the unchanged ones.
  */
 export class HealthMonitor implements IDisposable {
   private readonly changed = new EventEmitter<HealthChange>();

@@ -1,6 +1,6 @@
 import { DEFAULT_EXPECT_STATUS } from '../../core/defaults';
 import type { Microservices, ServiceSettings } from '../../core/model';
-import { instanceBaseUrl } from '../discovery/serviceDirectory';
+import { healthCheckPath, instanceBaseUrl } from '../discovery/serviceDirectory';
 import type { ConsulState, ServiceInstance } from '../discovery/serviceInstance';
 import { mapConcurrent } from '../mapConcurrent';
 import { checkOutcome, DEFAULT_HEALTH_TIMEOUT_MS, healthResult, isSlow, slowNote, type HealthResult, type HealthState, type ReachabilityCheck } from './healthResult';
@@ -29,18 +29,10 @@ const INSTANCE_CONCURRENCY = 16;
 /** Failing instances the one-line detail names; every one is in the result's instances. */
 const DETAILED_FAILURES = 5;
 
-/** The path (and query) probed on every instance: a health_check URL's own host means one server, not each instance. */
-function healthPath(service: ServiceSettings): string | undefined {
-  if (!service.healthCheck) return undefined;
-  if (!/^https?:\/\//i.test(service.healthCheck)) return service.healthCheck;
-  const url = new URL(service.healthCheck);
-  return `${url.pathname}${url.search}`;
-}
-
 async function probeInstance(service: ServiceSettings, microservices: Microservices, instance: ServiceInstance, context: HealthProbeContext, signal: AbortSignal): Promise<ReachabilityCheck> {
   const timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS;
   const base = instanceBaseUrl(service, instance);
-  const path = healthPath(service);
+  const path = healthCheckPath(service);
   if (!path || microservices.communication.type === 'grpc') return tcpConnectCheck('connect', hostPortOf(base), { timeoutMs, signal });
   const url = healthUrl(path, base.href, `service ${service.name}: health_check`);
   return httpHealthCheck('health_check', url, { timeoutMs, expectStatus: DEFAULT_EXPECT_STATUS, signal, dispatcher: context.dispatcher, secrets: microservices.secrets });
