@@ -8,6 +8,7 @@ import { demoPlan, type DemoPlan } from './demoPlan';
 import { startDemoBroker, type BrokerStart } from './services/demoBroker';
 import { startServices, type RunningServices } from './services/demoServices';
 import type { DemoContext, ReceivedDelivery } from './steps/demoContext';
+import { discoveryStep } from './steps/discoveryStep';
 import { eventStep } from './steps/eventStep';
 import { gatewayStep } from './steps/gatewayStep';
 import { healthStep } from './steps/healthStep';
@@ -180,6 +181,7 @@ export async function runDemo(options: DemoOptions, write: (text: string) => voi
   });
 
   await healthStep(context);
+  await discoveryStep(context);
   await webhookStep(context);
   await queueStep(context);
   await eventStep(context);

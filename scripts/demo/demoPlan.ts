@@ -83,7 +83,8 @@ export function demoPlan(workspace: Workspace): DemoPlan {
   if (healthUrl && !sameAddress(loopback(healthUrl, 'team_notifications health_check'), sinkAddress)) throw new Error("team_notifications health_check.url is not on the sink's server");
 
   const microservices: Microservices[] = workspace.microservices();
-  const services = microservices.flatMap((group) => group.services).map((service) => ({ name: service.name, ...loopback(service.url, `service ${service.name}`), healthPath: service.healthCheck && new URL(service.healthCheck, service.url).pathname }));
+  // A service without a url is found through Consul: the discovery step serves its instances.
+  const services = microservices.flatMap((group) => group.services).flatMap(({ name, url, healthCheck }) => (url ? [{ name, ...loopback(url, `service ${name}`), healthPath: healthCheck && new URL(healthCheck, url).pathname }] : []));
   const gateways: ApiGateway[] = workspace.gateways();
   const gateway = gateways[0] && {
     ...loopback(`http://${gateways[0].host}:${gateways[0].port}`, 'api_gateway'),

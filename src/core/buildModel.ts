@@ -260,10 +260,16 @@ export function buildModel(document: ConfigDocument, ctx: BuildContext): BuiltDo
       return {
         kind: 'microservices',
         microservices: {
-          discovery: discovery && { type: (str(discovery.type) ?? DEFAULTS.discovery.type) as 'consul' | 'static', host: str(discovery.host), port: discovery.port === undefined ? undefined : num(discovery.port, DEFAULTS.discovery.consul_port) },
+          discovery: discovery && {
+            type: (str(discovery.type) ?? DEFAULTS.discovery.type) as 'consul' | 'static',
+            host: str(discovery.host),
+            port: discovery.port === undefined ? undefined : num(discovery.port, DEFAULTS.discovery.consul_port),
+            scheme: (str(discovery.scheme) ?? DEFAULTS.discovery.scheme) as 'http' | 'https',
+            token: str(discovery.token),
+          },
           services: asList(raw.services).map((item) => {
             const service = asRaw(item);
-            return { name: str(service.name) ?? '', url: str(service.url) ?? '', healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? DEFAULTS.service.load_balancer) as 'round_robin' };
+            return { name: str(service.name) ?? '', url: str(service.url), healthCheck: str(service.health_check), loadBalancer: (str(service.load_balancer) ?? DEFAULTS.service.load_balancer) as 'round_robin' };
           }),
           communication: {
             type: (str(communication.type) ?? DEFAULTS.communication.type) as 'http' | 'grpc',

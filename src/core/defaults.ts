@@ -20,6 +20,7 @@ export const SYNC_MODES = ['incremental', 'full'] as const;
 export const DELETE_POLICIES = ['ignore', 'propagate'] as const;
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const DISCOVERY_TYPES = ['consul', 'static'] as const;
+export const DISCOVERY_SCHEMES = ['http', 'https'] as const;
 export const LOAD_BALANCERS = ['round_robin', 'least_connections', 'random'] as const;
 export const COMMUNICATION_TYPES = ['http', 'grpc'] as const;
 export const GATEWAY_AUTH_TYPES = ['jwt', 'api_key', 'oauth2'] as const;
@@ -41,7 +42,7 @@ export const DEFAULTS = {
   receiver: { host: '127.0.0.1', port: 0, path_prefix: '/webhook', tolerance: '5m', max_body: '1MB' },
   connection: { type: 'pglite', schema: 'public', ssl: false, port: 5432 },
   sync_table: { sync_frequency: 'manual', mode: 'incremental', delete: 'ignore' },
-  discovery: { type: 'static', consul_port: 8500 },
+  discovery: { type: 'static', consul_host: '127.0.0.1', consul_port: 8500, scheme: 'http' },
   service: { load_balancer: 'round_robin' },
   communication: { type: 'http', timeout: '30s', retries: 3 },
   gateway: { host: '127.0.0.1', port: 8080, ssl: false, jwt_subject: 'simone-integrations' },

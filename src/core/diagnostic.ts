@@ -32,6 +32,7 @@ export const DIAGNOSTIC_SEVERITY = {
   'insecure-url': 'warning',
   'webhook-unsigned': 'warning',
   'yaml11-ambiguous': 'warning',
+  'value-not-run': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_SEVERITY;

@@ -48,6 +48,8 @@ export interface JsonSchema {
   'x-secret-pair'?: string;
   /** The value names something declared elsewhere. */
   'x-reference'?: ReferenceKind;
+  /** Enum values that are valid but that no runner runs, each with why: completion leaves them out, validation warns (`value-not-run`). */
+  'x-not-run'?: Record<string, string>;
   definitions?: Record<string, JsonSchema>;
 }
 

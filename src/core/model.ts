@@ -4,7 +4,7 @@
  */
 
 import type {
-  COMMUNICATION_TYPES, CONNECTION_TYPES, DELETE_POLICIES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES, HTTP_METHODS,
+  COMMUNICATION_TYPES, CONNECTION_TYPES, DELETE_POLICIES, DISCOVERY_SCHEMES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES, HTTP_METHODS,
   INTEGRATION_TYPES, LOAD_BALANCERS, SIGNATURE_SCHEMES, SYNC_FREQUENCIES, SYNC_MODES,
 } from './defaults';
 
@@ -185,13 +185,24 @@ export type Integration = RequestResponseIntegration | EventDrivenIntegration | 
 
 export interface ServiceSettings {
   name: string;
-  url: string;
+  /** Required under static discovery; under consul it gives only the scheme and base path (the instances give host and port). */
+  url?: string;
   healthCheck?: string;
   loadBalancer: (typeof LOAD_BALANCERS)[number];
 }
 
+export interface ServiceDiscovery {
+  type: (typeof DISCOVERY_TYPES)[number];
+  host?: string;
+  port?: number;
+  /** How the Consul agent is reached. */
+  scheme: (typeof DISCOVERY_SCHEMES)[number];
+  /** The Consul ACL token, sent as `X-Consul-Token` (a secret). */
+  token?: string;
+}
+
 export interface Microservices {
-  discovery?: { type: (typeof DISCOVERY_TYPES)[number]; host?: string; port?: number };
+  discovery?: ServiceDiscovery;
   services: ServiceSettings[];
   communication: { type: (typeof COMMUNICATION_TYPES)[number]; timeoutMs: number; retries: number };
   secrets: readonly string[];

@@ -23,7 +23,7 @@
  */
 
 import {
-  AUTH_TYPES, COMMUNICATION_TYPES, CONNECTION_TYPES, DEFAULTS, DELETE_POLICIES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES,
+  AUTH_TYPES, COMMUNICATION_TYPES, CONNECTION_TYPES, DEFAULTS, DELETE_POLICIES, DISCOVERY_SCHEMES, DISCOVERY_TYPES, EXCHANGE_TYPES, GATEWAY_AUTH_TYPES,
   HTTP_METHODS, INTEGRATION_TYPES, JWT_ALGORITHMS, LOAD_BALANCERS, SIGNATURE_SCHEMES, SYNC_FREQUENCIES, SYNC_MODES,
 } from './defaults';
 import type { JsonSchema, RootSchema } from './jsonSchema';
@@ -591,8 +591,10 @@ const definitions: Record<string, JsonSchema> = {
         description: 'How services are found: `static` (their `url`) or a Consul agent.',
         properties: {
           type: { enum: list(DISCOVERY_TYPES), description: '`static` uses each service\'s `url`; `consul` asks a Consul agent.', default: DEFAULTS.discovery.type, examples: ['consul'] },
-          host: { type: 'string', description: 'Host of the Consul agent (consul discovery).', examples: ['consul.service.company.com'] },
-          port: port('HTTP port of the Consul agent (consul discovery), usually 8500.', [8500]),
+          host: { type: 'string', description: 'Host of the Consul agent (consul discovery).', default: DEFAULTS.discovery.consul_host, examples: ['consul.service.company.com'] },
+          port: port('HTTP(S) port of the Consul agent (consul discovery): usually 8500, or 8501 over https.', [8500, 8501], DEFAULTS.discovery.consul_port),
+          scheme: { enum: list(DISCOVERY_SCHEMES), description: 'How the Consul agent is reached (consul discovery): `http`, or `https` (verified TLS).', default: DEFAULTS.discovery.scheme, examples: ['https'] },
+          token: secret('Consul ACL token, sent as `X-Consul-Token` (consul discovery).', ['${CONSUL_HTTP_TOKEN}']),
         },
         additionalProperties: false,
         examples: [{ type: 'consul', host: 'consul.service.company.com', port: 8500 }],
@@ -607,7 +609,12 @@ const definitions: Record<string, JsonSchema> = {
           required: ['name'],
           properties: {
             name: { type: 'string', description: 'Service name, unique in the workspace; gateway routes refer to it.', examples: ['user_service'] },
-            url: { type: 'string', format: 'uri', description: 'Base URL of the service (static discovery).', examples: ['http://127.0.0.1:3001'] },
+            url: {
+              type: 'string',
+              format: 'uri',
+              description: 'Base URL of the service: required with static discovery; with consul optional, giving only the scheme and base path (Consul gives each instance\'s host and port).',
+              examples: ['http://127.0.0.1:3001'],
+            },
             health_check: { type: 'string', format: 'path-or-url', description: 'Health path (joined to `url`) or absolute http(s) URL.', examples: ['/health'] },
             load_balancer: {
               enum: list(LOAD_BALANCERS),
@@ -624,7 +631,13 @@ const definitions: Record<string, JsonSchema> = {
         type: 'object',
         description: 'How services call each other: protocol, timeout and retries.',
         properties: {
-          type: { enum: list(COMMUNICATION_TYPES), description: 'Protocol between services.', default: DEFAULTS.communication.type, examples: ['grpc'] },
+          type: {
+            enum: list(COMMUNICATION_TYPES),
+            description: 'Protocol between services. `grpc` is accepted but not run: health only checks that such services accept TCP connections, and `test` does not call them.',
+            default: DEFAULTS.communication.type,
+            examples: ['http'],
+            'x-not-run': { grpc: 'gRPC is validated but not run: health only checks that each service accepts TCP connections, and `test` does not call gRPC services.' },
+          },
           timeout: duration('How long one call may take.', DEFAULTS.communication.timeout, ['30s']),
           retries: { type: 'integer', minimum: 0, description: 'Retries after the first attempt.', default: DEFAULTS.communication.retries, examples: [3] },
         },

@@ -4,7 +4,7 @@ import type { ConfigFile } from './configFile';
 import { layeredEnvironment, readFolderDotEnvs, type DotEnvRead, type EnvironmentProvider } from './env';
 import { FileSystemError, nodeFileSystem, typeAt, type WorkspaceFileSystem } from './fileSystem';
 import { findIntegrationFiles } from './integrationFiles';
-import type { ApiGateway, Integration, Microservices } from './model';
+import type { ApiGateway, Integration, Microservices, ServiceSettings } from './model';
 import { readConfigFile } from './readTextFile';
 import { Redactor } from './redactor';
 import { collectDocumentSecrets } from './secrets';
@@ -195,6 +195,15 @@ export class Workspace {
 
   microservices(): Microservices[] {
     return this.built().flatMap((doc) => (doc.kind === 'microservices' ? [doc.microservices] : []));
+  }
+
+  /** A microservice by name, with the `microservices` document it belongs to (its discovery and communication). */
+  service(name: string): { microservices: Microservices; service: ServiceSettings } | undefined {
+    for (const microservices of this.microservices()) {
+      const service = microservices.services.find((candidate) => candidate.name === name);
+      if (service) return { microservices, service };
+    }
+    return undefined;
   }
 
   gateways(): ApiGateway[] {

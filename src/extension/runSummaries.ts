@@ -2,6 +2,7 @@
  * One line per run result, for the log, notifications and test messages. Results come from the engine already
  * redacted; nothing here reads the config. No `vscode` here.
  */
+import type { ServiceCallResult } from '../runners/discovery/callService';
 import type { EndpointResult } from '../runners/http/endpointResult';
 import type { SyncTableJson } from '../runners/sync/syncResultJson';
 import type { WebhookDelivery } from '../runners/webhook/webhookSender';
@@ -18,6 +19,12 @@ export function describeEndpointOutcome(result: Pick<EndpointResult, 'ok' | 'sta
 
 export function describeEndpointResult(result: EndpointResult): string {
   return `${result.integration}.${result.endpoint} ${result.method} ${result.url ?? '(no URL)'}: ${result.ok ? '' : 'FAILED '}${describeEndpointOutcome(result)}`;
+}
+
+/** "orders GET /health to n1/orders-1: 200 after 2 attempts in 12 ms (2 of 3 instances passing)". */
+export function describeServiceCall(result: ServiceCallResult): string {
+  const to = result.attempts.length ? ` to ${result.attempts.map((attempt) => attempt.instance ?? '?').join(' then ')}` : '';
+  return `${result.service} ${result.method} ${result.path}${to}: ${result.ok ? '' : 'FAILED '}${describeEndpointOutcome(result)} (${result.instances.passing} of ${result.instances.listed} instances passing)`;
 }
 
 export function describeDelivery(delivery: WebhookDelivery): string {

@@ -8,7 +8,7 @@ import { scalarText, valueOf } from '../core/yamlNodes';
 import type { LanguageContext } from './context';
 import { documentAt } from './nodePath';
 import { schemaDocumentation, yamlScalar } from './schemaDocs';
-import { allowedValues, annotatedPropertySchemas, describingSchemas, firstOf, schemaAlong, type Segment } from './schemaPath';
+import { annotatedPropertySchemas, offeredValues, describingSchemas, firstOf, schemaAlong, type Segment } from './schemaPath';
 import { pathAbove, siblingKeys } from './textPath';
 import { atColumn, keyTemplate, snippetFiller } from './yamlTemplate';
 
@@ -153,7 +153,7 @@ function valueItems(place: Place, schemas: JsonSchema[], document: ConfigDocumen
   if (reference) return referenceItems(place, reference, document, item, range, partial);
   const fallback = firstOf(schemas, (schema) => schema.default);
   const rank = (value: unknown, index: number) => `${value === fallback ? 0 : 1}_${String(index).padStart(3, '0')}`;
-  const allowed = allowedValues(schemas) ?? (firstOf(schemas, (schema) => (schema.type === undefined ? undefined : schemaTypes(schema)))?.includes('boolean') ? [true, false] : undefined);
+  const allowed = offeredValues(schemas) ?? (firstOf(schemas, (schema) => (schema.type === undefined ? undefined : schemaTypes(schema)))?.includes('boolean') ? [true, false] : undefined);
   if (allowed) return allowed.map((value, index) => item(yamlScalar(value), CompletionItemKind.EnumMember, value === fallback ? 'default' : undefined, undefined, rank(value, index)));
   if (firstOf(schemas, (schema) => schema.format) === 'duration') {
     const values = [...new Set([...(fallback === undefined ? [] : [String(fallback)]), ...COMMON_DURATIONS])];

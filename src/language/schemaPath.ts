@@ -75,3 +75,9 @@ export function firstOf<T>(schemas: JsonSchema[], pick: (schema: JsonSchema) => 
 export function allowedValues(schemas: JsonSchema[]): unknown[] | undefined {
   return firstOf(schemas, (schema) => schema.enum) ?? firstOf(schemas, (schema) => (schema.const === undefined ? undefined : [schema.const]));
 }
+
+/** The allowed values completion and snippets offer: not those no runner runs (`x-not-run`), which validation warns about. */
+export function offeredValues(schemas: JsonSchema[]): unknown[] | undefined {
+  const notRun = firstOf(schemas, (schema) => schema['x-not-run']) ?? {};
+  return allowedValues(schemas)?.filter((value) => !Object.hasOwn(notRun, String(value)));
+}

@@ -1,5 +1,5 @@
 import { applicableSchemas, resolveRef, schemaTypes, type JsonSchema } from '../core/jsonSchema';
-import { allowedValues, firstOf } from './schemaPath';
+import { firstOf, offeredValues } from './schemaPath';
 import { yamlScalar } from './schemaDocs';
 
 /** Fills the blanks of a template: tab stops for a completion snippet, plain values for a quick fix. */
@@ -39,7 +39,7 @@ function isType(schemas: JsonSchema[], type: string): boolean {
 /** The value of a scalar key: its allowed values (default first), else its default or first example. */
 function scalarTemplate(schemas: JsonSchema[], filler: Filler): string {
   const fallback = firstOf(schemas, (schema) => schema.default);
-  const allowed = allowedValues(schemas) ?? (isType(schemas, 'boolean') ? [true, false] : undefined);
+  const allowed = offeredValues(schemas) ?? (isType(schemas, 'boolean') ? [true, false] : undefined);
   if (allowed) {
     const ordered = fallback === undefined ? allowed : [fallback, ...allowed.filter((value) => value !== fallback)];
     return filler.choice(ordered.map((value) => yamlScalar(value)));

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { DatabaseIntegration, Integration } from '../core/model';
 import { Authorizers } from './auth/authorizers';
+import { ServiceDirectory, type DirectoryOptions } from './discovery/serviceDirectory';
 import { createHealthProbeContext, type HealthProbeContext } from './health/healthProbeContext';
 import { ResilienceRegistry } from './http/resilienceRegistry';
 import { closeSharedAgent } from './http/sharedAgent';
@@ -15,6 +16,8 @@ export interface EngineServicesOptions {
   /** For the queue pool: the CLI connects once, the editor reconnects. */
   queues?: QueueConnectionOptions;
   dispatcher?: Dispatcher;
+  /** Blocking-query wait and back-off of the Consul watches (tests shorten them). */
+  discovery?: DirectoryOptions;
 }
 
 /**
@@ -35,6 +38,8 @@ export class EngineServices {
     dispose: (connections) => connections.close(),
   });
 
+  /** Microservices' instances: Consul watches shared by health and service calls. */
+  readonly discovery: ServiceDirectory;
   /** Running webhook receivers, keyed by integration. */
   readonly receivers = new WebhookReceivers();
   /** Running queue consumers, keyed by integration/queue, on the pool's connections. */
@@ -42,6 +47,7 @@ export class EngineServices {
 
   constructor(private readonly options: EngineServicesOptions = {}) {
     this.authorizers = new Authorizers({ dispatcher: options.dispatcher });
+    this.discovery = new ServiceDirectory({ dispatcher: options.dispatcher, ...options.discovery });
     this.queues = new QueueConnectionPool(options.queues);
     this.consumers = new QueueConsumers(this.queues);
   }
@@ -53,6 +59,7 @@ export class EngineServices {
       registry: this.resilience,
       authorizers: this.authorizers,
       dispatcher: this.options.dispatcher,
+      discovery: this.discovery,
       queueConnections: this.queues,
       databaseConnections: (integration) => (integration.type === 'database' ? this.databases.get(integration) : undefined),
       receiverPort: (integration) => this.receivers.running().find((running) => running.integration === integration)?.port,
@@ -61,6 +68,7 @@ export class EngineServices {
 
   async dispose(): Promise<void> {
     this.resilience.dispose();
+    this.discovery.dispose();
     // Consumers cancel on their connections before the pool closes them.
     await Promise.all([this.receivers.dispose(), this.consumers.dispose()]);
     await Promise.all([this.authorizers.dispose(), this.queues.close(), this.databases.dispose(), closeSharedAgent()]);

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startServices, type RunningServices } from '../../scripts/demo/services/demoServices';
+import { closeServer } from '../../scripts/demo/services/httpService';
+import { microservice } from '../../scripts/demo/services/microservices';
+import { ConsulDouble } from '../support/consulDouble';
 import { demoPlan } from '../../scripts/demo/demoPlan';
 import { Workspace } from '../../src/core/workspace';
 import { launchChromium, missingPrerequisite, prepareCodeServer, startCodeServer, type CodeServer } from '../support/codeServer';
@@ -30,6 +35,29 @@ interface Session {
   workbench?: Workbench;
   /** What the demo services answered, one line per request. */
   requests: string[];
+  /** A Consul API double listing `report_service`'s instances (.simone/integrations/discovered.yaml). */
+  consul?: ConsulDouble;
+  instances: Server[];
+}
+
+const CONSUL_TOKEN = 'e2e-consul-acl-token-31c7';
+
+/** A consul-discovered service: the double with an ACL token and two local instances, a config naming it. */
+async function startConsul(session: Session): Promise<void> {
+  session.consul = await ConsulDouble.start({ token: CONSUL_TOKEN });
+  for (let index = 0; index < 3; index++) {
+    const server = microservice({ name: `report_service ${index + 1}`, host: '127.0.0.1', port: 0, healthPath: '/health' });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    session.instances.push(server);
+  }
+  setInstances(session, [1, 2]);
+  writeFileSync(join(session.workspace, '.simone/integrations/discovered.yaml'), `microservices:\n  discovery:\n    type: consul\n    host: 127.0.0.1\n    port: ${session.consul.port}\n    token: \${CONSUL_HTTP_TOKEN}\n  services:\n    - name: report_service\n      health_check: /health\n`);
+  writeFileSync(join(session.workspace, '.env'), `${readFileSync(join(session.workspace, '.env'), 'utf8')}\nCONSUL_HTTP_TOKEN=${CONSUL_TOKEN}\n`);
+}
+
+/** Which of the three instances Consul lists (1-based). */
+function setInstances(session: Session, which: number[]): void {
+  session.consul!.setService('report_service', which.map((number) => ({ id: `report_service-${number}`, node: `node-${number}`, address: '127.0.0.1', port: (session.instances[number - 1].address() as AddressInfo).port })));
 }
 
 /** Every `127.0.0.1:<port>` of the copy's configs and .env moved to a free port, so nothing else on the machine answers. */
@@ -57,6 +85,7 @@ async function openSession(session: Session, codeServerFolder: string, trusted: 
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) && !source.startsWith(join(examples, '.simone/data')) });
   writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
   await movePorts(workspace);
+  await startConsul(session);
   // A longer wait before the tracker's retry (2-4 s with its jitter), so the panel's live rows can be read mid-run.
   const tracker = join(workspace, '.simone/integrations/project_tracker.yaml');
   writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 4s'));
@@ -75,12 +104,14 @@ async function closeSession(session: Session): Promise<void> {
   await session.browser?.close();
   await session.server?.stop({ keepLogs: false });
   await session.services?.stop();
+  await session.consul?.stop();
+  await Promise.all(session.instances.map(closeServer));
   rmSync(session.workspace, { recursive: true, force: true });
 }
 
 /** A session opened in `before` and closed in `after` of the describe that calls this. */
 function session(trusted: boolean): Session {
-  const opened: Session = { workspace: mkdtempSync(join(tmpdir(), 'simone-e2e-editor-')), requests: [] };
+  const opened: Session = { workspace: mkdtempSync(join(tmpdir(), 'simone-e2e-editor-')), requests: [], instances: [] };
   before(async () => {
     const missing = missingPrerequisite();
     if (missing) throw new Error(`end-to-end tests need code-server and chromium: ${missing}`);
@@ -122,6 +153,31 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       const status = await ui.statusBarItem(/\d+ healthy, (\d+ degraded, )?\d+ down/);
       assert.match(status, /[1-9]\d* healthy, (\d+ degraded, )?[1-9]\d* down/);
       assert.ok(requests.some((line) => line.includes('GET /api/health -> 200')), `the tracker was probed: ${requests.join('\n')}`);
+    });
+  });
+
+  it("a consul service shows the instances Consul lists as its children, and follows Consul live", async (t) => {
+    await step(trusted, t, async (ui) => {
+      await ui.showSimoneView();
+      // Both microservices documents (the static one of examples/ and discovered.yaml) are groups named microservices.
+      const groups = ui.integrationRows.filter({ has: ui.page.locator('.label-name', { hasText: /^microservices$/ }) });
+      await groups.nth(1).waitFor();
+      for (const index of [0, 1]) if ((await groups.nth(index).getAttribute('aria-expanded')) !== 'true') await groups.nth(index).locator('.monaco-tl-twistie').click();
+      assert.match(await ui.waitForIntegrationRow('report_service', /^report_service, healthy, /), /2 instances/);
+      await ui.expandIntegration('report_service');
+      for (const number of [1, 2]) assert.match(await ui.waitForIntegrationRow(`node-${number}/report_service-${number}`, /^node-\d\/report_service-\d, healthy, .*consul passing · answered 200/), /127\.0\.0\.1:\d+/);
+      // Consul lists a third instance, then drops the second: the rows follow without a restart or a refresh.
+      setInstances(trusted, [1, 2, 3]);
+      await ui.waitForIntegrationRow('node-3/report_service-3', /^node-3\/report_service-3, healthy, .*consul passing · answered 200/);
+      setInstances(trusted, [1, 3]);
+      const deadline = Date.now() + 30_000;
+      while ((await ui.integrationLabels()).some((label) => label.startsWith('node-2/report_service-2'))) {
+        if (Date.now() > deadline) throw new Error('node-2/report_service-2 is still listed');
+        await ui.page.waitForTimeout(250);
+      }
+      const rows = await ui.integrationLabels();
+      assert.ok(!rows.some((row) => row.includes(CONSUL_TOKEN)), 'the ACL token is never shown');
+      assert.ok(trusted.consul!.requests.some((request) => request.path === '/v1/health/service/report_service' && (request.index ?? 0) > 0), 'a blocking query kept it live');
     });
   });
 
@@ -214,6 +270,7 @@ describe('the Simone container in an untrusted workspace', { timeout: 10 * 60_00
       // Long enough for the stopped service's 5 s interval and every first probe.
       await ui.page.waitForTimeout(8_000);
       assert.deepEqual(untrusted.requests, []);
+      assert.deepEqual(untrusted.consul!.requests, [], 'nor a Consul query');
       assert.equal(await ui.page.locator('.statusbar-item', { hasText: /healthy|down/ }).count(), 0);
     });
   });

@@ -178,6 +178,8 @@ export class Workbench {
 
   /** Opens the Simone container from the activity bar and waits for the Integrations view's first row. */
   async showSimoneView(): Promise<void> {
+    // A click on the container's icon while it is shown would close the side bar (and its badge is in the way).
+    if (await this.integrationRows.first().isVisible()) return;
     await this.page.locator('.activitybar .action-item a[aria-label^="Simone"], .activitybar .action-item [aria-label^="Simone"]').first().click();
     await this.integrationRows.first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
   }

@@ -17,6 +17,7 @@ describe('the Testing view items', () => {
       [
         '.simone/integrations/architecture.yaml',
         [
+          ['microservices', ['service:milestone_service', 'service:task_service', 'service:notification_service']],
           [
             'api_gateway',
             [
@@ -35,7 +36,10 @@ describe('the Testing view items', () => {
       ['.simone/integrations/project_tracker.yaml', [['project_tracker', ['endpoint:list_issues', 'endpoint:get_issue', 'endpoint:create_issue', 'endpoint:close_issue']]]],
       ['.simone/integrations/team_notifications.yaml', [['team_notifications', ['webhook:team_chat', 'webhook:ci_server']]]],
     ]);
-    const gateway = files[0].integrations[0];
+    const services = files[0].integrations[0].tests;
+    assert.equal(services[1].description, 'service · least_connections');
+    assert.ok(services.every((test) => test.range !== undefined), 'each service at its name');
+    const gateway = files[0].integrations[1];
     assert.equal(gateway.type, 'api_gateway');
     assert.equal(gateway.tests[3].description, '→ task_service');
     assert.equal(gateway.tests[0].id, `${files[0].uri}#api_gateway/GET /simone/milestones`);
@@ -49,6 +53,12 @@ describe('the Testing view items', () => {
     const lines = tracker.tests.map((test) => test.range!.start.line);
     assert.ok(lines.every((line, index) => line > tracker.range!.start.line && (index === 0 || line > lines[index - 1])), String(lines));
     assert.equal(tracker.tests[0].id, `${files[1].uri}#project_tracker/list_issues`);
+  });
+
+  it('lists no gRPC service: nothing calls it', () => {
+    const temp = new TempWorkspace({ '.simone/integrations/rpc.yaml': 'microservices:\n  services:\n    - name: rpc\n      url: http://127.0.0.1:9\n  communication:\n    type: grpc\n' });
+    temps.push(temp);
+    assert.deepEqual(discoverEndpointTests(new LiveWorkspace({ folders: [temp.root], processEnv: {} }).snapshot), []);
   });
 
   it('follows edits with stable ids, and lists nothing for a file without runnable endpoints', async () => {

@@ -148,6 +148,37 @@ describe('the Integrations tree model', () => {
     assert.equal(model.node(group.id)!.description, '1 of 3 healthy · static discovery');
   });
 
+  it("shows a consul service's instances as its children, as its health result lists them, and repaints the service when they change", () => {
+    const temp = new TempWorkspace({
+      '.simone/integrations/services.yaml': 'microservices:\n  discovery:\n    type: consul\n    host: 127.0.0.1\n    port: 8500\n  services:\n    - name: orders\n      health_check: /health\n',
+    });
+    temps.push(temp);
+    const live = new LiveWorkspace({ folders: [temp.root], processEnv: {} });
+    const model = new IntegrationTreeModel(() => NOW);
+    model.setWorkspace(live.snapshot);
+    const service = model.children(model.roots()[0].id)[0];
+    assert.deepEqual(model.children(service.id), [], 'no instances before a probe');
+    const instance = (id: string, port: number, consul: 'passing' | 'critical', probeOk = true) => ({
+      id, node: id.split('/')[0], address: '10.0.0.1', port, tags: ['v1'], consul, failingChecks: consul === 'passing' ? [] : ["Service 'orders' check: critical"],
+      probe: { name: 'health_check', target: `GET http://10.0.0.1:${port}/health`, ok: probeOk, latencyMs: 3, ...(probeOk ? { status: 200 } : { error: 'connection refused' }) },
+      ok: consul === 'passing' && probeOk,
+    });
+    const key = keyOf('microservice', 'orders');
+    model.setHealth(key, result('healthy', '2 instances pass', { extra: { kind: 'instances', instances: [instance('n1/orders-1', 8081, 'passing'), instance('n2/orders-2', 8082, 'passing')] } }));
+    const children = model.children(service.id);
+    assert.deepEqual(labels(children), ['n1/orders-1', 'n2/orders-2']);
+    assert.equal(children[0].description, '10.0.0.1:8081 · consul passing · answered 200');
+    assert.equal(children[0].state, 'healthy');
+    assert.equal(model.node(service.id)!.description, '12 ms · 2 instances');
+
+    const changed = model.setHealth(key, result('degraded', '1 of 2 instances pass', { extra: { kind: 'instances', instances: [instance('n1/orders-1', 8081, 'passing'), instance('n3/orders-3', 8083, 'critical')] } }));
+    assert.ok(changed.includes(model.roots()[0].id) || changed.includes(service.id), `repainted: ${changed.join(', ')}`);
+    const after = model.children(service.id);
+    assert.deepEqual(labels(after), ['n1/orders-1', 'n3/orders-3'], 'the one Consul no longer lists is gone, the new one is there');
+    assert.equal(after[1].state, 'degraded', 'our probe answers, Consul says critical');
+    assert.match(after[1].tooltip(), /Consul: critical[\s\S]*Service 'orders' check: critical/);
+  });
+
   it('builds tooltips on demand with the check, its time and the file, and never a secret of the config', () => {
     const temp = new TempWorkspace({
       '.env': 'SHOP_KEY=shop-secret-key-9931\n',

@@ -53,6 +53,18 @@ integration:
 `,
 };
 
+describe('completion: values the runners do not run', () => {
+  it('offers http but not grpc for communication.type, and every discovery scheme', () => {
+    const microservices = (line: string) => `microservices:\n  discovery:\n    type: consul\n${line.startsWith('    scheme') ? `${line}\n` : ''}  services:\n    - name: orders\n  communication:\n${line.startsWith('    type') ? `${line}\n` : '    type: http\n'}`;
+    assert.deepEqual(labels(completeAt(microservices('    type: ‸'))), ['http']);
+    assert.deepEqual(labels(completeAt(microservices('    scheme: ‸'))).sort(), ['http', 'https']);
+    // The key's snippet offers the same choice.
+    const key = completeAt('microservices:\n  services:\n    - name: orders\n  communication:\n    ‸\n');
+    assert.match(newText(item(key, 'type')), /^type: /);
+    assert.doesNotMatch(newText(item(key, 'type')), /grpc/);
+  });
+});
+
 describe('completion: keys', () => {
   it('offers on a blank line inside circuit_breaker only its keys not yet present', () => {
     const list = completeAt(`integration:

@@ -19,7 +19,7 @@ const definitions = integrationSchema.definitions;
 const ALLOWED_KEYWORDS = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'pattern', 'minimum', 'maximum',
   'minItems', 'minProperties', 'maxProperties', 'oneOf', 'allOf', 'format', 'description', 'markdownDescription', 'default',
-  'examples', 'x-secret', 'x-secret-parts', 'x-secret-pair', 'x-reference',
+  'examples', 'x-secret', 'x-secret-parts', 'x-secret-pair', 'x-reference', 'x-not-run',
 ]);
 const FORMATS = new Set(['duration', 'uri', 'uri-template', 'amqp-uri', 'postgres-uri', 'queue-or-url', 'path-or-url', 'status-range', 'byte-size']);
 
@@ -147,8 +147,15 @@ describe('integration schema self-consistency', () => {
       'auth_jwt.secret',
       'auth_oauth2_client_credentials.client_secret',
       'connection.password',
+      'microservices.discovery.token',
       'webhook.endpoints[].secret',
     ]);
+  });
+
+  it('marks the values no runner runs, each with why, and only values of its enum', () => {
+    const notRun = visits.filter((visit) => visit.node['x-not-run']);
+    assert.deepEqual(notRun.map((visit) => [visit.path, Object.keys(visit.node['x-not-run']!)]), [['microservices.communication.type', ['grpc']]]);
+    for (const { node } of notRun) for (const value of Object.keys(node['x-not-run']!)) assert.ok(node.enum?.includes(value), value);
   });
 
   it('marks the keys that name something elsewhere', () => {

@@ -22,6 +22,11 @@ ${extra}  endpoints:
 ${endpoints}
 `;
 
+const services = (discovery: 'static' | 'consul' | undefined, extra: string, service = 'name: orders\n      url: http://127.0.0.1:4041') => `microservices:
+${discovery ? `  discovery:\n    type: ${discovery}\n` : ''}  services:
+    - ${service}
+${extra}`;
+
 const queues = `integration:
   type: message_queue
   name: broker
@@ -117,6 +122,9 @@ const CASES: RuleCase[] = [
   { code: 'webhook-unsigned', name: 'an endpoint without a secret', fires: hooks(''), nearMiss: hooks('      secret: ${HOOK_SECRET}\n').replace(/[«»]/g, ''), options: { env: { HOOK_SECRET: 'x' } } },
   { code: 'yaml11-ambiguous', name: 'yes for a boolean', fires: queues.replace('    - name: project_events\n', '    - name: project_events\n      durable: «yes»\n'), nearMiss: queues.replace('    - name: project_events\n', '    - name: project_events\n      durable: true\n'), options: { env: { RABBITMQ_URL: 'amqp://127.0.0.1' } } },
   { code: 'yaml11-ambiguous', name: 'a base-60 looking value', fires: api('  description: «1:30»\n'), nearMiss: api('  description: "1:30"\n') },
+  { code: 'value-not-run', name: 'gRPC between services', fires: services('static', '  communication:\n    type: «grpc»\n'), nearMiss: services('static', '  communication:\n    type: http\n') },
+  { code: 'schema-missing-property', name: 'a static service without url', fires: services('static', '', '«name: orders\n      health_check: /health\n»'), nearMiss: services('consul', '', 'name: orders\n      health_check: /health') },
+  { code: 'schema-missing-property', name: 'a service without url under the default discovery', fires: services(undefined, '', '«name: orders\n»'), nearMiss: services(undefined, '', 'name: orders\n      url: http://127.0.0.1:4041') },
 ];
 
 describe('diagnostic rules', () => {

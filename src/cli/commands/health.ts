@@ -2,6 +2,7 @@ import { closeSharedAgent } from '../../runners/http/sharedAgent';
 import { createHealthProbeContext } from '../../runners/health/healthProbeContext';
 import { runHealthRound, type HealthEntry } from '../../runners/health/healthRound';
 import { healthTargets } from '../../runners/health/healthTarget';
+import { instancesJson } from '../../runners/health/instanceHealth';
 import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, parseCommandArgs, UsageError, type Command } from '../usage';
 
@@ -14,6 +15,7 @@ function toJson(entries: HealthEntry[]): string {
     state: result.state,
     latencyMs: result.latencyMs,
     detail: result.detail,
+    ...instancesJson(result),
   }));
   return JSON.stringify({ integrations }, null, 2) + '\n';
 }

@@ -10,11 +10,15 @@ import { otlpTracesUrl, setupTelemetry } from '../../runners/telemetry/telemetry
 import type { Workspace } from '../../core/workspace';
 import { namedGateways } from '../../runners/gateway/gatewayNames';
 import { findIntegration } from '../findIntegration';
+import { findService, testService } from './testService';
 import { loadWorkspace } from '../loadWorkspace';
 import { formatOption, keyValueOptions, parseCommandArgs, UsageError, type Command } from '../usage';
 import { testGatewayCommand } from './testGateway';
 
-const USAGE = 'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]\n       test <gateway> [--rate-limit] [--format text|json] [--workspace DIR]';
+const USAGE =
+  'usage: test <integration>[.<endpoint>] [--param k=v]... [--format text|json] [--workspace DIR]\n' +
+  '       test <service> [--path P] [--method M] [--count N] [--format text|json] [--workspace DIR]\n' +
+  '       test <gateway> [--rate-limit] [--format text|json] [--workspace DIR]';
 /** Endpoints of one integration in flight at once when testing them all. */
 const CONCURRENCY = 4;
 
@@ -60,11 +64,17 @@ export const test: Command = async (args, io) => {
     format: { type: 'string' },
     workspace: { type: 'string' },
     'rate-limit': { type: 'boolean' },
+    path: { type: 'string' },
+    method: { type: 'string' },
+    count: { type: 'string' },
   });
   const format = formatOption(values.format, ['text', 'json'], 'text');
   if (positionals.length !== 1) throw new UsageError(USAGE);
-  const params = keyValueOptions(values.param, 'param');
   const workspace = loadWorkspace(io, { workspace: values.workspace });
+  const service = findService(workspace, positionals[0]);
+  if (service) return testService(service, { ...values, format }, io);
+  if (values.path !== undefined || values.method !== undefined || values.count !== undefined) throw new UsageError(`--path, --method and --count are for a service; "${positionals[0]}" is not one.\n${USAGE}`);
+  const params = keyValueOptions(values.param, 'param');
   const spec = positionals[0];
   const gateways = namedGateways(workspace.gateways());
   // An integration of the same name wins: gateway names (`api_gateway`, `api_gateway_2`) are fixed.

@@ -10,6 +10,7 @@ import type { WorkspaceIndex } from '../workspaceIndex';
 import { duplicateKeys } from './duplicateKeys';
 import { variableReferences } from './environment';
 import { capped } from './problemCap';
+import { notRunValues } from './notRunValues';
 import { duplicateNames } from './names';
 import { contradictoryRanges } from './ranges';
 import { eventsWithoutPublisher, unknownReferences } from './references';
@@ -17,6 +18,7 @@ import type { Rule, RuleContext } from './rule';
 import { validateSchema } from './schemaValidator';
 import { literalSecrets } from './secrets';
 import { withoutSilenced } from './suppression';
+import { servicesNeedUrls } from './serviceUrls';
 import { insecureUrls, relativeEndpointsNeedBase } from './urls';
 import { unsignedWebhooks } from './webhooks';
 import { yaml11Ambiguities } from './yaml11';
@@ -33,6 +35,8 @@ const RULES: Rule[] = [
   unsignedWebhooks,
   contradictoryRanges,
   yaml11Ambiguities,
+  notRunValues,
+  servicesNeedUrls,
 ];
 
 export interface ValidationContext {

@@ -7,6 +7,7 @@ import { commandTarget } from './commandTarget';
 import { createIntegration } from './createIntegration';
 import { testAllEndpoints, testEndpoint } from './endpointCommands';
 import { peekQueue, publishTestMessage } from './queueCommands';
+import { testService } from './serviceCommands';
 import { applySync, previewSync } from './syncCommands';
 import { sendTestWebhook, showReceived, startReceiver, stopReceiver } from './webhookCommands';
 
@@ -20,6 +21,7 @@ export function registerCommands(context: CommandContext, dashboard: HealthSourc
   const handlers: Record<string, Handler> = {
     'simone.testEndpoint': testEndpoint,
     'simone.testAllEndpoints': testAllEndpoints,
+    'simone.testService': testService,
     'simone.runSync': applySync,
     'simone.previewSync': previewSync,
     'simone.sendWebhook': sendTestWebhook,

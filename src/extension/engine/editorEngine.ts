@@ -19,6 +19,7 @@ import { healthKey, healthTargets, type HealthTarget } from '../../runners/healt
 import type { EndpointResult } from '../../runners/http/endpointResult';
 import { endpointParameters } from '../../runners/http/endpointParameters';
 import { runEndpoint } from '../../runners/http/runEndpoint';
+import { callService, type ServiceCallResult } from '../../runners/discovery/callService';
 import { peekQueue, publishMessage, type PeekQueueResult, type PublishMessageResult } from '../../runners/queue/queueOperations';
 import type { RunEvent } from '../../runners/runEvents';
 import { syncIntegration } from '../../runners/sync/runSync';
@@ -171,6 +172,14 @@ export class EditorEngine {
     this.health.dispose();
     this.workspace.dispose();
     await Promise.allSettled([this.services.dispose(), this.telemetry?.dispose()]);
+  }
+
+  /** One call to a microservice, to an instance its load balancer picks (src/runners/discovery/callService.ts). */
+  callService(serviceName: string, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<ServiceCallResult> {
+    if (!this.trusted) throw new EditorEngineError('this workspace is not trusted: nothing is run');
+    const found = this.workspace.snapshot.service(serviceName);
+    if (!found) throw new EditorEngineError(`the workspace has no service "${serviceName}" (any more)`);
+    return callService(found.microservices, found.service, { ...options, directory: this.services.discovery, registry: this.services.resilience });
   }
 
   private integration<T extends IntegrationType>(name: string, type: T): Extract<Integration, { type: T }> {

@@ -6,7 +6,7 @@ import { recordEndpointRun } from '../commands/endpointCommands';
 import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineListener } from '../engineHost';
 import { toVscodeRange, toVscodeUri } from '../locations';
-import { describeDelivery, describeEndpointOutcome } from '../runSummaries';
+import { describeDelivery, describeEndpointOutcome, describeServiceCall } from '../runSummaries';
 import type { TreeWorkspace } from '../tree/treeModel';
 import { discoverEndpointTests, type EndpointTest } from './endpointTests';
 
@@ -14,8 +14,8 @@ import { discoverEndpointTests, type EndpointTest } from './endpointTests';
 const testData = () => ({ test: true, sentBy: 'Simone Integrations for VS Code (Testing view)', sentAt: new Date().toISOString() });
 
 /**
- * The Testing view: every request_response endpoint, outgoing webhook endpoint and gateway route (per method) as a
- * test, grouped by file and integration or gateway, kept in step with the live workspace. A run calls the runner (at most `simone.run.concurrency` at a
+ * The Testing view: every request_response endpoint, outgoing webhook endpoint, HTTP service and gateway route (per
+ * method) as a test, grouped by file and integration, service group or gateway, kept in step with the live workspace. A run calls the runner (at most `simone.run.concurrency` at a
  * time) and reports passed or failed with status, attempts and duration, at the endpoint's line. Untrusted, the
  * controller lists nothing (the engine runs nothing there).
  */
@@ -104,12 +104,11 @@ export class EndpointTestController implements EngineListener, Disposable {
     if (test.kind === 'gateway-route') {
       const [method, path] = test.endpoint.split(' ');
       const result = await engine.testGatewayRoute(test.integration, path, method, { signal });
-      const outcome = `${result.method} ${result.url}: ${describeEndpointOutcome(result)}`;
-      if (result.ok) {
-        run.appendOutput(`${outcome}\r\n`, this.location(item), item);
-        run.passed(item, result.durationMs);
-      } else run.failed(item, this.message(item, outcome), result.durationMs);
-      return;
+      return this.settle(run, item, result.ok, `${result.method} ${result.url}: ${describeEndpointOutcome(result)}`, result.durationMs);
+    }
+    if (test.kind === 'service') {
+      const result = await engine.callService(test.integration, { signal });
+      return this.settle(run, item, result.ok, describeServiceCall(result), result.durationMs);
     }
     if (test.kind === 'endpoint') {
       const remembered = new RememberedParameters(this.context.extension.workspaceState).get(test.integration, test.endpoint);
@@ -117,25 +116,24 @@ export class EndpointTestController implements EngineListener, Disposable {
       if (missing.length) return run.errored(item, this.message(item, `needs ${missing.map((name) => `{${name}}`).join(', ')}: run "Simone: Test Endpoint" on it once to give the values`));
       const result = await engine.runEndpoint(test.integration, test.endpoint, { params: remembered, signal });
       recordEndpointRun(this.context, result);
-      const outcome = `${result.method} ${result.url ?? ''}: ${describeEndpointOutcome(result)}`;
-      if (result.ok) {
-        run.appendOutput(`${outcome}\r\n`, this.location(item), item);
-        run.passed(item, result.durationMs);
-      } else run.failed(item, this.message(item, outcome), result.durationMs);
-      return;
+      return this.settle(run, item, result.ok, `${result.method} ${result.url ?? ''}: ${describeEndpointOutcome(result)}`, result.durationMs);
     }
     const webhook = engine.workspace.snapshot.integration(test.integration);
     const events = webhook?.type === 'webhook' ? webhook.endpoints.find((endpoint) => endpoint.name === test.endpoint)?.events : undefined;
     const started = performance.now();
     const delivery = await engine.sendWebhook(test.integration, test.endpoint, events?.[0] ?? 'test', testData(), { signal });
-    const line = describeDelivery(delivery);
-    if (delivery.ok) {
+    this.settle(run, item, delivery.ok, describeDelivery(delivery), performance.now() - started);
+  }
+
+  /** A run's line in the log, and passed (with the line as output) or failed (with it as the message). */
+  private settle(run: TestRun, item: TestItem, ok: boolean, line: string, durationMs: number): void {
+    if (ok) {
       this.context.log.info(line);
       run.appendOutput(`${line}\r\n`, this.location(item), item);
-      run.passed(item, performance.now() - started);
+      run.passed(item, durationMs);
     } else {
       this.context.log.warn(line);
-      run.failed(item, this.message(item, line), performance.now() - started);
+      run.failed(item, this.message(item, line), durationMs);
     }
   }
 

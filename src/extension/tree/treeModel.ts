@@ -13,7 +13,7 @@ import type { ApiGateway, Integration, IntegrationType, Microservices } from '..
 import type { Definition, DefinitionKind } from '../../core/workspaceIndex';
 import { integrationSecrets, redact } from '../../runners/errors';
 import { namedGateways } from '../../runners/gateway/gatewayNames';
-import type { HealthResult } from '../../runners/health/healthResult';
+import { checkOutcome, type HealthResult } from '../../runners/health/healthResult';
 import { clip, displayState, escapeMarkdown, formatAge, formatLatency, STATE_STYLES, TYPE_ICONS, worstDisplayState, type DisplayState } from './healthPresentation';
 
 /** What the tree reads of a workspace snapshot. */
@@ -44,7 +44,7 @@ export interface NodeTarget {
 
 export type TreeNodeKind =
   | 'folder' | 'integration' | 'endpoint' | 'webhook-endpoint' | 'receiver' | 'received' | 'queue' | 'connection' | 'sync-table'
-  | 'publisher' | 'subscriber' | 'microservices' | 'service' | 'gateway' | 'route';
+  | 'publisher' | 'subscriber' | 'microservices' | 'service' | 'instance' | 'gateway' | 'route';
 
 export interface TreeNode {
   readonly id: string;
@@ -558,27 +558,60 @@ export class IntegrationTreeModel {
     return [node, ...received];
   }
 
+  /** A discovered service's instances, as its health result lists them (Consul's state beside our probe's). */
+  private instanceNodes(parentId: string, result: HealthResult | undefined, location: NodeLocation | undefined): TreeNode[] {
+    const instances = result?.extra?.kind === 'instances' ? result.extra.instances : [];
+    return instances.map((instance): TreeNode => {
+      const state: DisplayState = instance.ok ? 'healthy' : instance.probe.ok || instance.consul === 'passing' ? 'degraded' : 'unhealthy';
+      const probe = checkOutcome(instance.probe);
+      const description = `${instance.address}:${instance.port} · consul ${instance.consul} · ${clip(probe)}`;
+      return {
+        id: `${parentId}/instance:${instance.id}`,
+        parentId,
+        kind: 'instance',
+        label: instance.id,
+        description,
+        icon: { id: STATE_STYLES[state].icon ?? 'server', color: STATE_STYLES[state].color },
+        state,
+        contextValue: `instance.${instance.consul}`,
+        location,
+        childIds: [],
+        tooltip: () => {
+          const checks = instance.failingChecks.length ? `\n\nConsul checks not passing: ${escapeMarkdown(instance.failingChecks.join(', '))}` : '';
+          const tags = instance.tags.length ? `\n\nTags: ${escapeMarkdown(instance.tags.join(', '))}` : '';
+          return `**${escapeMarkdown(instance.id)}** on node ${escapeMarkdown(instance.node)} · ${escapeMarkdown(`${instance.address}:${instance.port}`)}\n\nConsul: ${instance.consul}${checks}\n\n${escapeMarkdown(`${instance.probe.target}: ${probe}`)}${tags}`;
+        },
+      };
+    });
+  }
+
   private microservicesNodes(id: string, microservices: Microservices, workspace: TreeWorkspace): TreeNode[] {
-    const services = microservices.services.map((service): TreeNode => {
+    const where = microservices.discovery?.type === 'consul' ? `consul ${microservices.discovery.host ?? '127.0.0.1'}:${microservices.discovery.port ?? 8500}` : undefined;
+    const services = microservices.services.flatMap((service): TreeNode[] => {
       const result = this.health.get(keyOf('microservice', service.name));
       const state = displayState(result);
       const location = this.definition(workspace, 'service', service.name);
-      return {
-        id: `${id}/service:${service.name}`,
+      const nodeId = `${id}/service:${service.name}`;
+      const address = service.url ?? where ?? '';
+      const instances = this.instanceNodes(nodeId, result, location);
+      const serviceNode: TreeNode = {
+        id: nodeId,
         parentId: id,
         kind: 'service',
         label: service.name,
-        description: result ? (state === 'healthy' ? `${formatLatency(result.latencyMs)} · ${service.url}` : `${STATE_STYLES[state].word} · ${clip(result.detail)}`) : service.url,
+        description: result ? (state === 'healthy' ? `${formatLatency(result.latencyMs)} · ${where ? `${instances.length} instances` : address}` : `${STATE_STYLES[state].word} · ${clip(result.detail)}`) : address,
         icon: { id: STATE_STYLES[state].icon ?? TYPE_ICONS.microservice, color: STATE_STYLES[state].color },
         state,
         contextValue: 'service',
         location,
         target: { integration: service.name, type: 'microservices' },
-        childIds: [],
-        tooltip: () => `**${escapeMarkdown(service.name)}** · ${escapeMarkdown(service.url)} · ${service.loadBalancer}${this.healthTooltip(result)}${this.where(location, workspace)}`,
+        childIds: instances.map((instance) => instance.id),
+        tooltip: () => `**${escapeMarkdown(service.name)}** · ${escapeMarkdown(address)} · ${service.loadBalancer}${this.healthTooltip(result)}${this.where(location, workspace)}`,
       };
+      return [serviceNode, ...instances];
     });
-    const states = services.map((service) => service.state ?? 'unknown');
+    const serviceNodes = services.filter((node) => node.kind === 'service');
+    const states = serviceNodes.map((service) => service.state ?? 'unknown');
     const healthy = states.filter((state) => state === 'healthy').length;
     const worst = worstDisplayState(states);
     const location = this.documentLocation(workspace, microservices.source);
@@ -586,13 +619,13 @@ export class IntegrationTreeModel {
       id,
       kind: 'microservices',
       label: 'microservices',
-      description: `${healthy} of ${services.length} healthy · ${microservices.discovery?.type ?? 'static'} discovery`,
+      description: `${healthy} of ${serviceNodes.length} healthy · ${microservices.discovery?.type ?? 'static'} discovery`,
       icon: { id: TYPE_ICONS.microservices, color: STATE_STYLES[worst].color },
       state: worst,
       contextValue: 'microservices',
       location,
-      childIds: services.map((service) => service.id),
-      tooltip: () => `**microservices** · ${services.length} services, ${microservices.communication.type}${this.where(location, workspace)}`,
+      childIds: serviceNodes.map((service) => service.id),
+      tooltip: () => `**microservices** · ${serviceNodes.length} services, ${microservices.communication.type}${this.where(location, workspace)}`,
     };
     return [group, ...services];
   }

@@ -33,26 +33,37 @@ interface Watched {
   dueAt?: number;
   timer?: unknown;
   inFlight?: Promise<void>;
+  /** The target's own watch (Consul instances) while started: each change re-probes it. */
+  watching?: IDisposable;
+  /** A change came while a probe was running (it may have read the old state): probe once more after it. */
+  again?: boolean;
   /** Aborts this target's probe: on dispose, on its removal, on a change of its settings. */
   readonly probes: AbortController;
 }
 
 const DEFAULT_MAX_BACKOFF_MS = 10 * 60_000;
 
-/** Latencies, depths and counts move all the time; a change worth announcing changes words. */
+/** A discovered service's instances and how each fares: one appearing or leaving is news even when its count is not. */
+function instancesOf(result: HealthResult): string {
+  return result.extra?.kind === 'instances' ? result.extra.instances.map((entry) => `${entry.id} ${entry.consul} ${entry.ok}`).join('\n') : '';
+}
+
+/** Latencies, depths and counts move all the time; a change worth announcing changes words (or the instances). */
 function materiallyDifferent(previous: HealthResult | undefined, next: HealthResult): boolean {
   if (!previous) return true;
   const words = (detail: string) => detail.replace(/\d+(\.\d+)?/g, '#');
-  return previous.state !== next.state || previous.breaker !== next.breaker || words(previous.detail) !== words(next.detail);
+  return previous.state !== next.state || previous.breaker !== next.breaker || words(previous.detail) !== words(next.detail) || instancesOf(previous) !== instancesOf(next);
 }
 
 /**
  * Probes every target at its interval, at most `concurrency` at once, while
  * started (not paused). A target found unhealthy waits interval x 2^n (n
  * unhealthy results in a row, up to `maxBackoffMs`) before its next probe; any
- * other result resets the wait. Announces a result only when it differs
- * materially from the last one. Targets are keyed by `type:name`; `update()`
- * swaps the set without disturbing the unchanged ones.
+ * other result resets the wait. A target whose inputs change by themselves
+ * (`watch`: a service's instances in Consul) is probed again on each change
+ * while started. Announces a result only when it differs materially from the
+ * last one. Targets are keyed by `type:name`; `update()` swaps the set without
+ * disturbing the unchanged ones.
  */
 export class HealthMonitor implements IDisposable {
   private readonly changed = new EventEmitter<HealthChange>();
@@ -126,7 +137,11 @@ export class HealthMonitor implements IDisposable {
       this.stop(entry);
       this.removed.emit({ key });
     }
-    if (this.started) for (const entry of fresh) this.begin(entry);
+    if (this.started)
+      for (const entry of fresh) {
+        this.watchInputs(entry);
+        this.begin(entry);
+      }
   }
 
   /**
@@ -138,6 +153,7 @@ export class HealthMonitor implements IDisposable {
     this.started = true;
     const now = this.clock.now();
     for (const entry of this.watched.values()) {
+      this.watchInputs(entry);
       if (entry.inFlight) continue; // it schedules the next when done
       if (this.options.trusted && entry.dueAt !== undefined && entry.dueAt > now) this.scheduleAt(entry, entry.dueAt - now);
       else this.begin(entry);
@@ -147,7 +163,10 @@ export class HealthMonitor implements IDisposable {
   /** Stops probing on schedule (no view shows the results); probes in flight finish. `start()` resumes. */
   pause(): void {
     this.started = false;
-    for (const entry of this.watched.values()) this.clearTimer(entry);
+    for (const entry of this.watched.values()) {
+      this.clearTimer(entry);
+      this.unwatchInputs(entry);
+    }
   }
 
   /**
@@ -175,7 +194,24 @@ export class HealthMonitor implements IDisposable {
 
   private stop(entry: Watched): void {
     this.clearTimer(entry);
+    this.unwatchInputs(entry);
     entry.probes.abort();
+  }
+
+  /** Untrusted: a watch would touch the network, so there is none. */
+  private watchInputs(entry: Watched): void {
+    if (!this.options.trusted || entry.watching) return;
+    entry.watching = entry.target.watch?.(() => {
+      if (!this.started) return;
+      if (entry.inFlight) entry.again = true;
+      else void this.probe(entry);
+    });
+  }
+
+  private unwatchInputs(entry: Watched): void {
+    entry.watching?.dispose();
+    entry.watching = undefined;
+    entry.again = false;
   }
 
   private clearTimer(entry: Watched): void {
@@ -188,6 +224,9 @@ export class HealthMonitor implements IDisposable {
     this.clearTimer(entry);
     entry.inFlight ??= this.run(entry).finally(() => {
       entry.inFlight = undefined;
+      if (!entry.again) return;
+      entry.again = false;
+      if (this.started && !entry.probes.signal.aborted) void this.probe(entry);
     });
     return entry.inFlight;
   }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Integration, MessageQueueIntegration } from '../../core/model';
 import { Authorizers } from '../auth/authorizers';
+import { ServiceDirectory } from '../discovery/serviceDirectory';
 import type { RequestAuthorizer } from '../http/requestAuthorizer';
 import { ResilienceRegistry } from '../http/resilienceRegistry';
 import { QueueConnection } from '../queue/queueConnection';
@@ -19,6 +20,8 @@ export interface HealthProbeContext {
   /** Where breaker states are read: the registry the runners use. */
   readonly registry: ResilienceRegistry;
   readonly dispatcher?: Dispatcher;
+  /** Where microservices' instances come from (Consul watches shared with calls). */
+  readonly discovery: ServiceDirectory;
   /** The workspace folder an integration belongs to: database health reads the Simone project there. */
   projectFolder(integration: Integration): string;
   /** The auth a health check sends, kept between probes (an OAuth token is reused until it expires). */
@@ -38,6 +41,8 @@ export interface HealthProbeContextOptions {
   /** Shared with the runners (EngineServices.authorizers), so they all use one OAuth token; default: the context's own. */
   authorizers?: Authorizers;
   dispatcher?: Dispatcher;
+  /** Shared with service calls (EngineServices.discovery); default: one of its own, which runs no watch until subscribed. */
+  discovery?: ServiceDirectory;
   /** A live pool (publishers and consumers share it); default: one connection per probe that declares nothing, closed after. */
   queueConnections?: {
     get(integration: MessageQueueIntegration): QueueConnection;
@@ -53,6 +58,7 @@ export function createHealthProbeContext(options: HealthProbeContextOptions): He
     integrations: options.integrations,
     registry: options.registry ?? new ResilienceRegistry(),
     dispatcher: options.dispatcher,
+    discovery: options.discovery ?? new ServiceDirectory({ dispatcher: options.dispatcher }),
     projectFolder: options.projectFolder,
     databaseConnections: options.databaseConnections,
     receiverPort: options.receiverPort,

@@ -7,6 +7,7 @@ import { DEFAULT_MS } from '../../core/defaults';
 import { redact } from '../errors';
 import type { BreakerState } from '../http/integrationBreaker';
 import type { SyncTableHealth } from '../sync/databaseHealth';
+import type { InstanceHealth } from './instanceHealth';
 
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
@@ -28,12 +29,20 @@ export interface ReachabilityCheck {
   error?: string;
 }
 
+/** What a check found, in words: its error, `answered <status>`, or `accepts connections` (a TCP connect). */
+export function checkOutcome(check: ReachabilityCheck): string {
+  if (!check.ok) return check.error ?? 'failed';
+  return check.status !== undefined ? `answered ${check.status}` : 'accepts connections';
+}
+
 export type QueueHealth = { queue: string; messageCount: number; consumerCount: number } | { queue: string; error: string };
 
 export type HealthExtra =
   | { kind: 'endpoints'; checks: ReachabilityCheck[] }
   | { kind: 'queues'; queues: QueueHealth[] }
   | { kind: 'database'; tables: SyncTableHealth[] }
+  /** A discovered service: one entry per instance Consul lists. */
+  | { kind: 'instances'; instances: InstanceHealth[] }
   | {
       kind: 'destinations';
       checks: ReachabilityCheck[];
@@ -120,9 +129,10 @@ export function healthResult(
 
 /** Checks name URLs and destinations as configured: they go out with the same secrets removed as the detail. */
 function redactExtra(extra: HealthExtra, secrets: string[]): HealthExtra {
+  const redactCheck = (check: ReachabilityCheck): ReachabilityCheck => ({ ...check, target: redact(check.target, secrets), ...(check.error === undefined ? {} : { error: redact(check.error, secrets) }) });
+  if (extra.kind === 'instances') return { ...extra, instances: extra.instances.map((entry) => ({ ...entry, probe: redactCheck(entry.probe) })) };
   if (extra.kind !== 'endpoints' && extra.kind !== 'destinations') return extra;
-  const checks = extra.checks.map((check) => ({ ...check, target: redact(check.target, secrets), ...(check.error === undefined ? {} : { error: redact(check.error, secrets) }) }));
-  return { ...extra, checks };
+  return { ...extra, checks: extra.checks.map(redactCheck) };
 }
 
 export function unknownResult(detail: string): HealthResult {

@@ -1,3 +1,4 @@
+import type { IDisposable } from 'cockatiel';
 import type { ApiGateway, Integration, IntegrationType, Microservices } from '../../core/model';
 import { classifyError, integrationSecrets } from '../errors';
 import { gatewayAuthorizer } from '../gateway/gatewayAuth';
@@ -33,6 +34,8 @@ export interface HealthTarget {
   readonly fingerprint: string;
   /** Never throws: a failure is an unhealthy result. */
   probe(signal: AbortSignal): Promise<HealthResult>;
+  /** Where what the probe reads can change by itself (a service's instances in Consul): calls `onChange` then, until disposed. */
+  watch?(onChange: () => void): IDisposable | undefined;
 }
 
 function target(
@@ -102,8 +105,9 @@ export function healthTargets(
   for (const microservices of model.microservices ?? []) {
     for (const service of microservices.services) {
       // Its file's other services are not its settings: editing one leaves the others' results alone.
-      const settings = [service, microservices.communication];
-      targets.push(target(service.name, 'microservice', DEFAULT_HEALTH_INTERVAL_MS, settings, [], (signal) => serviceHealth(service, microservices, context, signal)));
+      const settings = [service, microservices.communication, microservices.discovery];
+      const serviceTarget = target(service.name, 'microservice', DEFAULT_HEALTH_INTERVAL_MS, settings, microservices.secrets, (signal) => serviceHealth(service, microservices, context, signal));
+      targets.push({ ...serviceTarget, watch: (onChange) => context.discovery.subscribe(microservices, service, onChange) });
     }
   }
   for (const named of namedGateways(model.gateways ?? [])) {

@@ -1,9 +1,8 @@
 import type { BreakerState } from '../http/integrationBreaker';
-import { breakerHealth, breakerNote, healthResult, isSlow, slowNote, stateOfParts, worstState, type HealthExtra, type HealthResult, type ReachabilityCheck } from './healthResult';
+import { breakerHealth, breakerNote, checkOutcome, healthResult, isSlow, slowNote, stateOfParts, worstState, type HealthExtra, type HealthResult, type ReachabilityCheck } from './healthResult';
 
 function describeOne(check: ReachabilityCheck, timeoutMs: number): string {
-  const outcome = !check.ok ? check.error : check.status !== undefined ? `answered ${check.status}` : 'accepts connections';
-  return `${check.target} ${outcome}${check.ok && isSlow(check.latencyMs, timeoutMs) ? `; ${slowNote(check.latencyMs, timeoutMs)}` : ''}`;
+  return `${check.target} ${checkOutcome(check)}${check.ok && isSlow(check.latencyMs, timeoutMs) ? `; ${slowNote(check.latencyMs, timeoutMs)}` : ''}`;
 }
 
 /** One line for several checks: what failed (or was slow) by name, else which answered. */

@@ -26,6 +26,21 @@ export interface HttpRequestPlan {
   /** The headers of one request, built afresh for each (a webhook signs every attempt anew). */
   headers(): Record<string, string>;
   body?: string;
+  /**
+   * Where each attempt goes when that may change between attempts (a service's instances, a retry going
+   * to another one): asked as the attempt starts, released when it ends. Throws a ClassifiedError when
+   * there is nowhere left to send to. Without it every attempt goes to `url`.
+   */
+  destination?(): AttemptDestination;
+}
+
+export interface AttemptDestination {
+  url: URL;
+  redactedUrl: string;
+  /** Names it in the attempt's record. */
+  instance: string;
+  /** The attempt ended (least_connections counts requests in flight). */
+  release(): void;
 }
 
 export interface PipelineOptions extends RunOptions {
@@ -66,7 +81,6 @@ class AttemptRun {
   private readonly timing = { queuedMs: 0, rateLimitWaitMs: 0, backoffMs: 0 };
   private readonly emit: (event: RunEvent) => void;
   private readonly recording: HttpRunRecording;
-  private readonly serverPort: number;
   /** The backoff waited before the next request. */
   private pendingDelay = 0;
   /** The headers of the latest send, so a 401 invalidates exactly the credential that was refused. */
@@ -83,7 +97,6 @@ class AttemptRun {
   ) {
     this.emit = eventSink(options.onEvent);
     this.recording = startHttpRun({ integration: integration.name, endpoint: plan.target });
-    this.serverPort = Number(plan.url.port) || (plan.url.protocol === 'https:' ? 443 : 80);
   }
 
   async run(): Promise<PipelineOutcome> {
@@ -158,17 +171,21 @@ class AttemptRun {
     const headers = plan.headers();
     this.lastSentHeaders = headers;
     if (this.options.auth) await this.authorize(this.options.auth, headers, signal);
+    const destination = plan.destination?.();
+    const { url, redactedUrl } = destination ?? plan;
     const record: AttemptRecord = { durationMs: 0, delayMs: this.pendingDelay };
+    if (destination) record.instance = destination.instance;
     this.pendingDelay = 0;
     this.attempts.push(record);
     const attempt = this.attempts.length;
-    const recording = this.recording.startRequest({ method: plan.method, urlFull: plan.redactedUrl, serverAddress: plan.url.hostname, serverPort: this.serverPort, resendCount: attempt - 1 });
+    const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const recording = this.recording.startRequest({ method: plan.method, urlFull: redactedUrl, serverAddress: url.hostname, serverPort, resendCount: attempt - 1 });
     recording.inject(headers);
-    this.emit({ type: 'attempt-started', attempt, method: plan.method, url: plan.redactedUrl });
+    this.emit({ type: 'attempt-started', attempt, method: plan.method, url: redactedUrl });
     this.inFlight = true;
     const sentAt = performance.now();
     try {
-      const response = await request(plan.url, { method: plan.method, headers, body: plan.body, signal, dispatcher: this.options.dispatcher ?? sharedAgent() });
+      const response = await request(url, { method: plan.method, headers, body: plan.body, signal, dispatcher: this.options.dispatcher ?? sharedAgent() });
       record.firstByteMs = performance.now() - sentAt;
       const captured = await captureResponse(response, this.secrets);
       record.durationMs = performance.now() - sentAt;
@@ -185,6 +202,7 @@ class AttemptRun {
       throw new AttemptFailure(failure, failure.kind === 'transient' || failure.kind === 'timeout');
     } finally {
       this.inFlight = false;
+      destination?.release();
       this.emit(attemptEnded(attempt, record));
     }
   }

@@ -12,6 +12,8 @@ export interface AttemptRecord {
   delayMs: number;
   /** Time to the response headers, when they came. */
   firstByteMs?: number;
+  /** The service instance it went to, where attempts may go to different ones (a service call). */
+  instance?: string;
 }
 
 export interface EndpointTiming {
