@@ -15,8 +15,8 @@ import { until } from '../support/until';
 
 const SECRET = 'whsec_c2VjcmV0LWZvci1ldmVudHMtdGVzdHM=';
 
-/** A bus, event publishers (a queue and a CloudEvents URL) and a signed webhook endpoint whose receiver is `receiverPort`. */
-function integrations(broker: RabbitMqBroker, trackerUrl: string, receiverPort: number, prefix: string): Record<string, string> {
+/** A bus (its URL from AMQP_URL), event publishers (a queue and a CloudEvents URL) and a signed webhook endpoint whose receiver is `receiverPort`. */
+function integrations(trackerUrl: string, receiverPort: number, prefix: string): Record<string, string> {
   return {
     bus: `integration:\n  type: message_queue\n  name: bus\n  connection_url: \${AMQP_URL}\n  timeout: 10s\n  queues:\n    - { name: ${prefix}_events }\n    - { name: ${prefix}_events.dead_letter }\n    - { name: ${prefix}_work }\n`,
     events: [
@@ -56,7 +56,7 @@ after(async () => {
 /** The project, its receiver listening (verifying every signature) and what it received. */
 async function setUp(prefix: string): Promise<{ workspace: TempWorkspace; env: NodeJS.ProcessEnv; received: ReceivedWebhook[]; rejected: string[]; receiver: WebhookReceiver }> {
   const port = await freePort();
-  const workspace = simoneProject(integrations(broker, tracker.url, port, prefix));
+  const workspace = simoneProject(integrations(tracker.url, port, prefix));
   const env = { AMQP_URL: broker.url, CI_SECRET: SECRET };
   const hooks = Workspace.load({ workspace: workspace.root, processEnv: env }).integration('hooks') as WebhookIntegration;
   const receiver = new WebhookReceiver(hooks);
