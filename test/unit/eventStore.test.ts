@@ -54,7 +54,7 @@ describe('EventStore', () => {
     const [second] = await reader.append([draft('T1')]);
     assert.equal(second.version, 2);
     assert.equal(reader.problems.length, 1);
-    assert.match(reader.problems[0].message, /a torn last line \(17 bytes, a write cut short\) was moved to events\.jsonl\.torn-/);
+    assert.match(reader.problems[0].message, /a torn last line \(16 bytes, a write cut short\) was moved to events\.jsonl\.torn-/);
     assert.equal(readFileSync(reader.problems[0].setAside!, 'utf8'), '{"id":"half-writ');
     const lines = readFileSync(join(folder, 'events.jsonl'), 'utf8').split('\n');
     assert.deepEqual(lines.slice(0, -1).map((line) => JSON.parse(line).id), [first.id, second.id]);
