@@ -137,14 +137,15 @@ export class EventPipeline {
       return await this.store.locked(async () => {
         const previous = await this.journal.load((id) => this.store.event(id) !== undefined);
         const project = readSimoneProject(join(this.folder, '.simone'), this.options.fileSystem, this.options.limits ?? DEFAULT_TEXT_LIMITS, this.readCache);
-        const snapshot = snapshotOf(keepUnreadable(project, previous, this.folder), this.folder);
+        const current = keepUnreadable(project, previous, this.folder);
+        const snapshot = snapshotOf(current, this.folder);
         const result = (events: StoredEvent[]): ScanResult => ({ ok: true, firstScan: !previous, events, problems: project.problems, storeProblems: this.store.problems });
         if (!previous) {
           await this.saveSnapshot(snapshot);
           return result([]);
         }
         const integrations = this.integrations();
-        const drafts = diffProjects(projectOf(previous, this.folder), projectOf(snapshot, this.folder)).map((derived): EventDraft => {
+        const drafts = diffProjects(projectOf(previous, this.folder), current).map((derived): EventDraft => {
           const data = eventEntity(derived.entity, this.folder);
           return { type: derived.name, aggregate: derived.entity.id, data, file: data.file, destinations: destinationsFor(derived.name, integrations) };
         });
@@ -155,7 +156,7 @@ export class EventPipeline {
         const lines = this.store.prepare(drafts);
         await this.journal.begin(snapshot, lines.map((line) => line.id));
         await this.store.writeLocked(lines);
-        await this.journal.commit(snapshot);
+        await this.journal.commit();
         this.savedSnapshot = snapshotText(snapshot);
         this.fire('appended', lines.map((line) => line.id));
         return result(lines.map(withoutDestinations));
