@@ -109,7 +109,7 @@ export class EventsTreeModel {
     return this.rootIds.map((id) => this.rows.get(id)!);
   }
 
-  row(id: string): EventRow | undefined {
+  node(id: string): EventRow | undefined {
     return this.rows.get(id);
   }
 
