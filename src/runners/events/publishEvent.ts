@@ -57,11 +57,12 @@ export async function publishEvent(integration: EventDrivenIntegration, eventNam
   const event = createCloudEvent({ eventName, workspace: options.workspace, integration: integration.name, data });
   if (!integration.enabled) return { ok: true, event, deliveries: [] };
   const publishers = integration.publishers.filter((publisher) => publisher.events.includes(eventName));
-  const deliveries = await Promise.all(publishers.map((publisher) => deliver(integration, publisher, event, options)));
+  const deliveries = await Promise.all(publishers.map((publisher) => deliverToPublisher(integration, publisher, event, options)));
   return { ok: deliveries.every((delivery) => delivery.ok), event, deliveries };
 }
 
-async function deliver(integration: EventDrivenIntegration, publisher: PublisherSettings, event: CloudEvent, options: PublishEventOptions): Promise<EventDelivery> {
+/** One publisher's delivery of an event already made (the event store sends its own events, with their ids). */
+export async function deliverToPublisher(integration: EventDrivenIntegration, publisher: PublisherSettings, event: CloudEvent, options: PublishEventOptions): Promise<EventDelivery> {
   const start = performance.now();
   const secrets = integrationSecrets(integration);
   const base = { publisher: publisher.name, destination: redact(publisher.destination, secrets) };
