@@ -25,6 +25,10 @@ function recordingPipeline() {
     },
     async dispatch({ eventIds }) {
       calls.push(eventIds ? `dispatch ${eventIds.join(',')}` : 'dispatch pending');
+      return { ok: true, deliveries: [] };
+    },
+    async skip(eventIds) {
+      calls.push(`skip ${eventIds.join(',')}`);
       return { ok: true };
     },
   };
@@ -131,7 +135,7 @@ describe('the project events loop (scan, then dispatch as simone.events.dispatch
     loop.dispose();
   });
 
-  it('ask: Send sends the events asked about (and those found while the question was open), Skip sends nothing', async () => {
+  it('ask: Send sends the events asked about (and those found while the question was open), Skip marks them skipped', async () => {
     const { loop, calls, batches, asked, answer } = loopWith('ask');
     batches.push([event('e1'), event('e2')], [event('e3')], [event('e4')]);
     await loop.scan(FOLDER);
@@ -148,11 +152,11 @@ describe('the project events loop (scan, then dispatch as simone.events.dispatch
     answer('skip');
     await settle();
     await settle();
-    assert.deepEqual(calls.slice(3), ['scan'], 'skipped: left pending, not sent');
+    assert.deepEqual(calls.slice(3), ['scan', 'skip e4'], 'skipped: not sent');
     loop.dispose();
   });
 
-  it('ask: Always turns the setting to on and sends; a dismissed question is a skip', async () => {
+  it('ask: Always turns the setting to on and sends everything pending; a closed question leaves its events pending', async () => {
     const { loop, calls, batches, settings } = loopWith('ask', [undefined, 'always']);
     batches.push([event('e1')], [event('e2')], [event('e3')]);
     await loop.scan(FOLDER);
@@ -162,7 +166,7 @@ describe('the project events loop (scan, then dispatch as simone.events.dispatch
     await settle();
     await settle();
     assert.equal(settings.always, 1);
-    assert.deepEqual(calls, ['scan', 'scan', 'dispatch e2']);
+    assert.deepEqual(calls, ['scan', 'scan', 'dispatch pending'], 'e1 (left pending) goes too');
     await loop.scan(FOLDER);
     assert.deepEqual(calls.slice(3), ['scan', 'dispatch pending'], 'now on: sent without asking');
     loop.dispose();

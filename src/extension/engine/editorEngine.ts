@@ -19,6 +19,7 @@ import { peekQueue, publishMessage, type PeekQueueResult, type PublishMessageRes
 import type { RunEvent } from '../../runners/runEvents';
 import { syncIntegration } from '../../runners/sync/runSync';
 import { syncResultJson, type SyncResultJson } from '../../runners/sync/syncResultJson';
+import { EngineEvents } from './engineEvents';
 import { settingsFingerprint } from '../../runners/settingsFingerprint';
 import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
 import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
@@ -55,12 +56,15 @@ export class EditorEngine {
   /** Breakers, authorizers (an OAuth token fetched by a health check serves the next test too), broker and database connections, receivers. */
   private readonly services = new EngineServices();
   private telemetry?: Telemetry;
+  /** Each folder's event pipeline (none untrusted). */
+  readonly events: EngineEvents;
 
   constructor(options: EditorEngineOptions) {
     this.trusted = options.trusted;
     this.settings = options.settings;
     this.workspace = new LiveWorkspace({ folders: options.folders, processEnv: options.processEnv });
     this.health = new HealthMonitor([], { trusted: options.trusted, concurrency: options.settings.healthConcurrency, registry: this.services.resilience });
+    this.events = new EngineEvents(this.workspace, this.services, options.trusted);
     this.configureTelemetry();
   }
 
@@ -154,6 +158,7 @@ export class EditorEngine {
   }
 
   async dispose(): Promise<void> {
+    this.events.dispose();
     this.health.dispose();
     this.workspace.dispose();
     await Promise.allSettled([this.services.dispose(), this.telemetry?.dispose()]);

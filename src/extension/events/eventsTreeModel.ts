@@ -7,28 +7,16 @@
  * or `''` when the top level changed.
  */
 import { basename } from 'node:path';
+import type { Delivery, DeliveryState, StoredEvent } from '../../runners/events/storedEvent';
 import { clip, escapeMarkdown } from '../tree/healthPresentation';
 
-/** What the view reads of a stored event (the engine's `StoredEvent`). */
-export interface EventView {
-  readonly id: string;
-  readonly type: string;
-  readonly aggregate: string;
-  readonly version?: number;
-  readonly time: string;
-  /** The workspace-relative `.simone` file the event came from. */
-  readonly file?: string;
-}
+/** What the view reads of a stored event: `file` is the folder-relative `.simone` file it came from. */
+export type EventView = Readonly<Pick<StoredEvent, 'id' | 'type' | 'aggregate' | 'time' | 'file'> & Partial<Pick<StoredEvent, 'version'>>>;
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
-
-/** What the view reads of a delivery record (the engine's `Delivery`). */
-export interface DeliveryView {
+/** What the view reads of a delivery record; its error is redacted by the engine. */
+export interface DeliveryView extends Readonly<Pick<Delivery, 'state' | 'attempts'>> {
   readonly destination: string;
-  readonly state: DeliveryState;
-  readonly attempts: number;
   readonly time?: string;
-  /** Already redacted by the engine. */
   readonly error?: { readonly message: string };
 }
 
@@ -68,11 +56,13 @@ export interface EventRow {
 /** A delivery state as a word, a codicon and a theme colour, the same colours as the Integrations view. */
 export const DELIVERY_STYLES: Record<DeliveryState, { word: string; icon: string; color: string }> = {
   delivered: { word: 'delivered', icon: 'pass', color: 'testing.iconPassed' },
+  skipped: { word: 'skipped', icon: 'circle-slash', color: 'disabledForeground' },
   pending: { word: 'pending', icon: 'clock', color: 'problemsWarningIcon.foreground' },
   failed: { word: 'failed', icon: 'error', color: 'problemsErrorIcon.foreground' },
 };
 
-const RANK: Record<DeliveryState, number> = { delivered: 0, pending: 1, failed: 2 };
+/** An event shows its worst delivery. */
+const RANK: Record<DeliveryState, number> = { delivered: 0, skipped: 1, pending: 2, failed: 3 };
 
 /** Events listed per folder: the view is a recent history, the store keeps the rest. */
 export const EVENTS_SHOWN = 100;
@@ -167,7 +157,7 @@ export class EventsTreeModel {
   private eventRow(folder: string, id: string, parentId: string | undefined, event: EventView, deliveries: readonly DeliveryView[], childIds: string[]): EventRow {
     const worst = deliveries.reduce<DeliveryState | undefined>((state, delivery) => (state === undefined || RANK[delivery.state] > RANK[state] ? delivery.state : state), undefined);
     const counts = (state: DeliveryState) => deliveries.filter((delivery) => delivery.state === state).length;
-    const summary = deliveries.length === 0 ? 'no destination' : worst === 'delivered' ? 'delivered' : [counts('failed') && `${counts('failed')} failed`, counts('pending') && `${counts('pending')} pending`].filter(Boolean).join(', ');
+    const summary = deliveries.length === 0 ? 'no destination' : worst === 'delivered' || worst === 'skipped' ? worst : (['failed', 'pending', 'skipped'] as const).filter((state) => counts(state)).map((state) => `${counts(state)} ${state}`).join(', ');
     const file = event.file ? '.file' : '';
     return {
       id,

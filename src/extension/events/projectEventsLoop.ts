@@ -16,11 +16,17 @@ export interface NewEvent {
   aggregate: string;
 }
 
-/** The engine's pipeline of one folder, as far as the loop drives it. */
+type Outcome = { ok: boolean; error?: RunnerError };
+/** What a dispatch did: a delivery per event and destination it tried. */
+export type DispatchOutcome = Outcome & { deliveries: ReadonlyArray<{ state: string }> };
+
+/** The engine's pipeline of one folder (`EventPipeline`), as far as the loop drives it. */
 export interface FolderPipeline {
-  scan(options: { signal?: AbortSignal }): Promise<{ ok: boolean; events: readonly NewEvent[]; error?: RunnerError }>;
-  /** `eventIds`: those events only; else every pending delivery. */
-  dispatch(options: { eventIds?: readonly string[]; signal?: AbortSignal }): Promise<{ ok: boolean; error?: RunnerError }>;
+  scan(signal?: AbortSignal): Promise<Outcome & { events: readonly NewEvent[] }>;
+  /** `eventIds`: those events again, to every destination; else every pending or failed delivery. */
+  dispatch(options: { eventIds?: string[]; signal?: AbortSignal }): Promise<DispatchOutcome>;
+  /** Their undelivered deliveries are not sent unless resent. */
+  skip(eventIds: readonly string[]): Promise<Outcome>;
 }
 
 export type DispatchAnswer = 'send' | 'skip' | 'always';
@@ -29,7 +35,7 @@ export interface ProjectEventsHost {
   /** The folder's pipeline; undefined when nothing may run (untrusted) or the engine is not there. */
   pipeline(folder: string): FolderPipeline | undefined;
   mode(): EventsDispatch;
-  /** Asks whether to send these events; undefined (dismissed) is a skip. */
+  /** Asks whether to send these events; undefined: dismissed, they stay pending. */
   ask(folder: string, events: readonly NewEvent[]): Promise<DispatchAnswer | undefined>;
   /** "Always": the setting becomes `on`. */
   sendAlways(): Promise<void>;
@@ -39,8 +45,11 @@ export interface ProjectEventsHost {
 /** File events of one user action come within milliseconds; a slow checkout within a second. */
 export const PROJECT_CHANGE_DEBOUNCE_MS = 750;
 
-const describeEvents = (events: readonly NewEvent[]) =>
-  events.length <= 3 ? events.map((event) => `${event.type} ${event.aggregate}`).join(', ') : `${events.slice(0, 3).map((event) => `${event.type} ${event.aggregate}`).join(', ')} and ${events.length - 3} more`;
+/** "task_completed T01_S02, sprint_finished S02 and 4 more". */
+export function describeEvents(events: readonly NewEvent[]): string {
+  const named = events.slice(0, 3).map((event) => `${event.type} ${event.aggregate}`).join(', ');
+  return events.length > 3 ? `${named} and ${events.length - 3} more` : named;
+}
 
 export class ProjectEventsLoop {
   private readonly timers = new Map<string, unknown>();
@@ -87,9 +96,12 @@ export class ProjectEventsLoop {
     return this.serial(folder, (pipeline) => this.scanAndSend(folder, pipeline, false)).then((events) => events ?? []);
   }
 
-  /** Sends every pending delivery, or these events again (Resend, Dispatch Pending): whatever the setting says. */
-  dispatch(folder: string, eventIds?: readonly string[]): Promise<{ ok: boolean; error?: RunnerError } | undefined> {
-    return this.serial(folder, (pipeline) => this.send(folder, pipeline, eventIds));
+  /**
+   * Sends every pending delivery, or these events again (Dispatch Pending, Resend), whatever the setting says;
+   * `signal` is the caller's Cancel. Undefined: nothing may run.
+   */
+  dispatch(folder: string, eventIds?: readonly string[], signal?: AbortSignal): Promise<DispatchOutcome | undefined> {
+    return this.serial(folder, (pipeline) => this.send(folder, pipeline, eventIds, signal));
   }
 
   dispose(): void {
@@ -115,7 +127,7 @@ export class ProjectEventsLoop {
    * deliveries are tried again, and what an earlier window derived but did not send goes now.
    */
   private async scanAndSend(folder: string, pipeline: FolderPipeline, pendingToo: boolean): Promise<readonly NewEvent[]> {
-    const scanned = await pipeline.scan({ signal: this.abort.signal });
+    const scanned = await pipeline.scan(this.abort.signal);
     if (!scanned.ok) this.host.log('warn', `events: the scan of ${folder} failed: ${scanned.error?.message ?? 'no reason given'}`);
     const events = scanned.ok ? scanned.events : [];
     if (events.length) this.host.log('info', `events: ${events.length} new in ${folder}: ${describeEvents(events)}`);
@@ -142,15 +154,24 @@ export class ProjectEventsLoop {
       .catch(() => undefined)
       .then(async (answer) => {
         this.asking.delete(folder);
+        const ids = asked.map((event) => event.id);
         if (answer === 'always') await this.host.sendAlways();
-        if (answer === 'send' || answer === 'always') await this.dispatch(folder, asked.map((event) => event.id));
-        else this.host.log('info', `events: ${asked.length} not sent (skipped); they stay pending`);
+        if (answer === 'send') await this.dispatch(folder, ids);
+        else if (answer === 'always') await this.dispatch(folder);
+        else if (answer === 'skip') await this.serial(folder, (pipeline) => this.skip(folder, pipeline, ids));
+        else this.host.log('info', `events: ${ids.length} not sent (the question was closed); they stay pending for Dispatch Pending Events`);
       })
       .catch((error: Error) => this.host.log('error', `events: ${error.message}`));
   }
 
-  private async send(folder: string, pipeline: FolderPipeline, eventIds: readonly string[] | undefined): Promise<{ ok: boolean; error?: RunnerError }> {
-    const result = await pipeline.dispatch({ eventIds, signal: this.abort.signal });
+  private async skip(folder: string, pipeline: FolderPipeline, eventIds: string[]): Promise<void> {
+    const result = await pipeline.skip(eventIds);
+    if (result.ok) this.host.log('info', `events: ${eventIds.length} skipped in ${folder}: sent only if resent`);
+    else this.host.log('warn', `events: skipping in ${folder} failed: ${result.error?.message ?? 'no reason given'}`);
+  }
+
+  private async send(folder: string, pipeline: FolderPipeline, eventIds: readonly string[] | undefined, signal?: AbortSignal): Promise<DispatchOutcome> {
+    const result = await pipeline.dispatch({ eventIds: eventIds && [...eventIds], signal: signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal });
     if (!result.ok) this.host.log('warn', `events: dispatch in ${folder} left deliveries pending: ${result.error?.message ?? 'see the Events view'}`);
     return result;
   }
