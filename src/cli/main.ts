@@ -11,6 +11,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   webhook: { summary: 'webhook sign|verify|listen ...', load: async () => (await import('./commands/webhook')).webhook },
   queue: { summary: 'queue publish|peek <integration> <queue> ...', load: async () => (await import('./commands/queue')).queue },
   sync: { summary: 'sync <integration> [--table SOURCE] [--dry-run] [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/sync')).sync },
+  events: { summary: 'events [--since ID] | events scan | events replay <aggregate> | events dispatch [--dry-run]  [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/events')).events },
+  watch: { summary: 'watch [--format text|json] [--workspace DIR]', load: async () => (await import('./commands/watch')).watch },
 };
 
 function usage(): string {

@@ -63,7 +63,7 @@ export interface DispatchedDelivery {
   aggregate: string;
   version: number;
   destination: DestinationId;
-  /** `pending` only in a dry run (what would be sent). */
+  /** After a send: `delivered` or `failed`; in a dry run, where it stands now (what would be sent). */
   state: DeliveryState;
   /** Attempts in this dispatch. */
   attempts: number;
@@ -152,7 +152,7 @@ export class EventPipeline {
         const lines = this.store.prepare(drafts);
         await this.journal.begin(snapshot, lines.map((line) => line.id));
         await this.store.writeLocked(lines);
-        await this.journal.commit();
+        await this.journal.commit(snapshot);
         this.savedSnapshot = snapshotText(snapshot);
         this.fire('appended', lines.map((line) => line.id));
         return result(lines.map(withoutDestinations));
@@ -226,19 +226,19 @@ export class EventPipeline {
 
   private async sendAll(options: DispatchOptions, dryRun: boolean): Promise<DispatchResult> {
     await this.store.refresh();
-    let work: Array<{ event: EventLine; destination: DestinationId; attemptsBefore: number }>;
+    let work: Array<{ event: EventLine; destination: DestinationId; attemptsBefore: number; stateBefore: DeliveryState }>;
     try {
       work = (options.eventIds ? this.eventsById(options.eventIds) : this.store.events).flatMap((event) =>
         this.store.deliveriesOf(event)
           .filter((delivery) => options.eventIds !== undefined || delivery.state === 'pending' || delivery.state === 'failed')
-          .map((delivery) => ({ event, destination: delivery.destination, attemptsBefore: delivery.attempts })),
+          .map((delivery) => ({ event, destination: delivery.destination, attemptsBefore: delivery.attempts, stateBefore: delivery.state })),
       );
     } catch (error) {
       if (error instanceof EventNotFound) return { ok: false, error: runnerError('config', error.message), dryRun, deliveries: [] };
       throw error;
     }
     const summary = (item: (typeof work)[number]) => ({ eventId: item.event.id, type: item.event.type, aggregate: item.event.aggregate, version: item.event.version, destination: item.destination });
-    if (dryRun) return { ok: true, dryRun, deliveries: work.map((item) => ({ ...summary(item), state: 'pending', attempts: 0, durationMs: 0 })) };
+    if (dryRun) return { ok: true, dryRun, deliveries: work.map((item) => ({ ...summary(item), state: item.stateBefore, attempts: 0, durationMs: 0 })) };
 
     const byDestination = new Map<DestinationId, typeof work>();
     for (const item of work) byDestination.set(item.destination, [...(byDestination.get(item.destination) ?? []), item]);

@@ -100,7 +100,7 @@ async function writeAtomically(path: string, value: unknown): Promise<void> {
 
 /**
  * The snapshot and the scan in progress, crash-safe: a scan writes `snapshot.next.json` (the new snapshot and the
- * ids of its events), appends the events, then renames it over `snapshot.json`. A scan that died in between is
+ * ids of its events), appends the events, then writes `snapshot.json` and removes the journal. A scan that died in between is
  * finished by the next one under the lock: its events are in the log, so its snapshot is kept; none of them is, so
  * it never happened. Either way no change gives its events twice, and none is lost.
  */
@@ -117,8 +117,8 @@ export class ScanJournal {
   async load(hasEvent: (id: string) => boolean): Promise<ProjectSnapshot | undefined> {
     const pending = (await readJson(this.next)) as PendingSnapshot | undefined;
     if (pending) {
-      if (isSnapshot(pending.snapshot) && Array.isArray(pending.eventIds) && pending.eventIds.some(hasEvent)) await rename(this.next, this.current);
-      else await rm(this.next, { force: true });
+      if (isSnapshot(pending.snapshot) && Array.isArray(pending.eventIds) && pending.eventIds.some(hasEvent)) await writeAtomically(this.current, pending.snapshot);
+      await rm(this.next, { force: true });
     }
     const snapshot = await readJson(this.current);
     if (snapshot !== undefined && !isSnapshot(snapshot)) throw new ClassifiedError('config', `${this.current} is not a project snapshot; remove it to start from the project as it is now`);
@@ -129,8 +129,9 @@ export class ScanJournal {
     await writeAtomically(this.next, { snapshot, eventIds } satisfies PendingSnapshot);
   }
 
-  async commit(): Promise<void> {
-    await rename(this.next, this.current);
+  async commit(snapshot: ProjectSnapshot): Promise<void> {
+    await writeAtomically(this.current, snapshot);
+    await rm(this.next, { force: true });
   }
 
   /** A scan without events: the snapshot is written at once. */

@@ -11,7 +11,12 @@ import { ClassifiedError, classifyError, integrationSecrets, type RunnerError } 
 import { retryDelayMs } from '../http/retryBackoff';
 import { raceAbort } from '../raceAbort';
 import { queueMessage, type QueueMessage } from './queueMessage';
-import { declareTopology, queueSettings, routeOf } from './topology';
+import { declareTopology, queueSettings, routeOf, type Route } from './topology';
+
+/** Where `deadLetter` sets aside the messages of `queue`. */
+export function deadLetterQueueOf(queue: string): string {
+  return `${queue}.dead_letter`;
+}
 
 export type QueueConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
 
@@ -144,10 +149,33 @@ export class QueueConnection {
   async publish(queue: string, message: unknown, options: PublishOptions = {}): Promise<PublishReceipt> {
     const start = performance.now();
     const route = routeOf(queueSettings(this.integration, queue));
-    const { channel } = await this.ready(options, start);
-    const messageId = options.messageId ?? randomUUID();
     const content = Buffer.isBuffer(message) ? message : Buffer.from(JSON.stringify(message) ?? 'null');
     const contentType = options.contentType ?? (Buffer.isBuffer(message) ? 'application/octet-stream' : 'application/json');
+    return this.confirmedPublish(queue, route, content, { ...options, contentType }, start);
+  }
+
+  /**
+   * Sets a consumed message aside in `<queue>.dead_letter` (a durable queue of its own, declared on first use, on
+   * the default exchange), with the reason and the queue it came from in its headers; resolves once the broker
+   * confirmed it, so the caller may then acknowledge the original.
+   */
+  async deadLetter(queue: string, message: QueueMessage, reason: string, bounds: Bounds = {}): Promise<PublishReceipt> {
+    const start = performance.now();
+    const deadLetterQueue = deadLetterQueueOf(queue);
+    const { connection } = await this.ready(bounds, start);
+    const channel = await this.operationChannel(connection, bounds, start);
+    try {
+      await this.bounded(channel.assertQueue(deadLetterQueue, { durable: true }), bounds, start, `could not declare queue "${deadLetterQueue}"`);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+    const headers = { ...message.properties.headers, 'x-simone-dead-letter-reason': reason, 'x-simone-original-queue': queue };
+    return this.confirmedPublish(deadLetterQueue, { exchange: '', routingKey: deadLetterQueue }, message.content, { ...bounds, headers, messageId: message.properties.messageId, contentType: message.properties.contentType }, start);
+  }
+
+  private async confirmedPublish(queue: string, route: Route, content: Buffer, options: PublishOptions, start: number): Promise<PublishReceipt> {
+    const { channel } = await this.ready(options, start);
+    const messageId = options.messageId ?? randomUUID();
     const confirmed = new Promise<PublishReceipt>((resolve, reject) => {
       const onConfirm = (error: unknown) => {
         if (error) return reject(new ClassifiedError('transient', `the broker did not confirm message ${messageId} (${(error as Error).message}); it may not be stored, publish it again`));
@@ -155,7 +183,7 @@ export class QueueConnection {
         resolve({ queue, ...route, messageId, durationMs: elapsed(start) });
       };
       try {
-        channel.publish(route.exchange, route.routingKey, content, { persistent: true, mandatory: true, messageId, contentType, headers: options.headers, timestamp: Math.floor(Date.now() / 1000) }, onConfirm);
+        channel.publish(route.exchange, route.routingKey, content, { persistent: true, mandatory: true, messageId, contentType: options.contentType, headers: options.headers, timestamp: Math.floor(Date.now() / 1000) }, onConfirm);
       } catch (error) {
         // The channel closed between ready() and now; amqplib will never call back.
         reject(new ClassifiedError('transient', `could not publish message ${messageId}: ${(error as Error).message}`));

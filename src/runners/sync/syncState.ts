@@ -4,6 +4,8 @@ import type { KeyHash, SavedMark } from './syncSource';
 export const STATE_TABLE = '_simone_sync_state';
 /** Per sync: where its source stood when the state was last written (see ChangeTracking). */
 const MARK_TABLE = '_simone_sync_marks';
+/** Per sync: when its last run committed, changes or not (scheduled syncs count their interval from it). */
+const RUN_TABLE = '_simone_sync_runs';
 
 /**
  * The content hash last written for each key of each sync, kept in the target database beside the data, so the
@@ -12,6 +14,7 @@ const MARK_TABLE = '_simone_sync_marks';
 export class SyncState {
   readonly table: string;
   private readonly marks: string;
+  private readonly runs: string;
   /**
    * How many keys the state holds now, when known without counting them: saved with the mark, 0 when empty, then
    * kept up to date by every write (a run that compares only changed rows must not scan the whole state to count).
@@ -25,6 +28,7 @@ export class SyncState {
   ) {
     this.table = qualifiedName(schema, STATE_TABLE);
     this.marks = qualifiedName(schema, MARK_TABLE);
+    this.runs = qualifiedName(schema, RUN_TABLE);
   }
 
   async ensure(): Promise<void> {
@@ -33,6 +37,19 @@ export class SyncState {
       sync_id text NOT NULL, key text COLLATE "C" NOT NULL, hash text NOT NULL, synced_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (sync_id, key))`);
     await this.session.query(`CREATE TABLE IF NOT EXISTS ${this.marks} (sync_id text PRIMARY KEY, identity text NOT NULL, xid text NOT NULL, keys bigint NOT NULL)`);
+    await this.session.query(`CREATE TABLE IF NOT EXISTS ${this.runs} (sync_id text PRIMARY KEY, finished_at timestamptz NOT NULL)`);
+  }
+
+  /** Notes that a run of this sync commits now (it commits with the run). */
+  async recordRun(): Promise<void> {
+    await this.session.query(`INSERT INTO ${this.runs} (sync_id, finished_at) VALUES ($1, now()) ON CONFLICT (sync_id) DO UPDATE SET finished_at = EXCLUDED.finished_at`, [this.syncId]);
+  }
+
+  /** When a run of this sync last committed; undefined if none did (or before runs were recorded). */
+  async lastRunAt(): Promise<Date | undefined> {
+    if (!(await this.exists(this.runs))) return undefined;
+    const [row] = await this.session.query<{ at: Date | string }>(`SELECT finished_at AS at FROM ${this.runs} WHERE sync_id = $1`, [this.syncId]);
+    return row ? new Date(row.at) : undefined;
   }
 
   /** Keys in the state. */

@@ -237,7 +237,10 @@ export async function syncTable(integration: DatabaseIntegration, settings: Sync
           const { inserted, samples } = await copyAll(tableRun, (await table.rowCount()) > 0);
           outcome = { counts: { ...NO_COUNTS, inserted }, samples };
         } else outcome = await mergeWithState(tableRun, mark);
-        if (!dryRun) await state.setMark(mark);
+        if (!dryRun) {
+          await state.setMark(mark);
+          await state.recordRun();
+        }
         return outcome;
       },
       { rollback: dryRun },
