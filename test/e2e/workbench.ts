@@ -197,7 +197,8 @@ export class Workbench {
 
   /** Opens the Simone container from the activity bar and waits for the Integrations view's first row. */
   async showSimoneView(): Promise<void> {
-    await this.page.locator('.activitybar .action-item a[aria-label^="Simone"], .activitybar .action-item [aria-label^="Simone"]').first().click();
+    // Clicking the container's icon while it is shown would hide it. The item, not its link: a badge covers the link.
+    if (!(await this.integrationRows.first().isVisible())) await this.page.locator('.activitybar .action-item:has([aria-label^="Simone"])').first().click();
     await this.integrationRows.first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
   }
 

@@ -158,9 +158,10 @@ export class EditorEngine {
   }
 
   async dispose(): Promise<void> {
-    this.events.dispose();
+    const events = this.events.dispose();
     this.health.dispose();
     this.workspace.dispose();
+    await events;
     await Promise.allSettled([this.services.dispose(), this.telemetry?.dispose()]);
   }
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { ConfigurationTarget, window, workspace, type Disposable, type LogOutputChannel } from 'vscode';
+import { commands, ConfigurationTarget, window, workspace, type Disposable, type LogOutputChannel } from 'vscode';
+import type { AutomationReports, AutomationSettings } from '../engine/eventAutomation';
 import { EVENTS_DISPATCH_KEY, SETTINGS_SECTION } from '../editorSettings';
 import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineHost, EngineListener } from '../engineHost';
@@ -33,7 +34,11 @@ export class EditorEvents implements EngineListener, Disposable {
       sendAlways: async () => workspace.getConfiguration(SETTINGS_SECTION).update(EVENTS_DISPATCH_KEY, 'on', workspace.workspaceFolders ? ConfigurationTarget.Workspace : ConfigurationTarget.Global),
       log: (level, message) => log[level](message),
     });
-    this.disposables.push(this.view, workspace.onDidGrantWorkspaceTrust(() => this.watchWhenTrusted()));
+    this.disposables.push(
+      this.view,
+      workspace.onDidGrantWorkspaceTrust(() => this.watchWhenTrusted()),
+      host.onDidChangeSettings(() => this.configureAutomation()),
+    );
     this.watchWhenTrusted();
     host.addListener(this);
   }
@@ -42,7 +47,40 @@ export class EditorEvents implements EngineListener, Disposable {
     if (!engine.trusted) return;
     // The first scan of a folder records its baseline; with dispatch on, what an earlier window left pending goes.
     for (const folder of fileFolders()) void this.loop.opened(folder).catch((error: Error) => this.log.error(`events: ${error.message}`));
+    this.configureAutomation();
   }
+
+  /**
+   * Subscribers take part in the event flow unless `simone.events.dispatch` is `off` (the editor then only records);
+   * `command:` handlers run the VS Code command with the CloudEvent as its argument.
+   */
+  private configureAutomation(): void {
+    const engine = this.host.loaded;
+    if (!engine?.trusted) return;
+    const settings: AutomationSettings = {
+      subscribers: this.host.settings.eventsDispatch === 'off' ? undefined : { onCommand: async (command, event) => void (await commands.executeCommand(command, event)) },
+      syncSchedule: this.host.settings.syncSchedule,
+    };
+    void engine.events.configureAutomation(settings, this.reports).catch((error: Error) => this.log.error(`events: subscribers or scheduled syncs did not start: ${error.message}`));
+  }
+
+  private readonly reports: AutomationReports = {
+    log: (line) => this.log.info(line),
+    handled: (_folder, outcome) => {
+      const what = `events: subscriber ${outcome.subscriber} (${outcome.handler}) on ${outcome.type} ${outcome.eventId}`;
+      if (outcome.ok) this.log.info(`${what}: done after ${outcome.attempts} attempt(s)`);
+      else if (outcome.skipped) this.log.info(`${what}: skipped: ${outcome.skipped}`);
+      else this.log.warn(`${what}: failed${outcome.deadLettered ? ', dead-lettered' : ''}: ${outcome.error?.message ?? 'no reason given'}`);
+    },
+    synced: (_folder, run) => {
+      const what = `sync (${run.reason}) ${run.integration} [${run.sources.join(', ')}]`;
+      if (run.result.ok) this.log.info(`${what}: done`);
+      else this.log.warn(`${what}: ${run.result.error?.message ?? 'failed'}`);
+    },
+    skipped: (folder, skipped) => {
+      for (const entry of skipped) this.log.info(`events: subscriber ${entry.subscriber} (${entry.handler}) in ${basename(folder)} does not run: ${entry.reason}`);
+    },
+  };
 
   dispose(): void {
     this.loop.dispose();
@@ -53,10 +91,11 @@ export class EditorEvents implements EngineListener, Disposable {
   private watchWhenTrusted(): void {
     if (!workspace.isTrusted || this.watcher) return;
     this.watcher = new ProjectWatcher({
-      projectChanged: (folder) => {
+      projectChanged: (folder, path) => {
         // The engine loads on the first change (its scan then sees the change against the stored snapshot).
         void this.host.get().catch(() => undefined);
         this.loop.changed(folder);
+        this.host.loaded?.events.projectChanged(folder, [path]);
       },
       storeChanged: (folder) => this.view.storeChanged(folder),
     });

@@ -8,8 +8,8 @@ const STORE_FOLDER = '.simone/events/';
 const ENGINE_WRITES = [STORE_FOLDER, '.simone/data/'];
 
 export interface ProjectChangeListener {
-  /** A milestone, sprint, task or config file (or a folder of them) was created, changed or deleted. */
-  projectChanged(folder: string): void;
+  /** A milestone, sprint, task or config file (or a folder of them, `path`, absolute) was created, changed or deleted. */
+  projectChanged(folder: string, path: string): void;
   /** The event store's files changed (this window's pipeline, or another process such as the CLI). */
   storeChanged(folder: string): void;
 }
@@ -43,7 +43,7 @@ export class ProjectWatcher implements Disposable {
     const changed = (uri: Uri) => {
       const path = workspace.asRelativePath(uri, false);
       if (path.startsWith(STORE_FOLDER)) this.listener.storeChanged(folder.uri.fsPath);
-      else if (!ENGINE_WRITES.some((prefix) => path.startsWith(prefix))) this.listener.projectChanged(folder.uri.fsPath);
+      else if (!ENGINE_WRITES.some((prefix) => path.startsWith(prefix))) this.listener.projectChanged(folder.uri.fsPath, uri.fsPath);
     };
     return [watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed)];
   }
