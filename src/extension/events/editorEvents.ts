@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { commands, ConfigurationTarget, window, workspace, type Disposable, type LogOutputChannel } from 'vscode';
 import type { AutomationReports, AutomationSettings } from '../engine/eventAutomation';
-import { EVENTS_DISPATCH_KEY, SETTINGS_SECTION } from '../editorSettings';
+import { EVENTS_DISPATCH_KEY, SETTINGS_SECTION, type EventsDispatch } from '../editorSettings';
 import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineHost, EngineListener } from '../engineHost';
 import { EventsView, fileFolders } from './eventsView';
@@ -19,12 +19,32 @@ export class EditorEvents implements EngineListener, Disposable {
   readonly view: EventsView;
   readonly loop: ProjectEventsLoop;
   private watcher?: ProjectWatcher;
+  private dispatchMode: EventsDispatch;
   private readonly disposables: Disposable[] = [];
+  /** What subscribers and scheduled syncs did, in the log. */
+  private readonly reports: AutomationReports = {
+    log: (line) => this.log.info(line),
+    handled: (_folder, outcome) => {
+      const what = `events: subscriber ${outcome.subscriber} (${outcome.handler}) on ${outcome.type} ${outcome.eventId}`;
+      if (outcome.ok) this.log.info(`${what}: done after ${outcome.attempts} attempt(s)`);
+      else if (outcome.skipped) this.log.info(`${what}: skipped: ${outcome.skipped}`);
+      else this.log.warn(`${what}: failed${outcome.deadLettered ? ', dead-lettered' : ''}: ${outcome.error?.message ?? 'no reason given'}`);
+    },
+    synced: (_folder, run) => {
+      const what = `sync (${run.reason}) ${run.integration} [${run.sources.join(', ')}]`;
+      if (run.result.ok) this.log.info(`${what}: done`);
+      else this.log.warn(`${what}: ${run.result.error?.message ?? 'failed'}`);
+    },
+    skipped: (folder, skipped) => {
+      for (const entry of skipped) this.log.info(`events: subscriber ${entry.subscriber} (${entry.handler}) in ${basename(folder)} does not run: ${entry.reason}`);
+    },
+  };
 
   constructor(
     private readonly host: EngineHost,
     private readonly log: LogOutputChannel,
   ) {
+    this.dispatchMode = host.settings.eventsDispatch;
     this.view = new EventsView(host, log);
     this.loop = new ProjectEventsLoop({
       pipeline: (folder) => host.loaded?.events.pipeline(folder),
@@ -37,7 +57,12 @@ export class EditorEvents implements EngineListener, Disposable {
     this.disposables.push(
       this.view,
       workspace.onDidGrantWorkspaceTrust(() => this.watchWhenTrusted()),
-      host.onDidChangeSettings(() => this.configureAutomation()),
+      host.onDidChangeSettings((settings) => {
+        this.configureAutomation();
+        // Turned on: what was held back goes now, as it would have had the setting been on.
+        if (settings.eventsDispatch === 'on' && this.dispatchMode !== 'on' && host.loaded?.trusted) for (const folder of fileFolders()) this.loop.dispatch(folder).catch((error: Error) => log.error(`events: ${error.message}`));
+        this.dispatchMode = settings.eventsDispatch;
+      }),
     );
     this.watchWhenTrusted();
     host.addListener(this);
@@ -63,24 +88,6 @@ export class EditorEvents implements EngineListener, Disposable {
     };
     void engine.events.configureAutomation(settings, this.reports).catch((error: Error) => this.log.error(`events: subscribers or scheduled syncs did not start: ${error.message}`));
   }
-
-  private readonly reports: AutomationReports = {
-    log: (line) => this.log.info(line),
-    handled: (_folder, outcome) => {
-      const what = `events: subscriber ${outcome.subscriber} (${outcome.handler}) on ${outcome.type} ${outcome.eventId}`;
-      if (outcome.ok) this.log.info(`${what}: done after ${outcome.attempts} attempt(s)`);
-      else if (outcome.skipped) this.log.info(`${what}: skipped: ${outcome.skipped}`);
-      else this.log.warn(`${what}: failed${outcome.deadLettered ? ', dead-lettered' : ''}: ${outcome.error?.message ?? 'no reason given'}`);
-    },
-    synced: (_folder, run) => {
-      const what = `sync (${run.reason}) ${run.integration} [${run.sources.join(', ')}]`;
-      if (run.result.ok) this.log.info(`${what}: done`);
-      else this.log.warn(`${what}: ${run.result.error?.message ?? 'failed'}`);
-    },
-    skipped: (folder, skipped) => {
-      for (const entry of skipped) this.log.info(`events: subscriber ${entry.subscriber} (${entry.handler}) in ${basename(folder)} does not run: ${entry.reason}`);
-    },
-  };
 
   dispose(): void {
     this.loop.dispose();
