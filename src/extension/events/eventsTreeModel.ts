@@ -9,6 +9,7 @@
 import { basename } from 'node:path';
 import type { Delivery, DeliveryState, StoredEvent } from '../../runners/events/storedEvent';
 import { clip, escapeMarkdown } from '../tree/healthPresentation';
+import { changedRows, topmost } from '../tree/rowChanges';
 
 /** What the view reads of a stored event: `file` is the folder-relative `.simone` file it came from. */
 export type EventView = Readonly<Pick<StoredEvent, 'id' | 'type' | 'aggregate' | 'time' | 'file'> & Partial<Pick<StoredEvent, 'version'>>>;
@@ -133,8 +134,7 @@ export class EventsTreeModel {
       ? this.folders.map((folder) => this.add(this.folderRow(folder, this.eventRows(folder, `folder:${folder}`))))
       : this.folders.flatMap((folder) => this.eventRows(folder, undefined));
     if (previousRoots.join('\n') !== this.rootIds.join('\n')) return [ROOT];
-    const changed = [...this.rows.values()].filter((row) => !previous.has(row.id) || signature(previous.get(row.id)!) !== signature(row)).map((row) => row.id);
-    return this.topmost(changed);
+    return topmost(changedRows(previous, this.rows.values(), signature), (id) => this.rows.get(id));
   }
 
   private add(row: EventRow): string {
@@ -217,14 +217,5 @@ export class EventsTreeModel {
       childIds,
       tooltip: () => `**${escapeMarkdown(basename(folder))}**\n\n${escapeMarkdown(folder)}`,
     };
-  }
-
-  /** Changed rows without their changed descendants: repainting a row repaints what is below it. */
-  private topmost(ids: string[]): string[] {
-    const changed = new Set(ids);
-    return ids.filter((id) => {
-      for (let parent = this.rows.get(id)?.parentId; parent !== undefined; parent = this.rows.get(parent)?.parentId) if (changed.has(parent)) return false;
-      return true;
-    });
   }
 }
