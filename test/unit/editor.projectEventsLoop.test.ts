@@ -25,6 +25,7 @@ function recordingPipeline() {
     },
     async dispatch({ eventIds }) {
       calls.push(eventIds ? `dispatch ${eventIds.join(',')}` : 'dispatch pending');
+      if (holdDispatch) await new Promise<void>((resolve) => (releaseDispatch = resolve));
       return { ok: true, deliveries: [] };
     },
     async skip(eventIds) {
@@ -33,7 +34,14 @@ function recordingPipeline() {
     },
   };
   let hold = false;
+  let holdDispatch = false;
+  let releaseDispatch: (() => void) | undefined;
   return {
+    holdDispatches: () => (holdDispatch = true),
+    releaseDispatch: () => {
+      holdDispatch = false;
+      releaseDispatch?.();
+    },
     pipeline,
     calls,
     batches,
@@ -120,6 +128,22 @@ describe('the project events loop (scan, then dispatch as simone.events.dispatch
     loop.changed(FOLDER);
     await clock.advance(DEBOUNCE);
     assert.deepEqual(calls.slice(4), ['scan'], 'nothing new: nothing sent');
+    loop.dispose();
+  });
+
+  it('on: a dispatch waiting on a slow destination holds back no scan; the next dispatch waits for it', async () => {
+    const { clock, loop, calls, batches, holdDispatches, releaseDispatch } = loopWith('on');
+    holdDispatches();
+    batches.push([event('e1')], [event('e2')]);
+    loop.changed(FOLDER);
+    await clock.advance(DEBOUNCE);
+    loop.changed(FOLDER);
+    await clock.advance(DEBOUNCE);
+    assert.deepEqual(calls, ['scan', 'dispatch pending', 'scan'], 'the second edit was scanned while the first dispatch went on');
+    releaseDispatch();
+    await settle();
+    await settle();
+    assert.deepEqual(calls, ['scan', 'dispatch pending', 'scan', 'dispatch pending']);
     loop.dispose();
   });
 

@@ -53,7 +53,10 @@ export function describeEvents(events: readonly NewEvent[]): string {
 
 export class ProjectEventsLoop {
   private readonly timers = new Map<string, unknown>();
-  /** Per folder, the scan or dispatch going on (the next waits for it). */
+  /**
+   * Per folder and kind, the scan or the dispatch going on (the next of its kind waits for it). Two chains: a
+   * dispatch retrying a slow destination never holds back the scan of the next edit.
+   */
   private readonly running = new Map<string, Promise<unknown>>();
   /** Per folder, the events of the question on screen: events found meanwhile join it. */
   private readonly asking = new Map<string, NewEvent[]>();
@@ -88,12 +91,12 @@ export class ProjectEventsLoop {
    * then, with dispatch `on`, what an earlier window left pending.
    */
   opened(folder: string): Promise<void> {
-    return this.serial(folder, async (pipeline) => void (await this.scanAndSend(folder, pipeline, true)));
+    return this.serial('scan', folder, async (pipeline) => void (await this.scanAndSend(folder, pipeline, true)));
   }
 
   /** Scans now (Scan Now, or after the debounce); resolves with the new events. */
   scan(folder: string): Promise<readonly NewEvent[]> {
-    return this.serial(folder, (pipeline) => this.scanAndSend(folder, pipeline, false)).then((events) => events ?? []);
+    return this.serial('scan', folder, (pipeline) => this.scanAndSend(folder, pipeline, false)).then((events) => events ?? []);
   }
 
   /**
@@ -101,7 +104,7 @@ export class ProjectEventsLoop {
    * `signal` is the caller's Cancel. Undefined: nothing may run.
    */
   dispatch(folder: string, eventIds?: readonly string[], signal?: AbortSignal): Promise<DispatchOutcome | undefined> {
-    return this.serial(folder, (pipeline) => this.send(folder, pipeline, eventIds, signal));
+    return this.serial('dispatch', folder, (pipeline) => this.send(folder, pipeline, eventIds, signal));
   }
 
   dispose(): void {
@@ -110,21 +113,23 @@ export class ProjectEventsLoop {
     this.timers.clear();
   }
 
-  private serial<T>(folder: string, run: (pipeline: FolderPipeline) => Promise<T>): Promise<T | undefined> {
-    const previous = this.running.get(folder) ?? Promise.resolve();
+  private serial<T>(kind: 'scan' | 'dispatch', folder: string, run: (pipeline: FolderPipeline) => Promise<T>): Promise<T | undefined> {
+    const key = `${kind} ${folder}`;
+    const previous = this.running.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
       const pipeline = this.abort.signal.aborted ? undefined : this.host.pipeline(folder);
       return pipeline ? run(pipeline) : undefined;
     });
     const settled = next.catch(() => undefined);
-    this.running.set(folder, settled);
-    void settled.then(() => this.running.get(folder) === settled && this.running.delete(folder));
+    this.running.set(key, settled);
+    void settled.then(() => this.running.get(key) === settled && this.running.delete(key));
     return next;
   }
 
   /**
    * With dispatch `on`, everything pending goes after a scan that found events (or always, `pendingToo`): failed
-   * deliveries are tried again, and what an earlier window derived but did not send goes now.
+   * deliveries are tried again, and what an earlier window derived but did not send goes now. The dispatch is
+   * queued, not waited for.
    */
   private async scanAndSend(folder: string, pipeline: FolderPipeline, pendingToo: boolean): Promise<readonly NewEvent[]> {
     const scanned = await pipeline.scan(this.abort.signal);
@@ -133,7 +138,7 @@ export class ProjectEventsLoop {
     if (events.length) this.host.log('info', `events: ${events.length} new in ${folder}: ${describeEvents(events)}`);
     const mode = this.host.mode();
     if (mode === 'on') {
-      if (events.length || pendingToo) await this.send(folder, pipeline, undefined);
+      if (events.length || pendingToo) this.dispatch(folder).catch((error: Error) => this.host.log('error', `events: ${error.message}`));
     } else if (!events.length) return events;
     else if (mode === 'ask') this.askAbout(folder, events);
     else this.host.log('info', 'events: simone.events.dispatch is off: recorded, not sent (Dispatch Pending Events sends them)');
@@ -158,7 +163,7 @@ export class ProjectEventsLoop {
         if (answer === 'always') await this.host.sendAlways();
         if (answer === 'send') await this.dispatch(folder, ids);
         else if (answer === 'always') await this.dispatch(folder);
-        else if (answer === 'skip') await this.serial(folder, (pipeline) => this.skip(folder, pipeline, ids));
+        else if (answer === 'skip') await this.serial('dispatch', folder, (pipeline) => this.skip(folder, pipeline, ids));
         else this.host.log('info', `events: ${ids.length} not sent (the question was closed); they stay pending for Dispatch Pending Events`);
       })
       .catch((error: Error) => this.host.log('error', `events: ${error.message}`));
