@@ -81,6 +81,8 @@ describe('Simone events in the editor engine (real RabbitMQ)', { timeout: 180_00
     await loop.opened(workspace.root);
     assert.deepEqual(await engine.events.pipeline(workspace.root)!.recent(), [], 'the first scan records the baseline only');
 
+    const deliveries: string[] = [];
+    const listener = engine.events.onDidChange((change) => change.reason === 'delivery' && deliveries.push(...change.eventIds));
     edits.taskDoneAndRenamed(workspace);
     const found = await loop.scan(workspace.root);
     assert.deepEqual(found.map((event) => [event.type, event.aggregate]), [['task_completed', 'T01_S01']]);
@@ -94,6 +96,9 @@ describe('Simone events in the editor engine (real RabbitMQ)', { timeout: 180_00
     await until(() => handled.length > 0, 'the subscriber outcome');
     assert.deepEqual(handled.map((outcome) => [outcome.subscriber, outcome.ok]), [['project_events/editor_command', true]]);
 
+    // The dispatch goes on beside the scans: its record comes with the pipeline's change event.
+    await until(() => deliveries.includes(found[0].id), 'the delivery recorded');
+    listener.dispose();
     const model = new EventsTreeModel((iso) => iso);
     model.setFolders([workspace.root]);
     model.setEvents(workspace.root, await engine.events.pipeline(workspace.root)!.recent());
