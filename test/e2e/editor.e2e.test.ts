@@ -64,9 +64,10 @@ async function openSession(session: Session, codeServerFolder: string, trusted: 
   cpSync(examples, workspace, { recursive: true, filter: (source) => !source.startsWith(join(examples, 'broken')) && !source.startsWith(join(examples, '.simone/data')) });
   writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
   await movePorts(workspace);
-  // A longer wait before the tracker's retry (2-4 s with its jitter), so the panel's live rows can be read mid-run.
+  // A longer wait before the tracker's retry (4-8 s with its jitter), so the panel's live rows can be read mid-run
+  // even on a loaded machine (the panel's page loads first).
   const tracker = join(workspace, '.simone/integrations/project_tracker.yaml');
-  writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 4s'));
+  writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 8s').replace('max_delay: 5s', 'max_delay: 8s'));
   const loaded = Workspace.load({ workspace, cwd: workspace, processEnv: {} });
   session.services = await startServices(demoPlan(loaded), (service, line) => session.requests.push(`${service} ${line}`));
   session.server = await startCodeServer({ codeServerFolder, workspace, trusted, settings: EXTENSION_SETTINGS });
