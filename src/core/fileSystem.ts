@@ -6,6 +6,8 @@ export type FileType = 'file' | 'folder' | 'other';
 export interface FileStat {
   type: FileType;
   size: number;
+  /** When the content last changed, where the file system knows it (what lets a reader skip unchanged files). */
+  mtimeMs?: number;
 }
 
 export interface DirectoryEntry {
@@ -103,7 +105,7 @@ function readBounded(fd: number, maxBytes: number): Buffer | undefined {
 export const nodeFileSystem: WorkspaceFileSystem = {
   stat(path) {
     const stats = attempt(path, () => statSync(path));
-    return { type: typeOf(stats), size: stats.size };
+    return { type: typeOf(stats), size: stats.size, mtimeMs: stats.mtimeMs };
   },
 
   readText(path, maxBytes) {

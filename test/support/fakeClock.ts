@@ -2,9 +2,11 @@ import type { Clock } from '../../src/runners/health/clock';
 
 /** Timers that fire only when the test moves time on. */
 export class FakeClock implements Clock {
-  private time = 0;
   private nextId = 0;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
+
+  /** `start`: the time it starts at (epoch ms, when what is scheduled depends on real times such as a database's). */
+  constructor(private time = 0) {}
 
   now(): number {
     return this.time;

@@ -7,6 +7,7 @@ import {
   type Milestone, type ProjectProblem, type SimoneProject, type Sprint, type Task,
 } from './entities';
 import { parseFrontMatter } from './frontMatter';
+import type { FrontMatterCache, FrontMatterRead } from './frontMatterCache';
 
 const MILESTONE_FOLDER = /^M(X?)(\d+)_/;
 const MILESTONE_META = /^MX?\d+_milestone_meta\.md$/;
@@ -19,9 +20,10 @@ const text = (value: unknown): string | undefined => (value === undefined || val
 
 /**
  * Reads the `.simone/` folder given; a file or folder that cannot be read (or is over the YAML size limit, or not
- * UTF-8) becomes a located problem and is left out. Symlinked files and folders are followed.
+ * UTF-8) becomes a located problem and is left out. Symlinked files and folders are followed. With a `cache`, files
+ * whose size and modification time did not change since the last read with it are not read again.
  */
-export function readSimoneProject(simoneFolder: string, fs: WorkspaceFileSystem = nodeFileSystem, limits: TextLimits = DEFAULT_TEXT_LIMITS): SimoneProject {
+export function readSimoneProject(simoneFolder: string, fs: WorkspaceFileSystem = nodeFileSystem, limits: TextLimits = DEFAULT_TEXT_LIMITS, cache?: FrontMatterCache): SimoneProject {
   const problems: ProjectProblem[] = [];
   const milestones: Milestone[] = [];
   const sprints: Sprint[] = [];
@@ -40,25 +42,37 @@ export function readSimoneProject(simoneFolder: string, fs: WorkspaceFileSystem 
 
   /** Front matter of a file, or undefined after recording why not. */
   function frontMatterOf(file: string): { data: Record<string, unknown>; source: string } | undefined {
+    const stamp = cache && stampOf(file);
+    const read = (stamp !== undefined && cache?.get(file, stamp)) || readFrontMatter(file);
+    if (stamp !== undefined) cache?.set(file, stamp, read);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      return undefined;
+    }
+    return read;
+  }
+
+  function stampOf(file: string): string | undefined {
+    try {
+      const { size, mtimeMs } = fs.stat(file);
+      return mtimeMs === undefined ? undefined : `${size}:${mtimeMs}`;
+    } catch {
+      return undefined; // reading it says why
+    }
+  }
+
+  function readFrontMatter(file: string): FrontMatterRead {
     let source: string;
     try {
       const read = readTextFile(fs, file, 'yaml', limits);
-      if ('diagnostic' in read) {
-        problems.push({ file, line: 1, message: read.diagnostic.message });
-        return undefined;
-      }
+      if ('diagnostic' in read) return { problem: { file, line: 1, message: read.diagnostic.message } };
       source = read.text;
     } catch (error) {
       if (!(error instanceof FileSystemError)) throw error;
-      problems.push({ file, line: 1, message: `cannot read: ${error.message}` });
-      return undefined;
+      return { problem: { file, line: 1, message: `cannot read: ${error.message}` } };
     }
     const parsed = parseFrontMatter(source);
-    if (!parsed.ok) {
-      problems.push({ file, line: parsed.line, message: parsed.message });
-      return undefined;
-    }
-    return { data: parsed.data, source };
+    return parsed.ok ? { data: parsed.data, source } : { problem: { file, line: parsed.line, message: parsed.message } };
   }
 
   function checkStatus(file: string, source: string, status: string | undefined, allowed: readonly string[]): void {
@@ -133,6 +147,7 @@ export function readSimoneProject(simoneFolder: string, fs: WorkspaceFileSystem 
     });
   }
 
+  cache?.sweep();
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return { milestones: milestones.sort(byId), sprints: sprints.sort(byId), tasks: tasks.sort(byId), problems };
 }

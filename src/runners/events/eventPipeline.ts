@@ -4,6 +4,7 @@ import type { WorkspaceFileSystem } from '../../core/fileSystem';
 import type { Integration } from '../../core/model';
 import { diffProjects } from '../../core/simone/diffProjects';
 import type { ProjectProblem, SimoneProject } from '../../core/simone/entities';
+import { FrontMatterCache } from '../../core/simone/frontMatterCache';
 import { readSimoneProject } from '../../core/simone/readProject';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../../core/textLimits';
 import type { Workspace } from '../../core/workspace';
@@ -102,6 +103,8 @@ export class EventPipeline {
   private readonly journal: ScanJournal;
   private readonly changed = new EventEmitter<EventsChange>();
   private savedSnapshot?: string;
+  /** Later scans of this pipeline re-read only the project files that changed. */
+  private readonly readCache = new FrontMatterCache();
   private disposed = false;
 
   /** The store or a delivery changed through this pipeline (or `refresh` found another process's lines). */
@@ -133,15 +136,16 @@ export class EventPipeline {
     try {
       return await this.store.locked(async () => {
         const previous = await this.journal.load((id) => this.store.event(id) !== undefined);
-        const project = readSimoneProject(join(this.folder, '.simone'), this.options.fileSystem, this.options.limits ?? DEFAULT_TEXT_LIMITS);
-        const snapshot = snapshotOf(keepUnreadable(project, previous, this.folder), this.folder);
+        const project = readSimoneProject(join(this.folder, '.simone'), this.options.fileSystem, this.options.limits ?? DEFAULT_TEXT_LIMITS, this.readCache);
+        const current = keepUnreadable(project, previous, this.folder);
+        const snapshot = snapshotOf(current, this.folder);
         const result = (events: StoredEvent[]): ScanResult => ({ ok: true, firstScan: !previous, events, problems: project.problems, storeProblems: this.store.problems });
         if (!previous) {
           await this.saveSnapshot(snapshot);
           return result([]);
         }
         const integrations = this.integrations();
-        const drafts = diffProjects(projectOf(previous, this.folder), projectOf(snapshot, this.folder)).map((derived): EventDraft => {
+        const drafts = diffProjects(projectOf(previous, this.folder), current).map((derived): EventDraft => {
           const data = eventEntity(derived.entity, this.folder);
           return { type: derived.name, aggregate: derived.entity.id, data, file: data.file, destinations: destinationsFor(derived.name, integrations) };
         });
@@ -152,7 +156,7 @@ export class EventPipeline {
         const lines = this.store.prepare(drafts);
         await this.journal.begin(snapshot, lines.map((line) => line.id));
         await this.store.writeLocked(lines);
-        await this.journal.commit(snapshot);
+        await this.journal.commit();
         this.savedSnapshot = snapshotText(snapshot);
         this.fire('appended', lines.map((line) => line.id));
         return result(lines.map(withoutDestinations));

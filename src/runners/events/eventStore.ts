@@ -60,6 +60,9 @@ export class EventStore {
   private versionsIndexed = 0;
   private latest = new Map<string, Map<DestinationId, Delivery>>();
   private deliveriesIndexed = 0;
+  private inProcess: Promise<void> = Promise.resolve();
+  private queued: Array<{ drafts: readonly EventDraft[]; resolve: (lines: EventLine[]) => void; reject: (error: unknown) => void }> = [];
+  private draining = false;
 
   constructor(
     /** The `.simone/events` folder. */
@@ -77,11 +80,16 @@ export class EventStore {
 
   /** `work` with the store lock held and both files read up to date (a torn tail set aside first). */
   async locked<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await mkdir(this.folder, { recursive: true });
-    return withFileLock(this.lockPath, async () => {
-      await this.refresh(true);
-      return work();
-    }, { signal, staleAfterMs: STORE_LOCK_STALE_MS, what: 'the event store' });
+    // Sections of this process queue here rather than poll the lock file against each other.
+    const turn = this.inProcess.then(async () => {
+      await mkdir(this.folder, { recursive: true });
+      return withFileLock(this.lockPath, async () => {
+        await this.refresh(true);
+        return work();
+      }, { signal, staleAfterMs: STORE_LOCK_STALE_MS, what: 'the event store' });
+    });
+    this.inProcess = turn.then(() => undefined, () => undefined);
+    return turn;
   }
 
   /** Reads what other processes appended since the last read. */
@@ -107,12 +115,34 @@ export class EventStore {
     await this.refresh(true);
   }
 
-  async append(drafts: readonly EventDraft[], signal?: AbortSignal): Promise<EventLine[]> {
-    return this.locked(async () => {
-      const lines = this.prepare(drafts);
-      await this.writeLocked(lines);
-      return lines;
-    }, signal);
+  /**
+   * Appends events under the lock. Appends made while another is being written go together in the next write (one
+   * lock, one write for all of them), so many callers at once do not queue one by one for the lock.
+   */
+  append(drafts: readonly EventDraft[]): Promise<EventLine[]> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ drafts, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.queued.length) {
+      const batch = this.queued.splice(0);
+      try {
+        const lines = await this.locked(async () => {
+          const prepared = this.prepare(batch.flatMap((item) => item.drafts));
+          await this.writeLocked(prepared);
+          return prepared;
+        });
+        let next = 0;
+        for (const item of batch) item.resolve(lines.slice(next, (next += item.drafts.length)));
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    this.draining = false;
   }
 
   /** The event with this id, if read. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Milestone, SimoneEntity, SimoneProject, Sprint, Task } from '../../core/simone/entities';
 import { ClassifiedError } from '../errors';
 import type { EventEntity } from './storedEvent';
@@ -13,10 +13,8 @@ export interface ProjectSnapshot {
   tasks: EventEntity[];
 }
 
-/** A scan's next snapshot, written before its events are appended (see `ScanJournal`). */
-interface PendingSnapshot {
-  snapshot: ProjectSnapshot;
-  /** The ids of the events the scan appends. */
+/** A scan's next snapshot, written before its events are appended (see `ScanJournal`), with their ids. */
+interface PendingSnapshot extends ProjectSnapshot {
   eventIds: string[];
 }
 
@@ -38,10 +36,10 @@ export function eventEntity(entity: SimoneEntity, workspaceFolder: string): Even
   return record;
 }
 
-/** Back to the reader's types, for the differ (which looks at id, status and `done`). */
+/** Back to the reader's types, for the differ (which looks at id, status and `done`; the folder is not kept). */
 function readerEntity<K extends SimoneEntity['kind']>(record: EventEntity, kind: K, workspaceFolder: string): Extract<SimoneEntity, { kind: K }> {
   const filePath = join(workspaceFolder, record.file);
-  return { ...record, kind, filePath, folder: dirname(filePath), frontMatter: {} } as unknown as Extract<SimoneEntity, { kind: K }>;
+  return { ...record, kind, filePath, folder: '', frontMatter: {} } as unknown as Extract<SimoneEntity, { kind: K }>;
 }
 
 export function snapshotOf(project: Pick<SimoneProject, 'milestones' | 'sprints' | 'tasks'>, workspaceFolder: string, scannedAt = new Date()): ProjectSnapshot {
@@ -100,8 +98,8 @@ async function writeAtomically(path: string, value: unknown): Promise<void> {
 
 /**
  * The snapshot and the scan in progress, crash-safe: a scan writes `snapshot.next.json` (the new snapshot and the
- * ids of its events), appends the events, then writes `snapshot.json` and removes the journal. A scan that died in between is
- * finished by the next one under the lock: its events are in the log, so its snapshot is kept; none of them is, so
+ * ids of its events), appends the events, then renames it over `snapshot.json`. A scan that died in between is
+ * settled by the next one under the lock: its events are in the log, so its snapshot is kept; none of them is, so
  * it never happened. Either way no change gives its events twice, and none is lost.
  */
 export class ScanJournal {
@@ -117,8 +115,8 @@ export class ScanJournal {
   async load(hasEvent: (id: string) => boolean): Promise<ProjectSnapshot | undefined> {
     const pending = (await readJson(this.next)) as PendingSnapshot | undefined;
     if (pending) {
-      if (isSnapshot(pending.snapshot) && Array.isArray(pending.eventIds) && pending.eventIds.some(hasEvent)) await writeAtomically(this.current, pending.snapshot);
-      await rm(this.next, { force: true });
+      if (isSnapshot(pending) && Array.isArray(pending.eventIds) && pending.eventIds.some(hasEvent)) await rename(this.next, this.current);
+      else await rm(this.next, { force: true });
     }
     const snapshot = await readJson(this.current);
     if (snapshot !== undefined && !isSnapshot(snapshot)) throw new ClassifiedError('config', `${this.current} is not a project snapshot; remove it to start from the project as it is now`);
@@ -126,12 +124,11 @@ export class ScanJournal {
   }
 
   async begin(snapshot: ProjectSnapshot, eventIds: string[]): Promise<void> {
-    await writeAtomically(this.next, { snapshot, eventIds } satisfies PendingSnapshot);
+    await writeAtomically(this.next, { ...snapshot, eventIds } satisfies PendingSnapshot);
   }
 
-  async commit(snapshot: ProjectSnapshot): Promise<void> {
-    await writeAtomically(this.current, snapshot);
-    await rm(this.next, { force: true });
+  async commit(): Promise<void> {
+    await rename(this.next, this.current);
   }
 
   /** A scan without events: the snapshot is written at once. */

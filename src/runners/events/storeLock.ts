@@ -65,7 +65,8 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>, opti
 async function acquire(path: string, options: LockOptions): Promise<() => Promise<void>> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomUUID(), since: new Date().toISOString() };
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+  // Short waits: sections under the lock last a few milliseconds, and a long sleep would leave it idle.
+  for (let wait = 1; ; wait = Math.min(wait * 2, 8)) {
     if (options.signal?.aborted) throw new ClassifiedError('cancelled', `cancelled while waiting for ${options.what ?? path}`);
     try {
       const handle = await open(path, 'wx');
