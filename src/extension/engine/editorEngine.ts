@@ -19,10 +19,10 @@ import { peekQueue, publishMessage, type PeekQueueResult, type PublishMessageRes
 import type { RunEvent } from '../../runners/runEvents';
 import { syncIntegration } from '../../runners/sync/runSync';
 import { syncResultJson, type SyncResultJson } from '../../runners/sync/syncResultJson';
-import { EngineEvents } from './engineEvents';
 import { settingsFingerprint } from '../../runners/settingsFingerprint';
 import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
 import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
+import { EngineEvents } from './engineEvents';
 
 export interface EditorEngineSettings {
   /** The interval of targets whose config has no `health_check` section (services and gateways always). */
