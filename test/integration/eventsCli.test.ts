@@ -55,6 +55,8 @@ describe('events through the CLI: scripted .simone edits give exactly their even
     assert.equal(state.completed, true);
     assert.equal(state.state.status, 'done');
     assert.equal(state.state.file, '.simone/03_SPRINTS/S01_M01_Basics/TX01_S01_First.md');
+    const text = await cli(workspace, {}, 'events', 'replay', 'T01_S01');
+    assert.match(text.stdout, /^T01_S01 \(task\) at version 1: done, renamed \(finished\), "First", \.simone\/03_SPRINTS\/S01_M01_Basics\/TX01_S01_First\.md\n {2}v1 task_completed {2}/);
     assert.equal((await cli(workspace, {}, 'events', 'replay', 'T99')).code, 1);
   });
 

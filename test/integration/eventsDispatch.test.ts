@@ -158,6 +158,41 @@ describe('events dispatch through the CLI, to a real RabbitMQ queue, a CloudEven
   });
 });
 
+describe('resend (the editor): chosen events, optionally to chosen destinations, whatever their state', { timeout: 120_000 }, () => {
+  it('sends a delivered event again to one destination only, with the same id', async () => {
+    const setup = await setUp('resend');
+    const services = new EngineServices({ queues: { reconnect: false } });
+    const workspace = Workspace.load({ workspace: setup.workspace.root, processEnv: setup.env });
+    const pipeline = new EventPipeline({ folder: setup.workspace.root, workspace: () => workspace, services });
+    try {
+      tracker.respond(ok());
+      await pipeline.scan();
+      edits.taskDoneAndRenamed(setup.workspace);
+      const [event] = (await pipeline.scan()).events;
+      assert.equal((await pipeline.dispatch()).ok, true);
+      assert.equal(tracker.requests.length, 1);
+      const resent = await pipeline.dispatch({ eventIds: [event.id], destinations: ['event_driven:project_events/to_tracker'] });
+      assert.deepEqual(resent.deliveries.map((delivery) => [delivery.destination, delivery.state]), [['event_driven:project_events/to_tracker', 'delivered']]);
+      assert.deepEqual(tracker.requests.map((request) => JSON.parse(request.body).id), [event.id, event.id]);
+      assert.equal((await drain('resend_events')).length, 1, 'the queue got it once, from the first dispatch');
+      const [recent] = await pipeline.recent(1);
+      assert.deepEqual(recent.deliveries.map((delivery) => [delivery.destination, delivery.state, delivery.attempts]), [
+        ['event_driven:project_events/to_queue', 'delivered', 1],
+        ['event_driven:project_events/to_tracker', 'delivered', 2],
+        ['webhook:hooks/ci', 'delivered', 1],
+      ]);
+      const unknown = await pipeline.dispatch({ eventIds: ['nope'] });
+      assert.equal(unknown.ok, false);
+      assert.match(unknown.error!.message, /no event "nope" in the store/);
+    } finally {
+      pipeline.dispose();
+      await services.dispose();
+      await setup.receiver.stop();
+      setup.workspace.dispose();
+    }
+  });
+});
+
 describe('subscribers on a real queue: handlers run, then the message is acknowledged; a failing handler dead-letters', { timeout: 120_000 }, () => {
   let setup: Awaited<ReturnType<typeof setUp>>;
   let services: EngineServices;

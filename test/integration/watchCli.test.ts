@@ -17,7 +17,7 @@ describe('simone-integrations watch', { timeout: 120_000 }, () => {
   });
   after(() => receiver?.close());
 
-  it('sends what an earlier run left pending, then scans and dispatches each .simone change until SIGINT', async () => {
+  it('sends what an earlier run left pending, then scans and dispatches each .simone change until stopped (SIGTERM)', async () => {
     const workspace = simoneProject({
       hooks: `integration:\n  type: webhook\n  name: hooks\n  endpoints:\n    - { name: ci, url: "${receiver.url}/hooks/ci", events: [task_completed, milestone_created], secret: "\${CI_SECRET}", signature: github }\n`,
       events: 'integration:\n  type: event_driven\n  name: flow\n  publishers:\n    - { name: nowhere, events: [task_created], destination: "http://127.0.0.1:9/unused" }\n  subscribers:\n    - { name: cmd, events: [task_created], handler: "command:x.y" }\n',
@@ -45,7 +45,7 @@ describe('simone-integrations watch', { timeout: 120_000 }, () => {
       assert.equal(receiver.requests.length, 2);
       assert.equal(JSON.parse(receiver.requests[1].body).id, event.id);
     } finally {
-      watcher.kill('SIGINT');
+      watcher.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
       workspace.dispose();
     }

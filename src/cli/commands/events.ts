@@ -1,11 +1,18 @@
 import { EngineServices } from '../../runners/engineServices';
 import type { RunnerError } from '../../runners/errors';
 import { dispatchedText, dispatchJson, eventsJson } from '../../runners/events/eventJson';
+import type { AggregateState } from '../../runners/events/eventStore';
 import type { StoredEvent } from '../../runners/events/storedEvent';
 import { openEvents, reportProblems } from '../eventsContext';
 import { formatOption, parseCommandArgs, UsageError, type Command, type CommandIO } from '../usage';
 
 const USAGE = 'usage: events [--since ID] | events scan | events replay <aggregate> | events dispatch [--dry-run]  (each: [--workspace DIR] [--format text|json])';
+
+/** `T01_S01 (task) at version 2: done, renamed, "First", <file>`, then its events one a line. */
+function replayText(state: AggregateState): string {
+  const facts = [state.state.status ?? 'no status', state.state.done && 'renamed (finished)', state.state.title && JSON.stringify(state.state.title), state.state.file].filter(Boolean);
+  return [`${state.aggregate} (${state.kind}) at version ${state.version}: ${facts.join(', ')}`, ...state.history.map((entry) => `  v${entry.version} ${entry.type}  ${entry.time}  ${entry.id}`)].join('\n') + '\n';
+}
 
 const eventLine = (event: StoredEvent) => `${event.id}  ${event.type} ${event.aggregate} v${event.version}  ${event.time}${event.file ? `  ${event.file}` : ''}`;
 
@@ -69,7 +76,7 @@ export const events: Command = async (args, io) => {
         reportProblems(io, pipeline.store.problems);
         const state = pipeline.store.replay(rest[0]);
         if (!state) return failed(io, format, { kind: 'config', severity: 'error', message: `no events of aggregate "${rest[0]}" in the store` });
-        io.stdout(`${JSON.stringify(state, null, 2)}\n`);
+        io.stdout(format === 'json' ? `${JSON.stringify(state, null, 2)}\n` : replayText(state));
         return 0;
       }
       default: {

@@ -32,7 +32,8 @@ class WatchLog {
  * `watch [--workspace DIR] [--format text|json]`: scan, dispatch, subscribers and scheduled syncs until stopped
  * (SIGINT). Pending deliveries of an earlier run go first; a change under `.simone/` scans (then dispatches) once
  * quiet, and starts real_time syncs; a change of the integration files reloads the workspace and restarts the
- * subscribers; failed deliveries are tried again every 30 s. Exit 0 when stopped, 2 for a workspace that cannot be read.
+ * subscribers; failed deliveries are tried again every 30 s. Exit 0 when stopped (SIGINT, SIGTERM), 2 for a workspace
+ * that cannot be read.
  */
 export const watch: Command = async (args, io) => {
   const { values, positionals } = parseCommandArgs(args, { workspace: { type: 'string' }, format: { type: 'string' } });
@@ -100,12 +101,19 @@ export const watch: Command = async (args, io) => {
   const retry = setInterval(() => void cycle(false), RETRY_MS);
 
   log.say('started', `watching ${simoneFolder}`, { folder });
+  let stopOnTerm: (() => void) | undefined;
   try {
     await restartSubscribers();
     await scheduler.start();
     await cycle(true);
-    await new Promise<void>((resolve) => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true })));
+    // SIGTERM too: what a service manager or a CI runner sends to stop a job.
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) return resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+      process.once('SIGTERM', stopOnTerm = () => resolve());
+    });
   } finally {
+    if (stopOnTerm) process.off('SIGTERM', stopOnTerm);
     watcher?.close();
     clearInterval(poll);
     clearInterval(retry);

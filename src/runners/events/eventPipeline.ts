@@ -52,6 +52,8 @@ export interface DispatchOptions {
   dryRun?: boolean;
   /** Send these events to all their destinations again (the editor's "Resend"), whatever their state. */
   eventIds?: string[];
+  /** Only these destinations: with `eventIds`, those events to these destinations; without, their pending and failed deliveries. */
+  destinations?: DestinationId[];
   signal?: AbortSignal;
   /** Live attempts, backoffs and rejections of the deliveries, as every runner reports them. */
   onEvent?: (event: RunEvent & { eventId: string; destination: DestinationId }) => void;
@@ -235,6 +237,7 @@ export class EventPipeline {
       work = (options.eventIds ? this.eventsById(options.eventIds) : this.store.events).flatMap((event) =>
         this.store.deliveriesOf(event)
           .filter((delivery) => options.eventIds !== undefined || delivery.state === 'pending' || delivery.state === 'failed')
+          .filter((delivery) => !options.destinations || options.destinations.includes(delivery.destination))
           .map((delivery) => ({ event, destination: delivery.destination, attemptsBefore: delivery.attempts, stateBefore: delivery.state })),
       );
     } catch (error) {

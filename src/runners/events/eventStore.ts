@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EVENTS_FOLDER } from './eventsFolder';
 import { JsonLinesFile, type JsonLinesLimits, type StoreProblem } from './jsonLinesFile';
 import { withFileLock } from './storeLock';
 import type { Delivery, DestinationId, EventWithDeliveries, StoredEvent } from './storedEvent';
 
-/** Where a workspace folder keeps its events, relative to the folder. */
-export const EVENTS_FOLDER = join('.simone', 'events');
 
 /** One line of `events.jsonl`: the event and the destinations planned for it when it was appended. */
 export interface EventLine extends StoredEvent {
@@ -15,6 +14,8 @@ export interface EventLine extends StoredEvent {
 
 /** An event to append: the store gives it its id, version and time. */
 export type EventDraft = Omit<EventLine, 'id' | 'version' | 'time'>;
+
+export { EVENTS_FOLDER };
 
 export const DEFAULT_STORE_LIMITS: JsonLinesLimits = { maxBytes: 64 * 1024 * 1024, maxLineBytes: 1024 * 1024 };
 

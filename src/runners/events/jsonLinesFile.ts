@@ -1,6 +1,7 @@
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ClassifiedError } from '../errors';
+import { createSyncedFile } from './syncedFile';
 
 /** A line that was not read as a record; the file keeps it (a torn tail is moved aside, see `refresh`). */
 export interface StoreProblem {
@@ -153,13 +154,7 @@ export class JsonLinesFile<T> {
     const tail = Buffer.alloc(Math.min(size - this.offset, this.limits.maxLineBytes));
     await handle.read(tail, 0, tail.length, this.offset);
     const aside = join(dirname(this.path), `${basename(this.path)}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    const out = await open(aside, 'wx');
-    try {
-      await out.write(tail);
-      await out.datasync();
-    } finally {
-      await out.close();
-    }
+    await createSyncedFile(aside, tail);
     const writable = await open(this.path, 'r+');
     try {
       await writable.truncate(this.offset);

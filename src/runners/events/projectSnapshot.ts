@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Milestone, SimoneEntity, SimoneProject, Sprint, Task } from '../../core/simone/entities';
 import { ClassifiedError } from '../errors';
+import { createSyncedFile } from './syncedFile';
 import type { EventEntity } from './storedEvent';
 
 /** The project as the last scan saw it, kept beside the store (`snapshot.json`). */
@@ -86,13 +87,7 @@ async function writeAtomically(path: string, value: unknown): Promise<void> {
   const text = JSON.stringify(value);
   if (Buffer.byteLength(text) > MAX_SNAPSHOT_BYTES) throw new ClassifiedError('config', `the project snapshot would be over ${MAX_SNAPSHOT_BYTES} bytes`);
   const temporary = `${path}.${randomUUID()}.tmp`;
-  const handle = await open(temporary, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  await createSyncedFile(temporary, text);
   await rename(temporary, path);
 }
 
