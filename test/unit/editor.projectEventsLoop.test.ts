@@ -23,8 +23,8 @@ function recordingPipeline() {
       inFlight--;
       return { ok: true, events: batches.shift() ?? [] };
     },
-    async dispatch({ eventIds }) {
-      calls.push(eventIds ? `dispatch ${eventIds.join(',')}` : 'dispatch pending');
+    async dispatch({ eventIds, destinations }) {
+      calls.push(`${eventIds ? `dispatch ${eventIds.join(',')}` : 'dispatch pending'}${destinations ? ` to ${destinations.join(',')}` : ''}`);
       if (holdDispatch) await new Promise<void>((resolve) => (releaseDispatch = resolve));
       return { ok: true, deliveries: [] };
     },
@@ -154,8 +154,9 @@ describe('the project events loop (scan, then dispatch as simone.events.dispatch
     assert.deepEqual(calls, ['scan']);
     assert.ok(logs.some((line) => /dispatch is off: recorded, not sent/.test(line)), logs.join('\n'));
     await loop.dispatch(FOLDER);
-    await loop.dispatch(FOLDER, ['e1']);
-    assert.deepEqual(calls, ['scan', 'dispatch pending', 'dispatch e1']);
+    await loop.dispatch(FOLDER, { eventIds: ['e1'] });
+    await loop.dispatch(FOLDER, { eventIds: ['e1'], destinations: ['webhook:team_notifications/ci_server'] });
+    assert.deepEqual(calls, ['scan', 'dispatch pending', 'dispatch e1', 'dispatch e1 to webhook:team_notifications/ci_server']);
     loop.dispose();
   });
 

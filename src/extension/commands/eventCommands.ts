@@ -1,8 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Uri, window } from 'vscode';
+import { parseDestinationId, type DestinationId } from '../../runners/events/storedEvent';
 import type { EventTarget } from '../events/eventsTreeModel';
 import { fileFolders } from '../events/eventsView';
-import type { DispatchOutcome } from '../events/projectEventsLoop';
+import type { DispatchOutcome, DispatchRequest } from '../events/projectEventsLoop';
 import type { CommandContext } from './commandContext';
 import { runWithProgress } from './runWithProgress';
 
@@ -36,11 +37,11 @@ export async function scanEvents(context: CommandContext): Promise<void> {
 }
 
 /** Dispatch Pending Events (or Resend one event): sent under a cancellable progress notification. */
-async function dispatch(context: CommandContext, title: string, folders: readonly string[], eventIds?: string[]): Promise<void> {
+async function dispatch(context: CommandContext, title: string, folders: readonly string[], request?: DispatchRequest): Promise<void> {
   await context.host.get();
   const { result } = await runWithProgress(title, context.host.settings.runTimeoutMs, async ({ signal }) => {
     const outcomes: Array<DispatchOutcome | undefined> = [];
-    for (const folder of folders) outcomes.push(await context.events.loop.dispatch(folder, eventIds, signal));
+    for (const folder of folders) outcomes.push(await context.events.loop.dispatch(folder, request, signal));
     return outcomes;
   });
   for (const folder of folders) context.events.view.readNow(folder);
@@ -60,11 +61,13 @@ export function dispatchEvents(context: CommandContext, argument: unknown): Prom
   return dispatch(context, 'Dispatching pending Simone events', target ? [target.folder] : fileFolders());
 }
 
-/** Resend (an event row or one of its deliveries): the event again, to every destination that lists it. */
+/** Resend: an event row's event again to every destination it was planned for; a delivery row's to that one. */
 export async function resendEvent(context: CommandContext, argument: unknown): Promise<void> {
   const target = eventTarget(argument);
   if (!target) throw new Error('Resend works on an event of the Events view');
-  await dispatch(context, `Resending event ${target.eventId}`, [target.folder], [target.eventId]);
+  const destination = target.destination && parseDestinationId(target.destination) ? [target.destination as DestinationId] : undefined;
+  const title = `Resending event ${target.eventId}${destination ? ` to ${destination[0]}` : ''}`;
+  await dispatch(context, title, [target.folder], { eventIds: [target.eventId], destinations: destination });
 }
 
 /** Open Source File: the `.simone` file the event came from (a path inside its workspace folder only). */

@@ -6,6 +6,7 @@
  * dispatch) is the engine's. No `vscode` here (tested with a fake clock).
  */
 import type { RunnerError } from '../../runners/errors';
+import type { DestinationId } from '../../runners/events/storedEvent';
 import { systemClock, type Clock } from '../../runners/health/clock';
 import type { EventsDispatch } from '../editorSettings';
 
@@ -17,14 +18,23 @@ export interface NewEvent {
 }
 
 type Outcome = { ok: boolean; error?: RunnerError };
+/** What to send (the engine's `DispatchOptions`): nothing given, every pending or failed delivery. */
+export interface DispatchRequest {
+  eventIds?: string[];
+  destinations?: DestinationId[];
+}
+
 /** What a dispatch did: a delivery per event and destination it tried. */
 export type DispatchOutcome = Outcome & { deliveries: ReadonlyArray<{ state: string }> };
 
 /** The engine's pipeline of one folder (`EventPipeline`), as far as the loop drives it. */
 export interface FolderPipeline {
   scan(signal?: AbortSignal): Promise<Outcome & { events: readonly NewEvent[] }>;
-  /** `eventIds`: those events again, to every destination; else every pending or failed delivery. */
-  dispatch(options: { eventIds?: string[]; signal?: AbortSignal }): Promise<DispatchOutcome>;
+  /**
+   * `eventIds`: those events again; else every pending or failed delivery. `destinations`: to those only (a
+   * delivery row's Resend).
+   */
+  dispatch(options: DispatchRequest & { signal?: AbortSignal }): Promise<DispatchOutcome>;
   /** Their undelivered deliveries are not sent unless resent. */
   skip(eventIds: readonly string[]): Promise<Outcome>;
 }
@@ -100,11 +110,11 @@ export class ProjectEventsLoop {
   }
 
   /**
-   * Sends every pending delivery, or these events again (Dispatch Pending, Resend), whatever the setting says;
-   * `signal` is the caller's Cancel. Undefined: nothing may run.
+   * Sends every pending delivery, or what `request` names again (Dispatch Pending, Resend), whatever the setting
+   * says; `signal` is the caller's Cancel. Undefined: nothing may run.
    */
-  dispatch(folder: string, eventIds?: readonly string[], signal?: AbortSignal): Promise<DispatchOutcome | undefined> {
-    return this.serial('dispatch', folder, (pipeline) => this.send(folder, pipeline, eventIds, signal));
+  dispatch(folder: string, request: DispatchRequest = {}, signal?: AbortSignal): Promise<DispatchOutcome | undefined> {
+    return this.serial('dispatch', folder, (pipeline) => this.send(folder, pipeline, request, signal));
   }
 
   dispose(): void {
@@ -161,7 +171,7 @@ export class ProjectEventsLoop {
         this.asking.delete(folder);
         const ids = asked.map((event) => event.id);
         if (answer === 'always') await this.host.sendAlways();
-        if (answer === 'send') await this.dispatch(folder, ids);
+        if (answer === 'send') await this.dispatch(folder, { eventIds: ids });
         else if (answer === 'always') await this.dispatch(folder);
         else if (answer === 'skip') await this.serial('dispatch', folder, (pipeline) => this.skip(folder, pipeline, ids));
         else this.host.log('info', `events: ${ids.length} not sent (the question was closed); they stay pending for Dispatch Pending Events`);
@@ -175,8 +185,8 @@ export class ProjectEventsLoop {
     else this.host.log('warn', `events: skipping in ${folder} failed: ${result.error?.message ?? 'no reason given'}`);
   }
 
-  private async send(folder: string, pipeline: FolderPipeline, eventIds: readonly string[] | undefined, signal?: AbortSignal): Promise<DispatchOutcome> {
-    const result = await pipeline.dispatch({ eventIds: eventIds && [...eventIds], signal: signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal });
+  private async send(folder: string, pipeline: FolderPipeline, request: DispatchRequest, signal?: AbortSignal): Promise<DispatchOutcome> {
+    const result = await pipeline.dispatch({ ...request, signal: signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal });
     if (!result.ok) this.host.log('warn', `events: dispatch in ${folder} left deliveries pending: ${result.error?.message ?? 'see the Events view'}`);
     return result;
   }

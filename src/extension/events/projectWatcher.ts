@@ -1,10 +1,12 @@
 import { RelativePattern, workspace, type Disposable, type Uri, type WorkspaceFolder } from 'vscode';
+import { EVENTS_FOLDER } from '../../runners/events/eventsFolder';
 
 /**
- * Where the engine writes under `.simone` itself: the event store and its snapshot (runners/events EVENTS_FOLDER),
- * a sync's PGlite data. Their changes are not project changes (scanning on them would loop on its own writes).
+ * Where the engine writes under `.simone` itself: the event store and its snapshot, a sync's PGlite data. Their
+ * changes are not project changes (scanning on them would loop on its own writes). `/`-separated, as
+ * `asRelativePath` gives paths.
  */
-const STORE_FOLDER = '.simone/events/';
+const STORE_FOLDER = `${EVENTS_FOLDER.replaceAll('\\', '/')}/`;
 const ENGINE_WRITES = [STORE_FOLDER, '.simone/data/'];
 
 export interface ProjectChangeListener {
