@@ -207,7 +207,7 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
     });
   });
 
-  it('marking a task done in the editor sends task_completed to the CI webhook (signature verified) and the Events view shows it delivered', async (t) => {
+  it('marking a task done in the editor sends task_completed to the CI webhook (signature verified), the Events view shows it delivered, and Resend sends it there again', async (t) => {
     await step(trusted, t, async (ui) => {
       // The first scan (when the engine loaded) recorded the project as it was: the edit below is the change.
       await until(() => existsSync(join(trusted.workspace, SNAPSHOT_FILE)), `${SNAPSHOT_FILE} written by the first scan`, UI_TIMEOUT);
@@ -233,6 +233,14 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       assert.match(await ui.waitForRow('Events', 'team_notifications/ci_server', /delivered/), /webhook · delivered after 1 attempt/);
       assert.match(await ui.waitForRow('Events', 'project_events/tracker_publisher', /delivered/), /event_driven · delivered/);
       assert.match(await ui.rowIcon('Events', 'team_notifications/ci_server'), /codicon-pass/);
+
+      // Resend on the delivery row: the same event (same id) to that destination again, and to no other.
+      const cloudEvents = () => requests.filter((line) => /CloudEvent 1\.0 simone\.task_completed/.test(line)).length;
+      const trackerBefore = cloudEvents();
+      await ui.clickRowAction('Events', 'team_notifications/ci_server', 'Resend');
+      await until(() => arrivals.filter((arrival) => arrival.eventId === delivery.eventId).length === 2, () => `the resend at the CI sink (it got: ${JSON.stringify(arrivals.slice(before))})`, UI_TIMEOUT);
+      await ui.page.locator('.notifications-toasts', { hasText: /Resending event .* to webhook:team_notifications\/ci_server: 1 delivered/ }).first().waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(cloudEvents(), trackerBefore, 'the tracker did not get it again');
     });
   });
 });

@@ -260,6 +260,13 @@ export class Workbench {
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
   }
 
+  /** Clicks the inline action `action` (its title) of the first row labelled `label` of `view`, shown on hover. */
+  async clickRowAction(view: string, label: string, action: string): Promise<void> {
+    const row = this.row(view, label);
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label="${action}"]`).click();
+  }
+
   private row(view: string, label: string): Locator {
     return this.viewRows(view).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }) }).first();
   }
