@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Uri, window } from 'vscode';
 import { parseDestinationId, type DestinationId } from '../../runners/events/storedEvent';
-import type { EventTarget } from '../events/eventsTreeModel';
+import { plural, type EventTarget } from '../events/eventsTreeModel';
 import { fileFolders } from '../events/eventsView';
 import type { DispatchOutcome, DispatchRequest } from '../events/projectEventsLoop';
 import type { CommandContext } from './commandContext';
@@ -12,8 +12,6 @@ function eventTarget(argument: unknown): EventTarget | undefined {
   const node = (argument as { node?: { target?: EventTarget } } | undefined)?.node;
   return node?.target && typeof node.target.folder === 'string' && typeof node.target.eventId === 'string' ? node.target : undefined;
 }
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** "2 delivered, 1 failed" of the dispatches' deliveries, or what stopped them. */
 function summarize(outcomes: ReadonlyArray<DispatchOutcome | undefined>): { text: string; ok: boolean } {

@@ -80,7 +80,8 @@ function signature(row: EventRow): string {
   return JSON.stringify([row.label, row.description, row.icon, row.contextValue, row.target, row.childIds]);
 }
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+/** "1 attempt", "3 attempts". */
+export const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** "team_notifications/ci_server" of "webhook:team_notifications/ci_server", and its kind. */
 function splitDestination(destination: string): { kind: string; name: string } {

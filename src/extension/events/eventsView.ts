@@ -3,7 +3,7 @@ import type { EditorEngine } from '../engine/editorEngine';
 import type { EngineHost, EngineListener } from '../engineHost';
 import { ModelTreeProvider, type ModelElement } from '../tree/modelTreeProvider';
 import { EventsRefresh } from './eventsRefresh';
-import { EVENTS_SHOWN, EventsTreeModel, type EventRow } from './eventsTreeModel';
+import { EVENTS_SHOWN, EventsTreeModel, plural, type EventRow } from './eventsTreeModel';
 
 export const EVENTS_VIEW = 'simone.events';
 export const OPEN_EVENT_SOURCE_COMMAND = 'simone.openEventSource';
@@ -92,6 +92,6 @@ export class EventsView implements EngineListener, Disposable {
     this.provider.repaint(this.model.setEvents(folder, entries));
     this.failedByFolder.set(folder, entries.filter((entry) => entry.deliveries.some((delivery) => delivery.state === 'failed')).length);
     const failed = [...this.failedByFolder.values()].reduce((sum, count) => sum + count, 0);
-    this.view.badge = failed ? { value: failed, tooltip: `${failed} ${failed === 1 ? 'event' : 'events'} not delivered everywhere` } : undefined;
+    this.view.badge = failed ? { value: failed, tooltip: `${plural(failed, 'event')} not delivered everywhere` } : undefined;
   }
 }
