@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { cli, edits, scanned, simoneProject } from '../support/eventsProject';
+import { TempWorkspace } from '../support/tempWorkspace';
 
 describe('events through the CLI: scripted .simone edits give exactly their events, in order, once each', () => {
   const workspace = simoneProject();
@@ -83,6 +84,22 @@ describe('events through the CLI: scripted .simone edits give exactly their even
     assert.match(broken.stderr, /T001_Readme\.md:1: warning: /);
     workspace.write(path, good.replace('status: open', 'status: done'));
     assert.deepEqual(await scanned(workspace), [['task_completed', 'T001', 1]]);
+  });
+
+  it('a folder without .simone is not a Simone project: exit 1, nothing created', async () => {
+    const empty = new TempWorkspace();
+    try {
+      const result = await cli(empty, {}, 'events', 'scan');
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /has no \.simone folder: not a Simone project/);
+      assert.equal(existsSync(empty.path('.simone')), false);
+      const dispatched = await cli(empty, {}, 'events', 'dispatch');
+      assert.equal(dispatched.code, 0, dispatched.stderr);
+      assert.match(dispatched.stdout, /nothing to send/);
+      assert.equal(existsSync(empty.path('.simone')), false);
+    } finally {
+      empty.dispose();
+    }
   });
 
   it('bad usage exits 2 with the usage', async () => {

@@ -1,6 +1,6 @@
 import { EventEmitter, type Event } from 'cockatiel';
 import { basename, join, resolve, sep } from 'node:path';
-import type { WorkspaceFileSystem } from '../../core/fileSystem';
+import { nodeFileSystem, typeAt, type WorkspaceFileSystem } from '../../core/fileSystem';
 import type { Integration } from '../../core/model';
 import { diffProjects } from '../../core/simone/diffProjects';
 import type { ProjectProblem, SimoneProject } from '../../core/simone/entities';
@@ -135,6 +135,8 @@ export class EventPipeline {
   async scan(signal?: AbortSignal): Promise<ScanResult> {
     const failed = (error: RunnerError, problems: ProjectProblem[] = []): ScanResult => ({ ok: false, error, firstScan: false, events: [], problems, storeProblems: this.store.problems });
     if (signal?.aborted) return failed(cancelledError('scan'));
+    // Nothing is created in a folder that is not a Simone project.
+    if (typeAt(this.options.fileSystem ?? nodeFileSystem, join(this.folder, '.simone')) !== 'folder') return failed(runnerError('config', `${this.folder} has no .simone folder: not a Simone project`));
     try {
       return await this.store.locked(async () => {
         const previous = await this.journal.load((id) => this.store.event(id) !== undefined);
@@ -171,6 +173,7 @@ export class EventPipeline {
   /** Sends every event not yet delivered to each of its destinations (or, with `eventIds`, those events again). */
   async dispatch(options: DispatchOptions = {}): Promise<DispatchResult> {
     const dryRun = options.dryRun ?? false;
+    if (typeAt(nodeFileSystem, this.store.folder) !== 'folder') return { ok: true, dryRun, deliveries: [] }; // no scan yet: no event
     try {
       if (dryRun) return this.sendAll(options, true);
       return await withFileLock(join(this.store.folder, 'dispatch.lock'), () => this.sendAll(options, false), {
@@ -194,7 +197,7 @@ export class EventPipeline {
     }
   }
 
-  /** The last `limit` events, newest first, with where each stands at each destination. */
+  /** The last `limit` events, newest first, with where each stands at each destination (rejects when the store cannot be read). */
   async recent(limit = 50): Promise<EventWithDeliveries[]> {
     await this.store.refresh();
     return this.store.events.slice(-Math.max(0, limit)).reverse().map((event) => this.store.withDeliveries(event));

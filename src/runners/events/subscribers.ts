@@ -2,7 +2,7 @@ import { EventEmitter, type Event } from 'cockatiel';
 import type { EventDrivenIntegration, Integration, MessageQueueIntegration, SubscriberSettings } from '../../core/model';
 import type { Workspace } from '../../core/workspace';
 import type { EngineServices } from '../engineServices';
-import { cancelledError, classifyError, type RunnerError } from '../errors';
+import { ClassifiedError, classifyError, type RunnerError } from '../errors';
 import { retryDelayMs } from '../http/retryBackoff';
 import { consumerKey } from '../queue/queueConsumers';
 import type { QueueMessage } from '../queue/queueMessage';
@@ -103,8 +103,14 @@ export function startSubscribers(options: SubscriberOptions): RunningSubscribers
 
   const started: Array<{ integration: string; queue: string }> = [];
   for (const { owner, queue, byEvent } of routes.values()) {
-    options.services.consumers.start(owner, queue, (message) => onMessage(owner, queue, byEvent, message));
-    started.push({ integration: owner.name, queue });
+    try {
+      options.services.consumers.start(owner, queue, (message) => onMessage(owner, queue, byEvent, message));
+      started.push({ integration: owner.name, queue });
+    } catch (error) {
+      // Another consumer of the queue runs already (one the user started): its subscribers wait for it to stop.
+      const reason = `queue "${queue}" of ${owner.name}: ${(error as Error).message}`;
+      for (const route of [...byEvent.values()].flat()) skipped.push({ subscriber: `${route.integration.name}/${route.subscriber.name}`, handler: route.subscriber.handler, reason });
+    }
   }
 
   async function onMessage(owner: MessageQueueIntegration, queue: string, byEvent: Map<string, Route[]>, message: QueueMessage): Promise<void> {
@@ -116,7 +122,7 @@ export function startSubscribers(options: SubscriberOptions): RunningSubscribers
     const outcomes: HandlerOutcome[] = [];
     for (const route of byEvent.get(eventName(event)) ?? []) {
       outcomes.push(await runRoute(route, event, queue));
-      if (stopping.signal.aborted) throw cancelledError('subscribers stopped'); // unacknowledged: back to the queue
+      if (stopping.signal.aborted) throw new ClassifiedError('cancelled', 'cancelled: the subscribers stopped'); // unacknowledged: back to the queue
     }
     const failed = outcomes.filter((outcome) => !outcome.ok && !outcome.skipped);
     // One dead letter for all the handlers that failed; if that fails too, the throw puts the message back in the queue.
