@@ -15,7 +15,16 @@ export interface EditorSettings {
   runTimeoutMs: number;
   notifyStateChanges: boolean;
   otlpEndpoint?: string;
+  /** What happens to new project events: recorded only, asked about, or sent. */
+  eventsDispatch: EventsDispatch;
+  /** The sync scheduler runs (sync_frequency honoured). */
+  syncSchedule: boolean;
 }
+
+export const EVENTS_DISPATCH_MODES = ['off', 'ask', 'on'] as const;
+export type EventsDispatch = (typeof EVENTS_DISPATCH_MODES)[number];
+/** The setting that "Always" writes `on` to. */
+export const EVENTS_DISPATCH_KEY = 'events.dispatch';
 
 export const SETTINGS_SECTION = 'simone';
 
@@ -23,6 +32,10 @@ type Get = <T>(key: string, fallback: T) => T;
 
 function bounded(value: unknown, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
 }
 
 export function readEditorSettings(get: Get): EditorSettings {
@@ -37,6 +50,8 @@ export function readEditorSettings(get: Get): EditorSettings {
     runTimeoutMs: bounded(get<unknown>('run.timeout', 120), 120, 0, 3600) * 1000,
     notifyStateChanges: get<unknown>('notifications.stateChanges', false) === true,
     otlpEndpoint: otlp && typeof endpoint === 'string' && /^https?:\/\//.test(endpoint) ? endpoint : undefined,
+    eventsDispatch: oneOf(get<unknown>(EVENTS_DISPATCH_KEY, 'ask'), EVENTS_DISPATCH_MODES, 'ask'),
+    syncSchedule: get<unknown>('sync.schedule', false) === true,
   };
 }
 

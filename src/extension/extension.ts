@@ -2,6 +2,7 @@ import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands/registerCommands';
 import { EngineHost } from './engineHost';
+import { EditorEvents } from './events/editorEvents';
 import { DashboardSource } from './health/dashboardSource';
 import { HealthLog } from './health/healthLog';
 import { HealthRefresh } from './health/healthRefresh';
@@ -42,12 +43,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const view = new IntegrationsView(host, refresh);
   const dashboard = new DashboardSource(host, view.model);
   const receiverPanels = new ReceiverPanels(view.received, (integration) => host.loaded?.receiverUrl(integration), (shown) => showResult(context, shown));
-  const commandContext = { extension: context, host, log, view, refresh, receiverPanels };
+  const events = new EditorEvents(host, log);
+  const commandContext = { extension: context, host, log, view, refresh, receiverPanels, events };
   context.subscriptions.push(
     log,
     host,
     refresh,
     view,
+    events,
     dashboard,
     new HealthStatusBar(host, refresh),
     new HealthLog(host, log),

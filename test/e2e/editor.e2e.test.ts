@@ -5,7 +5,7 @@
  * on: the stopped service. SIMONE_E2E_SCREENSHOTS=<folder> keeps a screenshot of every step.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -20,10 +20,17 @@ import { demoPlan } from '../../scripts/demo/demoPlan';
 import { Workspace } from '../../src/core/workspace';
 import { launchChromium, missingPrerequisite, prepareCodeServer, startCodeServer, type CodeServer } from '../support/codeServer';
 import { freePort } from '../support/rabbitmq';
+import { until } from '../support/until';
 import { UI_TIMEOUT, Workbench } from './workbench';
 
 const examples = new URL('../../examples/', import.meta.url).pathname;
 const STOPPED_FILE = '.simone/integrations/stopped_service.yaml';
+/** The task marked done in the editor: team_notifications' ci_server endpoint lists task_completed. */
+const TASK_FILE = '.simone/03_SPRINTS/S02_M02_Config_Language/T02_S02_Validate_Command.md';
+/** Where the first scan records the project (runners/events ScanJournal): after it, an edit is a change. */
+const SNAPSHOT_FILE = '.simone/events/snapshot.json';
+/** Project changes are sent at once, without the question (the default, `ask`, is a notification). */
+const EXTENSION_SETTINGS = { 'simone.events.dispatch': 'on' };
 const stepScreenshots = process.env.SIMONE_E2E_SCREENSHOTS;
 
 /** One code-server over its own copy of examples/ with its own demo services. */
@@ -86,12 +93,13 @@ async function openSession(session: Session, codeServerFolder: string, trusted: 
   writeFileSync(join(workspace, STOPPED_FILE), `integration:\n  type: request_response\n  name: stopped_service\n  base_url: http://127.0.0.1:1\n  endpoints:\n    ping: /ping\n  retry:\n    max_attempts: 1\n  health_check:\n    path: /health\n    interval: 5s\n`);
   await movePorts(workspace);
   await startConsul(session);
-  // A longer wait before the tracker's retry (2-4 s with its jitter), so the panel's live rows can be read mid-run.
+  // A longer wait before the tracker's retry (4-8 s with its jitter), so the panel's live rows can be read mid-run
+  // even on a loaded machine (the panel's page loads first).
   const tracker = join(workspace, '.simone/integrations/project_tracker.yaml');
-  writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 4s'));
+  writeFileSync(tracker, readFileSync(tracker, 'utf8').replace('base_delay: 250ms', 'base_delay: 8s').replace('max_delay: 5s', 'max_delay: 8s'));
   const loaded = Workspace.load({ workspace, cwd: workspace, processEnv: {} });
   session.services = await startServices(demoPlan(loaded), (service, line) => session.requests.push(`${service} ${line}`));
-  session.server = await startCodeServer({ codeServerFolder, workspace, trusted });
+  session.server = await startCodeServer({ codeServerFolder, workspace, trusted, settings: EXTENSION_SETTINGS });
   session.browser = await launchChromium();
   const page = await session.browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(UI_TIMEOUT);
@@ -257,6 +265,43 @@ describe('the Simone container in VS Code 1.96 (code-server, chromium, demo serv
       assert.equal(states.get_issue, 'errored', JSON.stringify(states));
     });
   });
+
+  it('marking a task done in the editor sends task_completed to the CI webhook (signature verified), the Events view shows it delivered, and Resend sends it there again', async (t) => {
+    await step(trusted, t, async (ui) => {
+      // The first scan (when the engine loaded) recorded the project as it was: the edit below is the change.
+      await until(() => existsSync(join(trusted.workspace, SNAPSHOT_FILE)), `${SNAPSHOT_FILE} written by the first scan`, UI_TIMEOUT);
+      const arrivals = trusted.services!.sinkArrivals;
+      const before = arrivals.length;
+      const requestsBefore = requests.length;
+      await ui.openFile(TASK_FILE);
+      await ui.replaceLine(4, 'status: done');
+      await ui.save();
+      const completed = () => arrivals.slice(before).find((arrival) => arrival.endpoint === 'ci_server' && arrival.eventType === 'task_completed');
+      await until(() => completed() !== undefined, () => `task_completed at the CI sink (it got: ${JSON.stringify(arrivals.slice(before))})`, 60_000);
+      const delivery = completed()!;
+      assert.equal(delivery.verified, true, 'the sink verified its Standard Webhooks signature');
+      const task = delivery.data as { kind?: string; id?: string; status?: string };
+      assert.deepEqual([task.kind, task.id, task.status], ['task', 'T02_S02', 'done'], JSON.stringify(task));
+      assert.equal(arrivals.slice(before).filter((arrival) => arrival.eventType === 'task_completed').length, 1, 'sent once');
+      // The tracker got the same event as a CloudEvent (project_events' tracker_publisher).
+      await until(() => requests.slice(requestsBefore).some((line) => /CloudEvent 1\.0 simone\.task_completed id /.test(line)), () => `the CloudEvent at the tracker: ${requests.slice(requestsBefore).join('\n')}`);
+
+      await ui.showSimoneView();
+      assert.match(await ui.waitForRow('Events', 'task_completed', /T02_S02/), /task_completed, T02_S02 · /);
+      await ui.expandRow('Events', 'task_completed');
+      assert.match(await ui.waitForRow('Events', 'team_notifications/ci_server', /delivered/), /webhook · delivered after 1 attempt/);
+      assert.match(await ui.waitForRow('Events', 'project_events/tracker_publisher', /delivered/), /event_driven · delivered/);
+      assert.match(await ui.rowIcon('Events', 'team_notifications/ci_server'), /codicon-pass/);
+
+      // Resend on the delivery row: the same event (same id) to that destination again, and to no other.
+      const cloudEvents = () => requests.filter((line) => /CloudEvent 1\.0 simone\.task_completed/.test(line)).length;
+      const trackerBefore = cloudEvents();
+      await ui.clickRowAction('Events', 'team_notifications/ci_server', 'Resend');
+      await until(() => arrivals.filter((arrival) => arrival.eventId === delivery.eventId).length === 2, () => `the resend at the CI sink (it got: ${JSON.stringify(arrivals.slice(before))})`, UI_TIMEOUT);
+      await ui.page.locator('.notifications-toasts', { hasText: /Resending event .* to webhook:team_notifications\/ci_server: 1 delivered/ }).first().waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(cloudEvents(), trackerBefore, 'the tracker did not get it again');
+    });
+  });
 });
 
 describe('the Simone container in an untrusted workspace', { timeout: 10 * 60_000 }, () => {
@@ -271,6 +316,7 @@ describe('the Simone container in an untrusted workspace', { timeout: 10 * 60_00
       await ui.page.waitForTimeout(8_000);
       assert.deepEqual(untrusted.requests, []);
       assert.deepEqual(untrusted.consul!.requests, [], 'nor a Consul query');
+      assert.equal(existsSync(join(untrusted.workspace, '.simone/events')), false, 'no event store: nothing was scanned');
       assert.equal(await ui.page.locator('.statusbar-item', { hasText: /healthy|down/ }).count(), 0);
     });
   });

@@ -106,13 +106,32 @@ export class Workbench {
 
   /** Opens a new line below line `line` (1-based) with Enter, as a user continuing that block would. */
   async newLineBelow(line: number): Promise<void> {
+    await this.goToLine(line);
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Replaces line `line` (1-based) of the active editor with `text`, as a user selecting it and typing would. */
+  async replaceLine(line: number, text: string): Promise<void> {
+    await this.goToLine(line);
+    await this.page.keyboard.press('Home');
+    await this.page.keyboard.press('Shift+End');
+    await this.page.keyboard.type(text);
+  }
+
+  /** Puts the cursor on line `line` (1-based) of the active editor (Go to Line). */
+  private async goToLine(line: number): Promise<void> {
     await this.editor.locator('.view-lines').click();
     await this.openQuickInput('Control+G');
     await this.typeIntoQuickInput(`:${line}`);
     await this.page.keyboard.press('Enter');
     await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
-    await this.page.keyboard.press('End');
-    await this.page.keyboard.press('Enter');
+  }
+
+  /** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   }
 
   /** Triggers suggest (Ctrl+Space) and returns the labels it lists. */
@@ -178,44 +197,78 @@ export class Workbench {
 
   /** Opens the Simone container from the activity bar and waits for the Integrations view's first row. */
   async showSimoneView(): Promise<void> {
-    // A click on the container's icon while it is shown would close the side bar (and its badge is in the way).
-    if (await this.integrationRows.first().isVisible()) return;
-    await this.page.locator('.activitybar .action-item a[aria-label^="Simone"], .activitybar .action-item [aria-label^="Simone"]').first().click();
+    // Clicking the container's icon while it is shown would hide it. The item, not its link: a badge covers the link.
+    if (!(await this.integrationRows.first().isVisible())) await this.page.locator('.activitybar .action-item:has([aria-label^="Simone"])').first().click();
     await this.integrationRows.first().waitFor({ timeout: LANGUAGE_SERVER_TIMEOUT });
   }
 
   get integrationRows(): Locator {
-    return this.page.locator('.pane:has(.pane-header[aria-label*="Integrations"]) .monaco-list-row');
+    return this.viewRows('Integrations');
+  }
+
+  /** The rows of the view `view` ("Integrations", "Events"). */
+  viewRows(view: string): Locator {
+    return this.page.locator(`.pane:has(.pane-header[aria-label*="${view}"]) .monaco-list-row`);
   }
 
   /** The Integrations view's labels of its rows (each row's aria-label: label, state, description). */
   async integrationLabels(): Promise<string[]> {
-    return this.integrationRows.evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
+    return this.rowLabels('Integrations');
+  }
+
+  /** A view's rows' aria-labels (label, state, description). */
+  async rowLabels(view: string): Promise<string[]> {
+    return this.viewRows(view).evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
   }
 
   /** Waits until the Integrations view's row labelled `label` has an aria-label matching `pattern`; returns it. */
   async waitForIntegrationRow(label: string, pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
+    return this.waitForRow('Integrations', label, pattern, timeout);
+  }
+
+  /** Waits until the row labelled `label` of `view` has an aria-label matching `pattern`; returns it. */
+  async waitForRow(view: string, label: string, pattern: RegExp, timeout = LANGUAGE_SERVER_TIMEOUT): Promise<string> {
     const deadline = Date.now() + timeout;
     let last = '';
     for (;;) {
-      const labels = await this.integrationLabels();
-      last = labels.find((candidate) => candidate === label || candidate.startsWith(`${label},`)) ?? `(no row ${label} in: ${labels.join(' | ')})`;
+      const labels = await this.rowLabels(view);
+      last = labels.find((candidate) => (candidate === label || candidate.startsWith(`${label},`)) && pattern.test(candidate)) ?? labels.find((candidate) => candidate === label || candidate.startsWith(`${label},`)) ?? `(no row ${label} in: ${labels.join(' | ')})`;
       if (pattern.test(last)) return last;
-      if (Date.now() > deadline) throw new Error(`the Integrations row ${label} did not match ${pattern}: ${last}`);
+      if (Date.now() > deadline) throw new Error(`the ${view} row ${label} did not match ${pattern}: ${last}`);
       await this.page.waitForTimeout(500);
     }
   }
 
   /** The icon classes of a row of the Integrations view. */
   async integrationIcon(label: string): Promise<string> {
-    const row = this.integrationRows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-    return (await row.locator('.custom-view-tree-node-item-icon').first().getAttribute('class')) ?? '';
+    return this.rowIcon('Integrations', label);
+  }
+
+  /** The icon classes of the first row labelled `label` of `view`. */
+  async rowIcon(view: string, label: string): Promise<string> {
+    return (await this.row(view, label).locator('.custom-view-tree-node-item-icon').first().getAttribute('class')) ?? '';
   }
 
   /** Expands the Integrations view's row labelled `label` (a click on its twistie). */
   async expandIntegration(label: string): Promise<void> {
-    const row = this.integrationRows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    await this.expandRow('Integrations', label);
+  }
+
+  /** Expands the first row labelled `label` of `view` (a click on its twistie). */
+  async expandRow(view: string, label: string): Promise<void> {
+    const row = this.row(view, label);
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Clicks the inline action `action` (its title) of the first row labelled `label` of `view`, shown on hover. */
+  async clickRowAction(view: string, label: string, action: string): Promise<void> {
+    const row = this.row(view, label);
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label="${action}"]`).click();
+  }
+
+  private row(view: string, label: string): Locator {
+    return this.viewRows(view).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }) }).first();
   }
 
   /** The text of the status bar item whose text matches `pattern`, once one does. */

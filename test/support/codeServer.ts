@@ -110,6 +110,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** False: workspace trust is on and the folder opens in Restricted Mode, without asking. Default: trusted. */
   trusted?: boolean;
+  /** More user settings (the extension's own, for a test). */
+  settings?: Record<string, unknown>;
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -118,7 +120,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensions = join(base, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
   const trust = options.trusted === false ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust, ...options.settings }, null, 2));
   await installPackagedExtension(options.codeServerFolder, userData, extensions);
 
   const port = await freePort();

@@ -46,7 +46,7 @@ describe('extension manifest', () => {
       assert.equal(command.category, 'Simone', command.command);
       assert.match(command.command, /^simone\.[a-zA-Z]+$/);
     }
-    const local = new Set(['simone.restartLanguageServer', 'simone.showHealth', 'simone.storeSecret', 'simone.deleteSecret', 'simone.createIntegration', 'simone.showLogs', 'simone.openDefinition', 'simone.showReceived']);
+    const local = new Set(['simone.restartLanguageServer', 'simone.showHealth', 'simone.storeSecret', 'simone.deleteSecret', 'simone.createIntegration', 'simone.showLogs', 'simone.openDefinition', 'simone.showReceived', 'simone.openEventSource']);
     for (const command of commands.filter((item) => !local.has(item.command))) assert.equal(command.enablement, 'isWorkspaceTrusted', command.command);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
@@ -59,6 +59,9 @@ describe('extension manifest', () => {
     assert.equal(settings['simone.validate.enable'].type, 'boolean');
     assert.equal(settings['simone.notifications.stateChanges'].default, false);
     assert.equal(settings['simone.telemetry.otlp.enabled'].default, false);
+    assert.deepEqual(settings['simone.events.dispatch'].enum, ['off', 'ask', 'on']);
+    assert.equal(settings['simone.events.dispatch'].default, 'ask');
+    assert.equal(settings['simone.sync.schedule'].default, false);
   });
 
   it('contributes the Simone container whose view, welcome and menus name commands it declares', () => {
@@ -66,10 +69,11 @@ describe('extension manifest', () => {
     const [container] = contributes.viewsContainers.activitybar;
     assert.equal(container.title, 'Simone');
     assert.ok(existsSync(new URL(container.icon, root)), container.icon);
-    assert.deepEqual(contributes.views[container.id].map((view: { id: string }) => view.id), ['simone.integrations']);
+    assert.deepEqual(contributes.views[container.id].map((view: { id: string }) => view.id), ['simone.integrations', 'simone.events']);
     const menuCommands = Object.values(contributes.menus as Record<string, Array<{ command: string }>>).flat().map((entry) => entry.command);
     const welcomeCommands = contributes.viewsWelcome.flatMap((welcome: { contents: string }) => [...welcome.contents.matchAll(/command:(simone\.[a-zA-Z]+)/g)].map((match) => match[1]));
     for (const command of [...menuCommands, ...welcomeCommands]) assert.ok(declared.has(command), command);
     assert.ok(welcomeCommands.includes('simone.createIntegration'));
+    assert.ok(welcomeCommands.includes('simone.scanEvents'));
   });
 });

@@ -8,6 +8,9 @@ export interface SinkArrival {
   endpoint: string;
   verified: boolean;
   eventType?: string;
+  /** The delivery's event id and data, as sent. */
+  eventId?: string;
+  data?: unknown;
 }
 
 /**
@@ -29,13 +32,14 @@ export function webhookSink(plan: DemoPlan['sink'], log: (line: string) => void,
       (raw) => {
         const { endpoint } = hook;
         const verdict = SIGNATURE_SCHEMES[endpoint.signature].verify(raw, request.headers, endpoint.secret ?? '', { toleranceMs: 300_000 });
-        let eventType: string | undefined;
+        let body: { id?: string; type?: string; data?: unknown } = {};
         try {
-          eventType = (JSON.parse(raw.toString('utf8')) as { type?: string }).type;
+          body = JSON.parse(raw.toString('utf8')) ?? {};
         } catch {
           // not JSON: reported without a type
         }
-        arrived({ endpoint: endpoint.name, verified: verdict.ok, eventType });
+        const eventType = typeof body.type === 'string' ? body.type : undefined;
+        arrived({ endpoint: endpoint.name, verified: verdict.ok, eventType, eventId: typeof body.id === 'string' ? body.id : undefined, data: body.data });
         if (!verdict.ok) {
           log(`POST ${path} -> 401: ${endpoint.signature} signature refused (${verdict.reason})`);
           return sendJson(response, 401, { error: verdict.reason });

@@ -1,5 +1,6 @@
 import type { ExtensionContext, LogOutputChannel } from 'vscode';
 import type { EngineHost } from '../engineHost';
+import type { EditorEvents } from '../events/editorEvents';
 import type { HealthRefresh } from '../health/healthRefresh';
 import type { IntegrationsView } from '../tree/integrationsView';
 import type { ReceiverPanels } from '../webhooks/receiverPanels';
@@ -12,4 +13,5 @@ export interface CommandContext {
   view: IntegrationsView;
   refresh: HealthRefresh;
   receiverPanels: ReceiverPanels;
+  events: EditorEvents;
 }

@@ -1,4 +1,5 @@
 import { commands, window, type Disposable } from 'vscode';
+import { OPEN_EVENT_SOURCE_COMMAND } from '../events/eventsView';
 import { openLocation } from '../locations';
 import { OPEN_DEFINITION_COMMAND } from '../tree/integrationsTree';
 import { showHealthDashboard, type HealthSource } from '../webviews/webviewApi';
@@ -6,6 +7,7 @@ import type { CommandContext } from './commandContext';
 import { commandTarget } from './commandTarget';
 import { createIntegration } from './createIntegration';
 import { testAllEndpoints, testEndpoint } from './endpointCommands';
+import { dispatchEvents, openEventSource, resendEvent, scanEvents } from './eventCommands';
 import { peekQueue, publishTestMessage } from './queueCommands';
 import { testService } from './serviceCommands';
 import { applySync, previewSync } from './syncCommands';
@@ -35,6 +37,10 @@ export function registerCommands(context: CommandContext, dashboard: HealthSourc
       await context.host.get();
       showHealthDashboard(context.extension, dashboard);
     },
+    'simone.scanEvents': scanEvents,
+    'simone.dispatchEvents': dispatchEvents,
+    'simone.resendEvent': resendEvent,
+    [OPEN_EVENT_SOURCE_COMMAND]: openEventSource,
     'simone.createIntegration': createIntegration,
     'simone.showLogs': () => context.log.show(),
     [OPEN_DEFINITION_COMMAND]: (_, location) => openLocation(location as Parameters<typeof openLocation>[0]),

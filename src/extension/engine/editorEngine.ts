@@ -27,6 +27,7 @@ import { syncResultJson, type SyncResultJson } from '../../runners/sync/syncResu
 import { settingsFingerprint } from '../../runners/settingsFingerprint';
 import { setupTelemetry, type Telemetry } from '../../runners/telemetry/telemetry';
 import { sendWebhook, type WebhookDelivery } from '../../runners/webhook/webhookSender';
+import { EngineEvents } from './engineEvents';
 
 export interface EditorEngineSettings {
   /** The interval of targets whose config has no `health_check` section (services and gateways always). */
@@ -60,12 +61,15 @@ export class EditorEngine {
   /** Breakers, authorizers (an OAuth token fetched by a health check serves the next test too), broker and database connections, receivers. */
   private readonly services = new EngineServices();
   private telemetry?: Telemetry;
+  /** Each folder's event pipeline (none untrusted). */
+  readonly events: EngineEvents;
 
   constructor(options: EditorEngineOptions) {
     this.trusted = options.trusted;
     this.settings = options.settings;
     this.workspace = new LiveWorkspace({ folders: options.folders, processEnv: options.processEnv });
     this.health = new HealthMonitor([], { trusted: options.trusted, concurrency: options.settings.healthConcurrency, registry: this.services.resilience });
+    this.events = new EngineEvents(this.workspace, this.services, options.trusted);
     this.configureTelemetry();
   }
 
@@ -169,8 +173,10 @@ export class EditorEngine {
   }
 
   async dispose(): Promise<void> {
+    const events = this.events.dispose();
     this.health.dispose();
     this.workspace.dispose();
+    await events;
     await Promise.allSettled([this.services.dispose(), this.telemetry?.dispose()]);
   }
 

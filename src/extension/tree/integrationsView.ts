@@ -7,7 +7,7 @@ import type { EngineHost, EngineListener } from '../engineHost';
 import { ReceivedRequests } from '../webhooks/receivedRequests';
 import type { HealthRefresh } from '../health/healthRefresh';
 import { summarizeHealth } from './healthSummary';
-import { IntegrationsTreeProvider, type TreeElement } from './integrationsTree';
+import { integrationsTreeProvider, type TreeElement } from './integrationsTree';
 import { IntegrationTreeModel, type TreeWorkspace } from './treeModel';
 
 export const INTEGRATIONS_VIEW = 'simone.integrations';
@@ -20,7 +20,7 @@ const UNTRUSTED_MESSAGE = 'This workspace is not trusted: health checks, endpoin
  */
 export class IntegrationsView implements EngineListener, Disposable {
   readonly model = new IntegrationTreeModel();
-  readonly provider = new IntegrationsTreeProvider(this.model);
+  readonly provider = integrationsTreeProvider(this.model);
   readonly view: TreeView<TreeElement>;
   readonly received = new ReceivedRequests();
   private readonly receiverChanged = new EventEmitter<string>();

@@ -14,6 +14,7 @@ import type { Definition, DefinitionKind } from '../../core/workspaceIndex';
 import { integrationSecrets, redact } from '../../runners/errors';
 import { namedGateways } from '../../runners/gateway/gatewayNames';
 import { checkOutcome, type HealthResult } from '../../runners/health/healthResult';
+import { changedRows, topmost } from './rowChanges';
 import { clip, displayState, escapeMarkdown, formatAge, formatLatency, STATE_STYLES, TYPE_ICONS, worstDisplayState, type DisplayState } from './healthPresentation';
 
 /** What the tree reads of a workspace snapshot. */
@@ -184,7 +185,7 @@ export class IntegrationTreeModel {
     for (const item of this.items) for (const node of this.buildItem(item)) this.nodes.set(node.id, node);
     this.rootIds = this.buildRoots(workspace);
     if (previousRoots.join('\n') !== this.rootIds.join('\n')) return [ROOT];
-    return this.topmost([...this.nodes.values()].filter((node) => !previous.has(node.id) || signature(previous.get(node.id)!) !== signature(node)).map((node) => node.id));
+    return this.topmost(changedRows(previous, this.nodes.values(), signature));
   }
 
   private rebuildItems(items: readonly Item[]): string[] {
@@ -224,11 +225,7 @@ export class IntegrationTreeModel {
 
   /** Changed nodes without their changed descendants: repainting a node repaints what is below it. */
   private topmost(ids: string[]): string[] {
-    const changed = new Set(ids);
-    return ids.filter((id) => {
-      for (let parent = this.nodes.get(id)?.parentId; parent !== undefined; parent = this.nodes.get(parent)?.parentId) if (changed.has(parent)) return false;
-      return true;
-    });
+    return topmost(ids, (id) => this.nodes.get(id));
   }
 
   private buildRoots(workspace: TreeWorkspace | undefined): string[] {
