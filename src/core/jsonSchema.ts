@@ -50,6 +50,8 @@ export interface JsonSchema {
   'x-reference'?: ReferenceKind;
   /** Enum values that are valid but that no runner runs, each with why: completion leaves them out, validation warns (`value-not-run`). */
   'x-not-run'?: Record<string, string>;
+  /** A key that is valid here but that no runner reads, with why: completion leaves it out, validation warns (`value-not-run`). */
+  'x-key-not-run'?: string;
   definitions?: Record<string, JsonSchema>;
 }
 
@@ -67,7 +69,9 @@ export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
     if (!target) break;
     current = target;
   }
-  return current;
+  // A key's own "no runner reads this here" belongs to the place, not to the shared definition: it is kept.
+  const keyNotRun = schema['x-key-not-run'];
+  return keyNotRun && current !== schema ? { ...current, 'x-key-not-run': keyNotRun } : current;
 }
 
 /** The JSON type of a YAML node, as the schema sees it. */

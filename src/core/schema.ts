@@ -165,6 +165,31 @@ const commonIntegrationProperties: Record<string, JsonSchema> = {
   enabled: { type: 'boolean', description: 'Set to false to keep the integration in the file but never run it.', default: DEFAULTS.enabled, examples: [false] },
 };
 
+/**
+ * Common keys a type's runners do not read, with why. CONFIG.md keeps them common, so they stay valid; they are
+ * not offered, and a warning says they do nothing there.
+ */
+const NOT_READ: Record<string, { keys: readonly string[]; why: string }> = {
+  message_queue: {
+    keys: ['circuit_breaker', 'bulkhead', 'rate_limit', 'auth'],
+    why: 'AMQP publishes and consumes go through the broker connection (credentials in `connection_url`, reconnects spaced by `retry`), with no breaker, bulkhead, rate limit or auth in front of them',
+  },
+  database: {
+    keys: ['retries', 'retry', 'circuit_breaker', 'bulkhead', 'rate_limit', 'auth'],
+    why: 'a sync runs each table once, in one transaction, with the credentials of its connection; run it again to retry',
+  },
+};
+
+function commonPropertiesOf(type: string): Record<string, JsonSchema> {
+  const notRead = NOT_READ[type];
+  if (!notRead) return commonIntegrationProperties;
+  return Object.fromEntries(
+    Object.entries(commonIntegrationProperties).map(([key, property]) =>
+      notRead.keys.includes(key) ? [key, { ...property, 'x-key-not-run': `\`${key}\` does nothing on a ${type} integration: ${notRead.why}.` }] : [key, property],
+    ),
+  );
+}
+
 /** A complete per-type integration definition: common keys plus the type's own. */
 const integrationOfType = (type: string, description: string, required: string[], own: Record<string, JsonSchema>): JsonSchema => ({
   type: 'object',
@@ -173,7 +198,7 @@ const integrationOfType = (type: string, description: string, required: string[]
   properties: {
     type: { const: type, description: integrationType.description, examples: [type] },
     name: integrationName,
-    ...commonIntegrationProperties,
+    ...commonPropertiesOf(type),
     // Only request_response has a `base_url` for a health `path`; the others check themselves, plus a `url` if given.
     health_check:
       type === 'request_response'

@@ -96,7 +96,9 @@ function keyOrItemCompletion(place: Place, indent: string, dashes: string, parti
   const maxProperties = firstOf([...schemas].reverse(), (schema) => schema.maxProperties);
   if (maxProperties !== undefined && present.size >= maxProperties) return [];
   const required = new Set(schemas.flatMap((schema) => schema.required ?? []));
-  const keys = [...new Set(schemas.flatMap((schema) => Object.keys(schema.properties ?? {})))].filter((key) => !present.has(key));
+  // Keys no runner reads here (`x-key-not-run`) are valid but not offered, as values no runner runs are not.
+  const notRun = (key: string) => schemas.some((schema) => schema.properties?.[key]?.['x-key-not-run']);
+  const keys = [...new Set(schemas.flatMap((schema) => Object.keys(schema.properties ?? {})))].filter((key) => !present.has(key) && !notRun(key));
   const mapNode = isMap(here.node) ? here.node : null;
   const range = replaceRange(place, column, true);
   // Renaming a key that already has its colon and value: only the name changes.

@@ -63,6 +63,16 @@ describe('completion: values the runners do not run', () => {
     assert.match(newText(item(key, 'type')), /^type: /);
     assert.doesNotMatch(newText(item(key, 'type')), /grpc/);
   });
+
+  it('offers the resilience keys where a runner reads them: not a circuit breaker to a message queue, nor a retry to a database', () => {
+    const body = (type: string) => labels(completeAt(`integration:\n  type: ${type}\n  name: x\n  ‸\n`));
+    const queue = body('message_queue');
+    assert.ok(queue.includes('retry') && queue.includes('timeout'), queue.join(', '));
+    for (const key of ['circuit_breaker', 'bulkhead', 'rate_limit', 'auth']) assert.ok(!queue.includes(key), key);
+    const database = body('database');
+    for (const key of ['retry', 'retries', 'circuit_breaker']) assert.ok(!database.includes(key), key);
+    assert.ok(body('request_response').includes('circuit_breaker'));
+  });
 });
 
 describe('completion: keys', () => {

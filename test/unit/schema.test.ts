@@ -19,7 +19,7 @@ const definitions = integrationSchema.definitions;
 const ALLOWED_KEYWORDS = new Set([
   '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'pattern', 'minimum', 'maximum',
   'minItems', 'minProperties', 'maxProperties', 'oneOf', 'allOf', 'format', 'description', 'markdownDescription', 'default',
-  'examples', 'x-secret', 'x-secret-parts', 'x-secret-pair', 'x-reference', 'x-not-run',
+  'examples', 'x-secret', 'x-secret-parts', 'x-secret-pair', 'x-reference', 'x-not-run', 'x-key-not-run',
 ]);
 const FORMATS = new Set(['duration', 'uri', 'uri-template', 'amqp-uri', 'postgres-uri', 'queue-or-url', 'path-or-url', 'status-range', 'byte-size']);
 

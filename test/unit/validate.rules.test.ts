@@ -122,6 +122,13 @@ const CASES: RuleCase[] = [
   { code: 'webhook-unsigned', name: 'an endpoint without a secret', fires: hooks(''), nearMiss: hooks('      secret: ${HOOK_SECRET}\n').replace(/[«»]/g, ''), options: { env: { HOOK_SECRET: 'x' } } },
   { code: 'yaml11-ambiguous', name: 'yes for a boolean', fires: queues.replace('    - name: project_events\n', '    - name: project_events\n      durable: «yes»\n'), nearMiss: queues.replace('    - name: project_events\n', '    - name: project_events\n      durable: true\n'), options: { env: { RABBITMQ_URL: 'amqp://127.0.0.1' } } },
   { code: 'yaml11-ambiguous', name: 'a base-60 looking value', fires: api('  description: «1:30»\n'), nearMiss: api('  description: "1:30"\n') },
+  {
+    code: 'value-not-run',
+    name: 'a circuit breaker on a message queue',
+    fires: `${queues}  «circuit_breaker»:\n    failure_threshold: 3\n`,
+    nearMiss: `${queues}  retry:\n    max_attempts: 3\n`,
+    options: { env: { RABBITMQ_URL: 'amqp://127.0.0.1' } },
+  },
   { code: 'value-not-run', name: 'gRPC between services', fires: services('static', '  communication:\n    type: «grpc»\n'), nearMiss: services('static', '  communication:\n    type: http\n') },
   { code: 'schema-missing-property', name: 'a static service without url', fires: services('static', '', '«name: orders\n      health_check: /health\n»'), nearMiss: services('consul', '', 'name: orders\n      health_check: /health') },
   { code: 'schema-missing-property', name: 'a service without url under the default discovery', fires: services(undefined, '', '«name: orders\n»'), nearMiss: services(undefined, '', 'name: orders\n      url: http://127.0.0.1:4041') },
