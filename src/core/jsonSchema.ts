@@ -119,6 +119,9 @@ export function activeConditionals(schema: JsonSchema, root: JsonSchema, node: N
  * and the `then` of each holding discriminator. Later entries are more specific.
  */
 export function applicableSchemas(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
+  const resolved = resolveRef(schema, root);
+  // Most schemas have no branches: the answer does not depend on the node, and needs no cache entry per node.
+  if (!resolved.oneOf && !resolved.allOf) return [resolved];
   if (!node) return computeApplicable(schema, root, node);
   // Validation and the rules' walk ask the same question of every node: answer it once.
   let bySchema = applicableCache.get(node);
