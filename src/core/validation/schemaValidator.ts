@@ -111,11 +111,42 @@ function validateScalar(node: Scalar, schemas: JsonSchema[], walk: Walk, range: 
   }
 }
 
+/** What a map's schemas say of its keys, the same for every map they describe. */
+interface MapFacts {
+  known: Set<string>;
+  closed: boolean;
+  required: string[];
+  maxProperties?: number;
+  minProperties?: number;
+}
+
+function computeMapFacts(schemas: JsonSchema[]): MapFacts {
+  return {
+    known: new Set(schemas.flatMap((candidate) => Object.keys(candidate.properties ?? {}))),
+    closed: schemas.some((candidate) => candidate.additionalProperties === false),
+    required: [...new Set(schemas.flatMap((candidate) => candidate.required ?? []))],
+    maxProperties: lastDefined(schemas, (candidate) => candidate.maxProperties),
+    minProperties: lastDefined(schemas, (candidate) => candidate.minProperties),
+  };
+}
+
+/** Maps are described by one schema, or a discriminator and its branch: facts kept per (first, last) pair. */
+const mapFactsCache = new WeakMap<JsonSchema, WeakMap<JsonSchema, MapFacts>>();
+
+function mapFacts(schemas: JsonSchema[]): MapFacts {
+  if (schemas.length === 0 || schemas.length > 2) return computeMapFacts(schemas);
+  const first = schemas[0];
+  const last = schemas[schemas.length - 1];
+  let byLast = mapFactsCache.get(first);
+  if (!byLast) mapFactsCache.set(first, (byLast = new WeakMap()));
+  let facts = byLast.get(last);
+  if (!facts) byLast.set(last, (facts = computeMapFacts(schemas)));
+  return facts;
+}
+
 function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: Span, schema: JsonSchema, isRoot: boolean): void {
   if (!isMap(node)) return;
-  const known = new Set(schemas.flatMap((candidate) => Object.keys(candidate.properties ?? {})));
-  const closed = schemas.some((candidate) => candidate.additionalProperties === false);
-  const maxProperties = lastDefined(schemas, (candidate) => candidate.maxProperties);
+  const { known, closed, required, maxProperties, minProperties } = mapFacts(schemas);
   node.items.forEach((pair: Pair, index) => {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const keyRange = spanOf(pair.key as Node, ownerRange);
@@ -133,11 +164,10 @@ function validateMap(node: Node, schemas: JsonSchema[], walk: Walk, ownerRange: 
     if (child) validateNode(pair.value as Node | null, child, walk, keyRange);
   });
   const present = new Set(node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '')));
-  const missing = [...new Set(schemas.flatMap((candidate) => candidate.required ?? []))].filter((key) => !present.has(key));
+  const missing = required.filter((key) => !present.has(key));
   if (missing.length > 0) {
     report(walk, 'schema-missing-property', `Missing required ${missing.length === 1 ? 'property' : 'properties'} ${missing.map((key) => `"${key}"`).join(', ')}.`, ownerRange, { missing });
   }
-  const minProperties = lastDefined(schemas, (candidate) => candidate.minProperties);
   if (!isRoot && minProperties !== undefined && node.items.length < minProperties) {
     report(walk, 'schema-missing-property', `Needs at least ${minProperties} ${minProperties === 1 ? 'entry' : 'entries'}.`, ownerRange);
   }
