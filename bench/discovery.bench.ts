@@ -4,8 +4,6 @@
 //    Goal (issue 13): a round under 2 s.
 // 2. A change in the double (an instance added) until the health monitor announces it, through the blocking
 //    query the watch holds open. Goal: under 100 ms.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Microservices } from '../src/core/model';
 import { ServiceDirectory } from '../src/runners/discovery/serviceDirectory';
@@ -15,7 +13,8 @@ import { DEFAULT_HEALTH_CONCURRENCY, runHealthRound } from '../src/runners/healt
 import { healthTargets } from '../src/runners/health/healthTarget';
 import { closeSharedAgent } from '../src/runners/http/sharedAgent';
 import { ConsulDouble } from '../test/support/consulDouble';
-import { median, percentile, type BenchRow } from './benchRow';
+import { median, medianMs, percentile, type BenchRow } from './benchRow';
+import { startOkServers } from './okServers';
 
 const SERVICES = 100;
 const INSTANCES = 10;
@@ -32,25 +31,9 @@ function microservices(consul: ConsulDouble, names: string[]): Microservices {
   };
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const samples: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = performance.now();
-    await work();
-    samples.push(performance.now() - start);
-  }
-  return Math.round(median(samples));
-}
 
 export default async function discoveryBench(): Promise<BenchRow[]> {
-  const servers: Server[] = [];
-  for (let index = 0; index < INSTANCES; index++) {
-    const server = createServer((_request, response) => response.end('{"status":"ok"}'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  const { servers, ports } = await startOkServers(INSTANCES);
   const consul = await ConsulDouble.start();
   const names = Array.from({ length: SERVICES }, (_, index) => `service_${index}`);
   for (const name of names) consul.setService(name, ports.map((port) => ({ address: '127.0.0.1', port, id: `${name}-${port}` })));
@@ -75,8 +58,8 @@ export default async function discoveryBench(): Promise<BenchRow[]> {
     };
     await Promise.all(Array.from({ length: DEFAULT_HEALTH_CONCURRENCY * INSTANCES }, worker));
   };
-  const ours = await timed(round);
-  const baseline = await timed(raw);
+  const ours = await medianMs(ROUNDS, round);
+  const baseline = await medianMs(ROUNDS, raw);
 
   // One watched service; each change adds an instance (the next port), timed until the monitor announces it.
   const watched = microservices(consul, ['watched']);

@@ -1,8 +1,6 @@
 // A health round over 1,000 request_response integrations on loopback (a few local HTTP servers answering
 // their health_check), at the default concurrency; baseline: the same 1,000 GETs through raw undici at the
 // same concurrency. Goal (issue 4): a round under 2 s.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { RequestResponseIntegration } from '../src/core/model';
 import { integrationFromYaml } from '../test/support/integrationFromYaml';
@@ -11,7 +9,8 @@ import { DEFAULT_HEALTH_CONCURRENCY, runHealthRound } from '../src/runners/healt
 import { healthTargets } from '../src/runners/health/healthTarget';
 import { ResilienceRegistry } from '../src/runners/http/resilienceRegistry';
 import { closeSharedAgent } from '../src/runners/http/sharedAgent';
-import { median, type BenchRow } from './benchRow';
+import { medianMs, type BenchRow } from './benchRow';
+import { startOkServers } from './okServers';
 
 const INTEGRATIONS = 1000;
 const SERVERS = 4;
@@ -23,25 +22,10 @@ function integration(index: number, baseUrl: string, withHealthCheck: boolean): 
   return integrationFromYaml('request_response', `integration:\n  type: request_response\n  name: service_${index}\n  base_url: ${baseUrl}\n${healthCheck}  endpoints:\n    items: /items\n`);
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  await work(); // warm-up: connections opened, code compiled
-  const samples: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = performance.now();
-    await work();
-    samples.push(performance.now() - start);
-  }
-  return Math.round(median(samples));
-}
 
 export default async function healthBench(): Promise<BenchRow[]> {
-  const servers: Server[] = [];
-  for (let index = 0; index < SERVERS; index++) {
-    const server = createServer((_request, response) => response.end('{"status":"ok"}'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const urls = servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const { servers, ports } = await startOkServers(SERVERS);
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   const registry = new ResilienceRegistry();
   const roundOf = (withHealthCheck: boolean) => {
     const integrations = Array.from({ length: INTEGRATIONS }, (_, index) => integration(index, urls[index % SERVERS], withHealthCheck));
@@ -65,9 +49,9 @@ export default async function healthBench(): Promise<BenchRow[]> {
     await Promise.all(Array.from({ length: DEFAULT_HEALTH_CONCURRENCY }, worker));
   };
   try {
-    const baseline = await timed(rawRound);
-    const httpRound = await timed(roundOf(true));
-    const connectRound = await timed(roundOf(false));
+    const baseline = await medianMs(ROUNDS, rawRound);
+    const httpRound = await medianMs(ROUNDS, roundOf(true));
+    const connectRound = await medianMs(ROUNDS, roundOf(false));
     return [
       { name: `health: round of ${INTEGRATIONS} raw undici GETs (baseline)`, value: baseline, unit: 'ms' },
       { name: `health: round of ${INTEGRATIONS} integrations, health_check GET`, value: httpRound, unit: 'ms', goal: '< 2000 ms', met: httpRound < 2000 },
