@@ -63,6 +63,7 @@ const PACKAGES = [
   { name: 'C/C++ toolchain', debian: 'build-essential', found: () => TOOLCHAIN.every(onPath), lookedFor: `${TOOLCHAIN.join(', ')} on PATH, for node-gyp when preparing code-server` },
   { name: 'python3', debian: 'python3', found: () => onPath('python3'), lookedFor: 'python3 on PATH, for node-gyp when preparing code-server' },
   { name: 'nginx', debian: 'nginx', service: 'nginx', found: () => isExecutable(nginx) || onPath('nginx'), lookedFor: `${nginx} and nginx on PATH` },
+  { name: 'openssl', debian: 'openssl', found: () => onPath('openssl'), lookedFor: 'openssl on PATH, for the self-signed certificates of the TLS tests' },
 ];
 
 const CODE_SERVER = 'code-server 4.96.4';
