@@ -31,11 +31,9 @@ export function readTextFile(fileSystem: WorkspaceFileSystem, path: string, kind
  * An editor's text for a file, held to what readTextFile holds a file to: within the size limit, and text (an
  * editor that decoded a UTF-16 or binary file as UTF-8 leaves its NULs), so an open file is no way around them.
  */
-export function checkEditorText(name: string, text: string, kind: TextFileKind, limits: TextLimits): TextFileRead {
-  const limit = limits[LIMIT_KEY[kind]];
-  // A UTF-8 byte count is at least the character count: the cheap test first.
-  const size = text.length > limit ? text.length : Buffer.byteLength(text, 'utf8');
-  if (size > limit) return tooLarge(name, size, kind, limits);
+function checkEditorText(name: string, text: string, kind: TextFileKind, limits: TextLimits): TextFileRead {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > limits[LIMIT_KEY[kind]]) return tooLarge(name, size, kind, limits);
   const problem = notUtf8Text(text);
   return problem ? notText(problem) : { text };
 }
@@ -59,8 +57,8 @@ function unparsedConfigFile(uri: string, problem: ConfigDiagnostic): ConfigFile 
 }
 
 /** An integration file from what readTextFile read: parsed, or not parsed with the diagnostic saying why. */
-export function configFileOf(uri: string, read: TextFileRead): ConfigFile {
-  return 'text' in read ? parseConfigFile(uri, read.text) : unparsedConfigFile(uri, read.diagnostic);
+export function configFileOf(uri: string, read: TextFileRead, options?: ParseOptions): ConfigFile {
+  return 'text' in read ? parseConfigFile(uri, read.text, options) : unparsedConfigFile(uri, read.diagnostic);
 }
 
 /** An integration file from disk under its `file://` URI. Throws a FileSystemError when it cannot be read. */
@@ -70,6 +68,5 @@ export function readConfigFile(fileSystem: WorkspaceFileSystem, path: string, li
 
 /** An integration file from an editor's text (see checkEditorText): parsed, or not parsed with the diagnostic saying why. */
 export function editorConfigFile(uri: string, text: string, limits: TextLimits, options?: ParseOptions): ConfigFile {
-  const read = checkEditorText(basename(uriToPath(uri) ?? uri), text, 'yaml', limits);
-  return 'text' in read ? parseConfigFile(uri, read.text, options) : unparsedConfigFile(uri, read.diagnostic);
+  return configFileOf(uri, checkEditorText(basename(uriToPath(uri) ?? uri), text, 'yaml', limits), options);
 }
