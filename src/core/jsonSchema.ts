@@ -69,9 +69,7 @@ export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
     if (!target) break;
     current = target;
   }
-  // A key's own "no runner reads this here" belongs to the place, not to the shared definition: it is kept.
-  const keyNotRun = schema['x-key-not-run'];
-  return keyNotRun && current !== schema ? { ...current, 'x-key-not-run': keyNotRun } : current;
+  return current;
 }
 
 /** The JSON type of a YAML node, as the schema sees it. */
@@ -122,19 +120,18 @@ export function applicableSchemas(schema: JsonSchema, root: JsonSchema, node: No
   const resolved = resolveRef(schema, root);
   // Most schemas have no branches: the answer does not depend on the node, and needs no cache entry per node.
   if (!resolved.oneOf && !resolved.allOf) return [resolved];
-  if (!node) return computeApplicable(schema, root, node);
+  if (!node) return computeApplicable(resolved, root, node);
   // Validation and the rules' walk ask the same question of every node: answer it once.
   let bySchema = applicableCache.get(node);
   if (!bySchema) applicableCache.set(node, (bySchema = new Map()));
   let found = bySchema.get(schema);
-  if (!found) bySchema.set(schema, (found = computeApplicable(schema, root, node)));
+  if (!found) bySchema.set(schema, (found = computeApplicable(resolved, root, node)));
   return found.slice();
 }
 
 const applicableCache = new WeakMap<Node, Map<JsonSchema, JsonSchema[]>>();
 
-function computeApplicable(schema: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
-  const resolved = resolveRef(schema, root);
+function computeApplicable(resolved: JsonSchema, root: JsonSchema, node: Node | null | undefined): JsonSchema[] {
   const result = [resolved];
   const branch = resolved.oneOf ? oneOfBranch(resolved, root, node) : undefined;
   if (branch) result.push(...applicableSchemas(branch, root, node));
