@@ -5,6 +5,7 @@ import { retryDelayMs } from '../http/retryBackoff';
 import { consulGet, type ConsulAgent } from './consulAgent';
 import { sameInstanceList, type InstanceList } from './instanceList';
 import { instancesOfHealthBody } from './serviceInstance';
+import { sleepUnlessAborted } from '../sleepUnlessAborted';
 
 export interface ServiceWatchOptions {
   /** How long Consul holds each blocking query (default 5 minutes, Consul's own default). */
@@ -32,17 +33,6 @@ export function nextConsulIndex(previous: number, answered: number | undefined):
   if (answered === undefined || !(answered > 0)) return 1;
   return answered < previous ? 0 : answered;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * One service's instances in Consul (`/v1/health/service/<name>`), live: while anyone listens, a loop of
@@ -135,12 +125,12 @@ export class ServiceWatch implements IDisposable {
       if (!answer.list.ok) {
         failures++;
         index = 0;
-        await sleep(retryDelayMs({ baseDelayMs: this.options.retryBaseMs ?? 1000, maxDelayMs: this.options.retryMaxMs ?? 30_000, backoffFactor: 2, jitter: true, maxAttempts: 0 }, failures), signal);
+        await sleepUnlessAborted(retryDelayMs({ baseDelayMs: this.options.retryBaseMs ?? 1000, maxDelayMs: this.options.retryMaxMs ?? 30_000, backoffFactor: 2, jitter: true, maxAttempts: 0 }, failures), signal);
         continue;
       }
       failures = 0;
       const next = nextConsulIndex(index, answer.index);
-      if (next <= index && performance.now() - sentAt < MIN_QUERY_GAP_MS) await sleep(MIN_QUERY_GAP_MS, signal);
+      if (next <= index && performance.now() - sentAt < MIN_QUERY_GAP_MS) await sleepUnlessAborted(MIN_QUERY_GAP_MS, signal);
       index = next;
     }
   }

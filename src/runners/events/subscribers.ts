@@ -9,6 +9,7 @@ import type { QueueMessage } from '../queue/queueMessage';
 import type { CloudEvent } from './cloudEvent';
 import { resolveDestination } from './eventDestination';
 import { eventName, notACloudEvent, resolveHandler, type CommandHandler, type ResolvedHandler } from './subscriberHandler';
+import { sleepUnlessAborted } from '../sleepUnlessAborted';
 
 export interface SubscriberOptions {
   /** The workspace folder whose integrations are used. */
@@ -57,12 +58,6 @@ interface Route {
   subscriber: SubscriberSettings;
   handler: ResolvedHandler;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * Consumes the queues the subscribed events are published to and runs each subscriber's handler for the events it
@@ -137,7 +132,7 @@ export function startSubscribers(options: SubscriberOptions): RunningSubscribers
     let attempts = 0;
     let error: RunnerError | undefined;
     for (let attempt = 1; attempt <= tries && !stopping.signal.aborted; attempt++) {
-      if (attempt > 1) await sleep(options.retryDelayMs?.(route.integration, attempt - 1) ?? retryDelayMs(route.integration.retry, attempt - 1), stopping.signal);
+      if (attempt > 1) await sleepUnlessAborted(options.retryDelayMs?.(route.integration, attempt - 1) ?? retryDelayMs(route.integration.retry, attempt - 1), stopping.signal);
       try {
         const result = await route.handler.run(event, stopping.signal);
         attempts += result.attempts;
