@@ -8,7 +8,7 @@ import { roundMs as round } from '../../runners/roundMs';
 import { UsageError, type CommandIO } from '../usage';
 
 /** Calls of one `test <service> --count N`, at most. */
-export const MAX_SERVICE_CALLS = 1000;
+const MAX_SERVICE_CALLS = 1000;
 
 /** The microservice named `name`, when no integration has that name (an integration's test wins). */
 export function findService(workspace: Workspace, name: string): { microservices: Microservices; service: ServiceSettings } | undefined {

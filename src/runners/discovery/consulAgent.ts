@@ -29,14 +29,14 @@ export interface ConsulQuery {
   dispatcher?: Dispatcher;
 }
 
-export interface ConsulAnswer {
+interface ConsulAnswer {
   /** The `X-Consul-Index` header; undefined when absent or not a number. */
   index: number | undefined;
   body: unknown;
 }
 
 /** Larger answers are refused: a catalog of a few thousand services fits many times over. */
-export const MAX_CONSUL_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_CONSUL_BODY_BYTES = 8 * 1024 * 1024;
 
 export function consulAgentOf(microservices: Pick<Microservices, 'discovery' | 'secrets'>): ConsulAgent {
   const discovery = microservices.discovery;

@@ -1,7 +1,7 @@
 import type { ServiceSettings } from '../../core/model';
 import type { ServiceInstance } from './serviceInstance';
 
-export type LoadBalancerPolicy = ServiceSettings['loadBalancer'];
+type LoadBalancerPolicy = ServiceSettings['loadBalancer'];
 
 /**
  * Which instance takes a service's next request: `round_robin` in turn,

@@ -6,7 +6,7 @@ import { cancelledError, classifyError, runnerError, type RunnerError } from '..
 import { connectableHost } from '../health/tcpConnectCheck';
 
 /** What one request of a burst got: a status, or why none came. */
-export type BurstAnswer = { status: number } | { error: RunnerError };
+type BurstAnswer = { status: number } | { error: RunnerError };
 
 export interface BurstOptions {
   /** For each connection, and for each request's answer. */

@@ -8,7 +8,7 @@ import type { RequestAuthorizer } from '../http/requestAuthorizer';
 type GatewayAuthentication = NonNullable<ApiGateway['authentication']>;
 
 /** The gateway's `authentication` in the terms of an integration's `auth`, so the same authorizers sign and fetch. */
-export function gatewayAuthSettings(authentication: GatewayAuthentication): AuthSettings {
+function gatewayAuthSettings(authentication: GatewayAuthentication): AuthSettings {
   const secret = authentication.secret ?? '';
   switch (authentication.type) {
     case 'jwt':

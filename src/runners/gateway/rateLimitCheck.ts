@@ -10,7 +10,7 @@ import type { GatewayRunOptions } from './testGatewayRoutes';
 /** The most requests one burst sends, whatever `burst_size` says. */
 export const MAX_BURST_REQUESTS = 500;
 /** The longest wait for the gateway's bucket to refill after the route tests. */
-export const MAX_REFILL_WAIT_MS = 30_000;
+const MAX_REFILL_WAIT_MS = 30_000;
 
 export interface RateLimitResult {
   /** The gateway let `burst_size` through and answered 429 to the one more. */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { runnerError, type RunnerError } from '../errors';
 
-export interface RouteAnswer {
+interface RouteAnswer {
   path: string;
   method: string;
   service: string;

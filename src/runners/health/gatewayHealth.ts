@@ -11,7 +11,7 @@ import { tcpConnectCheck } from './tcpConnectCheck';
 import { tlsHandshakeCheck, type TlsHandshake } from './tlsHandshakeCheck';
 
 /** A certificate this close to its end makes the gateway degraded: time to renew it. */
-export const CERTIFICATE_WARNING_DAYS = 14;
+const CERTIFICATE_WARNING_DAYS = 14;
 
 function certificateNote(certificate: NonNullable<TlsHandshake['certificate']>): string {
   const date = certificate.validTo.toISOString().slice(0, 10);
