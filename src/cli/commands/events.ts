@@ -1,10 +1,11 @@
 import { EngineServices } from '../../runners/engineServices';
 import type { RunnerError } from '../../runners/errors';
 import { dispatchedText, dispatchJson, eventsJson } from '../../runners/events/eventJson';
-import type { AggregateState } from '../../runners/events/eventStore';
+import { withoutDestinations, type AggregateState } from '../../runners/events/eventStore';
 import type { StoredEvent } from '../../runners/events/storedEvent';
 import { openEvents, reportProblems } from '../eventsContext';
 import { formatOption, parseCommandArgs, UsageError, type Command, type CommandIO } from '../usage';
+import { runnerError } from '../../runners/errors';
 
 const USAGE = 'usage: events [--since ID] | events scan | events replay <aggregate> | events dispatch [--dry-run]  (each: [--workspace DIR] [--format text|json])';
 
@@ -59,7 +60,7 @@ export const events: Command = async (args, io) => {
         reportProblems(io, pipeline.store.problems);
         const listed = pipeline.store.since(values.since);
         if (!listed) throw new UsageError(`--since: no event "${values.since}" in the store`);
-        printEvents(io, format, listed.map((line) => pipeline.store.withDeliveries(line).event), values.since ? `no events after ${values.since}` : 'no events yet');
+        printEvents(io, format, listed.map(withoutDestinations), values.since ? `no events after ${values.since}` : 'no events yet');
         return 0;
       }
       case 'scan': {
@@ -75,7 +76,7 @@ export const events: Command = async (args, io) => {
         await pipeline.store.refresh();
         reportProblems(io, pipeline.store.problems);
         const state = pipeline.store.replay(rest[0]);
-        if (!state) return failed(io, format, { kind: 'config', severity: 'error', message: `no events of aggregate "${rest[0]}" in the store` });
+        if (!state) return failed(io, format, runnerError('config', `no events of aggregate "${rest[0]}" in the store`));
         io.stdout(format === 'json' ? `${JSON.stringify(state, null, 2)}\n` : replayText(state));
         return 0;
       }

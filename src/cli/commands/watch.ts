@@ -9,6 +9,7 @@ import type { Workspace } from '../../core/workspace';
 import { loadWorkspace } from '../loadWorkspace';
 import { openEvents, reportProblems } from '../eventsContext';
 import { formatOption, parseCommandArgs, UsageError, type Command, type CommandIO } from '../usage';
+import { deadLetterQueueOf } from '../../runners/queue/queueConnection';
 
 /** Quiet time after a file change before scanning (a renamed sprint folder is many changes). */
 const SETTLE_MS = 300;
@@ -143,7 +144,7 @@ async function runCycle(io: CommandIO, log: WatchLog, pipeline: EventPipeline, s
 
 function logHandled(log: WatchLog, outcome: HandlerOutcome): void {
   const what = `subscriber ${outcome.subscriber} (${outcome.handler}) on ${outcome.type} ${outcome.eventId} from ${outcome.queue}`;
-  const text = outcome.skipped ? `${what}: skipped: ${outcome.skipped}` : outcome.ok ? `${what}: done` : `${what}: FAILED after ${outcome.attempts} tries: ${outcome.error?.message ?? 'failed'}${outcome.deadLettered ? `; moved to ${outcome.queue}.dead_letter` : ''}`;
+  const text = outcome.skipped ? `${what}: skipped: ${outcome.skipped}` : outcome.ok ? `${what}: done` : `${what}: FAILED after ${outcome.attempts} tries: ${outcome.error?.message ?? 'failed'}${outcome.deadLettered ? `; moved to ${deadLetterQueueOf(outcome.queue)}` : ''}`;
   log.say('handled', text, outcome);
 }
 

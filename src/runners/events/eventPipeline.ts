@@ -13,7 +13,7 @@ import { cancelledError, classifyError, runnerError, type RunnerError } from '..
 import { mapConcurrent } from '../mapConcurrent';
 import type { RunEvent } from '../runEvents';
 import { deliverToDestination, destinationsFor } from './eventDestinations';
-import { EventStore, type EventDraft, type EventLine } from './eventStore';
+import { EventStore, withoutDestinations, type EventDraft, type EventLine } from './eventStore';
 import type { StoreProblem } from './jsonLinesFile';
 import { eventEntity, projectOf, ScanJournal, snapshotOf, type ProjectSnapshot } from './projectSnapshot';
 import { withFileLock } from './storeLock';
@@ -90,8 +90,6 @@ export interface EventsChange {
 
 /** Destinations sent to at once; each destination gets its events one after another, in store order. */
 const DESTINATION_CONCURRENCY = 8;
-
-const withoutDestinations = ({ destinations: _planned, ...event }: EventLine): StoredEvent => event;
 
 /**
  * The events of one workspace folder, end to end: `scan` derives the events of what changed in `.simone/` since the

@@ -12,6 +12,9 @@ export interface EventLine extends StoredEvent {
   destinations: DestinationId[];
 }
 
+/** The event itself, without the destinations planned for it. */
+export const withoutDestinations = ({ destinations: _planned, ...event }: EventLine): StoredEvent => event;
+
 /** An event to append: the store gives it its id, version and time. */
 export type EventDraft = Omit<EventLine, 'id' | 'version' | 'time'>;
 
@@ -179,8 +182,7 @@ export class EventStore {
   }
 
   withDeliveries(event: EventLine): EventWithDeliveries {
-    const { destinations: _planned, ...stored } = event;
-    return { event: stored, deliveries: this.deliveriesOf(event) };
+    return { event: withoutDestinations(event), deliveries: this.deliveriesOf(event) };
   }
 
   /** Lines that could not be read, and torn tails set aside. */

@@ -5,6 +5,7 @@ import { publishMessage } from '../queue/queueOperations';
 import { sendWebhook } from '../webhook/webhookSender';
 import { CLOUDEVENTS_JSON, type CloudEvent } from './cloudEvent';
 import { resolveDestination } from './eventDestination';
+import { parseDestinationId } from './storedEvent';
 
 /** Runs a `command:<id>` handler (the editor's VS Code command); rejects when it failed. */
 export type CommandHandler = (command: string, event: CloudEvent, signal: AbortSignal) => Promise<void>;
@@ -32,11 +33,11 @@ const ok = { ok: true, attempts: 1 };
 export function resolveHandler(integration: EventDrivenIntegration, subscriber: SubscriberSettings, context: HandlerContext): ResolvedHandler {
   const { handler } = subscriber;
   const secrets = integrationSecrets(integration);
-  const webhook = /^webhook:([^/]+)\/(.+)$/.exec(handler);
-  if (webhook) {
-    const target = context.integrations.find((candidate): candidate is WebhookIntegration => candidate.type === 'webhook' && candidate.name === webhook[1]);
-    const endpoint = target?.endpoints.find((candidate) => candidate.name === webhook[2]);
-    if (!target || !endpoint?.url) return { kind: 'skipped', reason: `no webhook endpoint "${webhook[2]}" with a url in an integration "${webhook[1]}"` };
+  const webhook = parseDestinationId(handler);
+  if (webhook?.kind === 'webhook') {
+    const target = context.integrations.find((candidate): candidate is WebhookIntegration => candidate.type === 'webhook' && candidate.name === webhook.integration);
+    const endpoint = target?.endpoints.find((candidate) => candidate.name === webhook.target);
+    if (!target || !endpoint?.url) return { kind: 'skipped', reason: `no webhook endpoint "${webhook.target}" with a url in an integration "${webhook.integration}"` };
     if (!target.enabled) return { kind: 'skipped', reason: `"${target.name}" is disabled` };
     return {
       kind: 'runnable', retried: true,
