@@ -1,5 +1,5 @@
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import { EngineServices } from '../../runners/engineServices';
 import { dispatchedText, dispatchedJson, eventSummaryJson } from '../../runners/events/eventJson';
 import type { DispatchResult, EventPipeline } from '../../runners/events/eventPipeline';
@@ -10,6 +10,7 @@ import { loadWorkspace } from '../loadWorkspace';
 import { openEvents, reportProblems } from '../eventsContext';
 import { formatOption, parseCommandArgs, UsageError, type Command, type CommandIO } from '../usage';
 import { deadLetterQueueOf } from '../../runners/queue/queueConnection';
+import { isEngineWrite } from '../../runners/events/eventsFolder';
 
 /** Quiet time after a file change before scanning (a renamed sprint folder is many changes). */
 const SETTLE_MS = 300;
@@ -68,8 +69,7 @@ export const watch: Command = async (args, io) => {
   const changed = new Set<string>();
   let settle: NodeJS.Timeout | undefined;
   const onChange = (path: string) => {
-    const inside = relative(simoneFolder, path);
-    if (inside === 'events' || inside.startsWith(`events${sep}`) || inside.startsWith(`data${sep}`)) return; // our own writes, synced data
+    if (isEngineWrite(relative(folder, path))) return; // our own writes, synced data
     changed.add(path);
     clearTimeout(settle);
     settle = setTimeout(() => void flush(), SETTLE_MS);

@@ -1,13 +1,6 @@
 import { RelativePattern, workspace, type Disposable, type Uri, type WorkspaceFolder } from 'vscode';
-import { EVENTS_FOLDER } from '../../runners/events/eventsFolder';
+import { isEngineWrite, isEventStorePath } from '../../runners/events/eventsFolder';
 
-/**
- * Where the engine writes under `.simone` itself: the event store and its snapshot, a sync's PGlite data. Their
- * changes are not project changes (scanning on them would loop on its own writes). `/`-separated, as
- * `asRelativePath` gives paths.
- */
-const STORE_FOLDER = `${EVENTS_FOLDER.replaceAll('\\', '/')}/`;
-const ENGINE_WRITES = [STORE_FOLDER, '.simone/data/'];
 
 export interface ProjectChangeListener {
   /** A milestone, sprint, task or config file (or a folder of them, `path`, absolute) was created, changed or deleted. */
@@ -44,8 +37,8 @@ export class ProjectWatcher implements Disposable {
     const watcher = workspace.createFileSystemWatcher(new RelativePattern(folder, '.simone/**'));
     const changed = (uri: Uri) => {
       const path = workspace.asRelativePath(uri, false);
-      if (path.startsWith(STORE_FOLDER)) this.listener.storeChanged(folder.uri.fsPath);
-      else if (!ENGINE_WRITES.some((prefix) => path.startsWith(prefix))) this.listener.projectChanged(folder.uri.fsPath, uri.fsPath);
+      if (isEventStorePath(path)) this.listener.storeChanged(folder.uri.fsPath);
+      else if (!isEngineWrite(path)) this.listener.projectChanged(folder.uri.fsPath, uri.fsPath);
     };
     return [watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed)];
   }
