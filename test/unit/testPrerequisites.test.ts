@@ -25,6 +25,7 @@ const PACKAGE_FILES: Record<string, string[]> = {
   'build-essential': ['bin/cc', 'bin/g++', 'bin/make'],
   python3: ['bin/python3'],
   nginx: ['root/usr/sbin/nginx'],
+  openssl: ['bin/openssl'],
 };
 const EVERY_PACKAGE = Object.keys(PACKAGE_FILES);
 
@@ -133,7 +134,7 @@ describe('the test prerequisite step (scripts/test-prerequisites.mjs)', () => {
     const fake = machine(EVERY_PACKAGE);
     const run = runStep(fake);
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, 'test prerequisites: already there: PostgreSQL, RabbitMQ, Chromium, ripgrep, unzip, C/C++ toolchain, python3, nginx, code-server 4.96.4; installed: none\n');
+    assert.equal(run.stdout, 'test prerequisites: already there: PostgreSQL, RabbitMQ, Chromium, ripgrep, unzip, C/C++ toolchain, python3, nginx, openssl, code-server 4.96.4; installed: none\n');
     assert.deepEqual(fake.calls(), []);
   });
 
@@ -147,7 +148,7 @@ describe('the test prerequisite step (scripts/test-prerequisites.mjs)', () => {
       'service rabbitmq-server stop',
       'service nginx stop',
     ]);
-    assert.equal(run.stdout, 'test prerequisites: already there: PostgreSQL, ripgrep, unzip, C/C++ toolchain, python3, code-server 4.96.4; installed: RabbitMQ, Chromium, nginx\n');
+    assert.equal(run.stdout, 'test prerequisites: already there: PostgreSQL, ripgrep, unzip, C/C++ toolchain, python3, openssl, code-server 4.96.4; installed: RabbitMQ, Chromium, nginx\n');
   });
 
   it('names an unprepared code-server and gives the prepare script as the command when installing is off', () => {
