@@ -31,13 +31,15 @@ function hostileRows(folder: string): BenchRow[] {
   const paths = writeCorpus(folder, hostileInputs());
   const baseline = validateInChild(join(__dirname, '../examples/.simone/integrations/project_tracker.yaml'), preload);
   const measured = [...paths].map(([name, path]) => ({ name, ...validateInChild(path, preload) }));
-  const slowest = measured.reduce((worst, entry) => (entry.ms > worst.ms ? entry : worst));
+  const found = measured.reduce((worst, entry) => (entry.ms > worst.ms ? entry : worst));
+  // One run is at the mercy of a cold cache or a busy moment: the slowest input's time is the median of three more.
+  const slowest = { ...found, ms: median([0, 1, 2].map(() => validateInChild(paths.get(found.name)!, preload).ms)) };
   const hungriest = measured.reduce((worst, entry) => (entry.peakMb > worst.peakMb ? entry : worst));
   const slowestText = hostileInputs().find((input) => input.name === slowest.name)!.text;
   const parserFloorMs = timeRuns(3, () => parseAllDocuments(slowestText));
   return [
     { name: 'validate: one small example file through the CLI (process start included)', value: Number(baseline.ms.toFixed(0)), unit: 'ms' },
-    { name: `validate: slowest hostile input (${slowest.name}) through the CLI`, value: Number(slowest.ms.toFixed(0)), unit: 'ms', goal: '< 2000 ms', met: slowest.ms < 2_000 },
+    { name: `validate: slowest hostile input (${slowest.name}) through the CLI (median of 3)`, value: Number(slowest.ms.toFixed(0)), unit: 'ms', goal: '< 2000 ms', met: slowest.ms < 2_000 },
     { name: `validate: the yaml package alone parsing ${slowest.name} (median)`, value: Number(parserFloorMs.toFixed(0)), unit: 'ms' },
     { name: `validate: peak RSS of the hungriest hostile input (${hungriest.name})`, value: Number(hungriest.peakMb.toFixed(0)), unit: 'MB', goal: '< 300 MB', met: hungriest.peakMb < 300 },
   ];
@@ -55,6 +57,15 @@ function timeRuns(runs: number, work: () => void): number {
 }
 
 export default async function validateBench(): Promise<BenchRow[]> {
+  // The child processes first, while this process is idle: its own measurements below leave garbage that its
+  // collector threads work on for a while, on the cores the child would use.
+  const hostileFolder = mkdtempSync(join(tmpdir(), 'simone-bench-hostile-'));
+  let hostile: BenchRow[];
+  try {
+    hostile = hostileRows(hostileFolder);
+  } finally {
+    rmSync(hostileFolder, { recursive: true, force: true });
+  }
   const env = workspaceEnvironment([]);
   const text = generatedFile(5000);
   const lines = text.split('\n').length;
@@ -69,7 +80,6 @@ export default async function validateBench(): Promise<BenchRow[]> {
   });
 
   const folder = mkdtempSync(join(tmpdir(), 'simone-bench-'));
-  const hostileFolder = mkdtempSync(join(tmpdir(), 'simone-bench-hostile-'));
   try {
     mkdirSync(join(folder, '.simone', 'integrations'), { recursive: true });
     for (let i = 0; i < 200; i++) writeFileSync(join(folder, '.simone', 'integrations', `file_${i}.yaml`), generatedFile(60, i * 10));
@@ -83,10 +93,9 @@ export default async function validateBench(): Promise<BenchRow[]> {
       { name: 'validate: the yaml package alone parsing that file (median)', value: Number(yamlParseMs.toFixed(2)), unit: 'ms' },
       { name: "validate: the yaml package's lexer alone on that file (median)", value: Number(yamlLexMs.toFixed(2)), unit: 'ms' },
       { name: 'validate: generated 200-file workspace, read + validate (median)', value: Number(workspaceMs.toFixed(1)), unit: 'ms' },
-      ...hostileRows(hostileFolder),
+      ...hostile,
     ];
   } finally {
     rmSync(folder, { recursive: true, force: true });
-    rmSync(hostileFolder, { recursive: true, force: true });
   }
 }
